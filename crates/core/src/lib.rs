@@ -1,0 +1,18 @@
+//! # sendertrace-core
+//!
+//! Everything SenderTrace knows, with no I/O: message analysis (hops, the trusted
+//! handoff, authentication, identities, findings), and — in later modules — lookup
+//! planning, RDAP / whois interpretation, the verdict and report drafts.
+//!
+//! What this crate never does: open a socket, read a file, read the clock or draw a
+//! random number. Time is an argument. Drivers (the CLI, the extension, the `www/`
+//! page, the tests) perform I/O and feed the results in.
+//!
+//! The serialised forms of the public types are the **wire format** shared by the
+//! CLI's `--json` output and the wasm DTOs; see `docs/wire-format.md`.
+
+pub mod analysis;
+pub mod message;
+pub mod received;
+
+pub use analysis::{analyze, Analysis, AnalyzeOptions, InputError, InputErrorKind};
