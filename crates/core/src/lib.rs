@@ -12,7 +12,9 @@
 //! CLI's `--json` output and the wasm DTOs; see `docs/wire-format.md`.
 
 pub mod analysis;
+pub mod charset;
 pub mod message;
+pub mod psl;
 pub mod received;
 
 pub use analysis::{analyze, Analysis, AnalyzeOptions, InputError, InputErrorKind};

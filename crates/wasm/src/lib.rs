@@ -53,3 +53,17 @@ pub fn analyze(input: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
 pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_string()
 }
+
+/// The browser's (or node's) `TextDecoder` decodes the legacy charsets, so the wasm
+/// does not carry encoding tables (see `sendertrace_core::charset`).
+fn text_decoder(label: &str, bytes: &[u8]) -> Option<String> {
+    let opts = web_sys::TextDecoderOptions::new();
+    opts.set_fatal(false);
+    let decoder = web_sys::TextDecoder::new_with_label_and_options(label, &opts).ok()?;
+    decoder.decode_with_u8_array(bytes).ok()
+}
+
+#[wasm_bindgen(start)]
+fn start() {
+    sendertrace_core::charset::set_external_decoder(text_decoder);
+}
