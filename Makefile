@@ -15,7 +15,7 @@ export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS := --remap-path-prefix=$(HO
 RUST_SOURCES := $(shell find crates -name '*.rs' -o -name Cargo.toml -o -name '*.json' -o -name '*.txt' | grep -v '/target/') Cargo.toml Cargo.lock
 EXT_SOURCES := $(shell find extension www scripts -type f 2>/dev/null)
 
-.PHONY: help setup build wasm dist run test test-rust test-wasm test-js test-e2e lint bench clean
+.PHONY: help setup build wasm dist run test test-size test-rust test-wasm test-js test-e2e lint bench clean
 
 help:
 	@echo "make run    build and serve www/ on http://127.0.0.1:$(PORT); prints where the extension builds are"
@@ -54,7 +54,10 @@ run: build
 
 # --- tests ---------------------------------------------------------------------------
 test: build
-	$(MAKE) --no-print-directory test-rust test-wasm test-js test-e2e lint
+	$(MAKE) --no-print-directory test-size test-rust test-wasm test-js test-e2e lint
+
+test-size:
+	node scripts/check-size.mjs $(PKG)
 
 test-rust:
 	cargo test --workspace
