@@ -12,9 +12,12 @@
 //! CLI's `--json` output and the wasm DTOs; see `docs/wire-format.md`.
 
 pub mod analysis;
+pub mod bootstrap;
 pub mod charset;
 pub mod message;
 pub mod psl;
+pub mod rdap;
 pub mod received;
+pub mod warning;
 
 pub use analysis::{analyze, Analysis, AnalyzeOptions, InputError, InputErrorKind};
