@@ -8,8 +8,10 @@ use anyhow::Result;
 
 mod analyze;
 mod input;
+mod rdap;
+mod trace;
 
-pub const USAGE: &str = "usage: sendertrace analyze [--json] FILE... | -";
+pub const USAGE: &str = "usage: sendertrace analyze [--json] FILE... | -\n       sendertrace trace [--json] FILE | -      (lookups; SENDERTRACE_RDAP_PROXY=http://HOST:PORT replays)\n       sendertrace rdap [--json] RESPONSE.json  (interpret a saved RDAP answer)";
 
 fn main() -> ExitCode {
     match run(std::env::args().skip(1).collect()) {
@@ -28,6 +30,8 @@ fn run(args: Vec<String>) -> Result<ExitCode> {
     };
     match command.as_str() {
         "analyze" => analyze::command(rest),
+        "rdap" => rdap::command(rest),
+        "trace" => trace::command(rest),
         "--help" | "-h" | "help" => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)
