@@ -14,6 +14,9 @@
 pub mod analysis;
 pub mod bootstrap;
 pub mod charset;
+pub mod dns;
+pub mod jpnic;
+pub mod knowledge;
 pub mod message;
 pub mod psl;
 pub mod rdap;
