@@ -18,9 +18,12 @@ pub mod dns;
 pub mod jpnic;
 pub mod knowledge;
 pub mod message;
+pub mod politeness;
 pub mod psl;
 pub mod rdap;
 pub mod received;
+pub mod trace;
+pub mod verdict;
 pub mod warning;
 
 pub use analysis::{analyze, Analysis, AnalyzeOptions, InputError, InputErrorKind};
