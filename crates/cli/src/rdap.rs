@@ -92,3 +92,21 @@ fn contact_text(c: &AbuseContact) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_output_has_the_documented_keys() {
+        let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/rdap-samples");
+        assert!(dir.is_dir(), "recorded samples are read in place from {} — missing", dir.display());
+        let s = interpret_bytes(&std::fs::read(dir.join("domain-verisign-google.com.json")).unwrap());
+        let v = serde_json::to_value(&s).unwrap();
+        for key in ["kind", "handle", "name", "org", "country", "cidrs", "abuse", "registrar", "nameservers", "warnings"] {
+            assert!(v.get(key).is_some(), "missing key {key}");
+        }
+        assert_eq!(v["registrar"]["abuse"][0]["email"], "abusecomplaints@markmonitor.com");
+        assert!(contact_text(&s.registrar.unwrap().abuse[0]).starts_with("abusecomplaints@markmonitor.com"));
+    }
+}
