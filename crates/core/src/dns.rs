@@ -116,12 +116,13 @@ pub fn parse_answer(body: &[u8], rtype: RecordType) -> DnsAnswer {
                 let mut parts = data.split_whitespace();
                 let (Some(pref), Some(host)) = (parts.next(), parts.next()) else { continue };
                 if let Ok(pref) = pref.parse::<u64>() {
-                    mx.push((pref, host.to_string()));
+                    // Keep preference order by inserting in place (no sort code in the wasm).
+                    let at = mx.iter().position(|(p, _)| *p > pref).unwrap_or(mx.len());
+                    mx.insert(at, (pref, host.to_string()));
                 }
             }
         }
     }
-    mx.sort();
     for (_, host) in mx {
         push_host(&mut out.hosts, &host);
     }

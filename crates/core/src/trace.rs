@@ -1009,7 +1009,7 @@ impl Trace {
                 rdap.abuse.insert(0, c);
             }
         }
-        rdap.abuse.sort_by_key(|c| c.placeholder);
+        rdap::usable_first(&mut rdap.abuse);
         let ip = self.networks[net].ip.clone();
         self.event("entity", format!("{ip} {} contact(s) {}", added.len(), added.join(" ")));
     }

@@ -168,7 +168,7 @@ fn network_party(n: &NetworkResult, role: &str) -> Party {
             push_unique(&mut contacts, Contact { kind: k.kind.clone(), value: k.value.clone(), source: "knowledge".into(), actionable: true, warning: None });
         }
     }
-    contacts.sort_by_key(|c| !c.actionable);
+    actionable_first(&mut contacts);
     let jp = n.jpnic.as_ref();
     let name = jp
         .and_then(|j| j.org.clone().or(j.org_ja.clone()))
@@ -273,7 +273,7 @@ fn registrar_party(d: &DomainResult) -> Option<Party> {
             push_abuse(&mut contacts, c, registrar_source(summary));
         }
     }
-    contacts.sort_by_key(|c| !c.actionable);
+    actionable_first(&mut contacts);
     let mut notes = Vec::new();
     let registrant = d.registrar.as_ref().and_then(|r| r.registrant.as_ref()).or(d.registry.as_ref().and_then(|r| r.registrant.as_ref()));
     if let Some(r) = registrant.filter(|r| r.privacy_proxy) {
@@ -349,6 +349,13 @@ fn push_abuse(contacts: &mut Vec<Contact>, c: &AbuseContact, source: &str) {
     {
         push_unique(contacts, Contact { kind: "phone".into(), value: phone.clone(), source: format!("{source}:{}", c.source), actionable: true, warning: None });
     }
+}
+
+/// Actionable contacts first, in their original order (a partition: no sort code in the wasm).
+fn actionable_first(contacts: &mut Vec<Contact>) {
+    let (usable, flagged): (Vec<_>, Vec<_>) = std::mem::take(contacts).into_iter().partition(|c| c.actionable);
+    *contacts = usable;
+    contacts.extend(flagged);
 }
 
 fn push_unique(contacts: &mut Vec<Contact>, c: Contact) {
