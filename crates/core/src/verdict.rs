@@ -235,7 +235,7 @@ fn hosting_why(role: &str, domain: &str, n: &NetworkResult) -> Warning {
 
 fn provider_party(role: &str, m: &Match, domain: &str) -> Party {
     let p = &m.provider;
-    let mut notes = vec![Warning::new("provider-note", "{note}", &[("note", &p.note)])];
+    let mut notes = vec![Warning::new("provider-note", "{note}", &[("note", &p.note), ("provider", &p.id)])];
     if p.id == "gmo-onamae" {
         notes.push(Warning::new(
             "form-four-items",
@@ -310,7 +310,7 @@ fn national_party(p: &Provider) -> Party {
             .iter()
             .map(|k| Contact { kind: k.kind.clone(), value: k.value.clone(), source: "knowledge".into(), actionable: true, warning: None })
             .collect(),
-        why: Warning::new("why-national-channel", "{note}", &[("note", &p.note)]),
+        why: Warning::new("why-national-channel", "{note}", &[("note", &p.note), ("provider", &p.id)]),
         notes: Vec::new(),
         confidence: "medium".into(),
     }
