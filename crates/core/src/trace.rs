@@ -880,11 +880,7 @@ impl Trace {
     fn fail_job(&mut self, job: &Job) {
         match job.kind {
             JobKind::RdapIp { net } => self.networks[net].status = "failed".into(),
-            JobKind::RdapDomain { dom } => {
-                if !self.domain_has_pending(dom, job) {
-                    self.domains[dom].status = "failed".into();
-                }
-            }
+            JobKind::RdapDomain { dom } if !self.domain_has_pending(dom, job) => self.domains[dom].status = "failed".into(),
             _ => {}
         }
     }

@@ -72,10 +72,11 @@ pub fn rank(input: &Input<'_>) -> Vec<Party> {
         if input.service.is_some() {
             // The service's own network: reporting there reaches the same company.
             p.confidence = "medium".into();
-        } else if let Some(c) = input.origin.and_then(|o| o.confidence.as_deref()) {
-            if p.confidence == "high" && c != "high" {
-                p.confidence = "medium".into();
-            }
+        } else if let Some(c) = input.origin.and_then(|o| o.confidence.as_deref())
+            && p.confidence == "high"
+            && c != "high"
+        {
+            p.confidence = "medium".into();
         }
         parties.push(p);
     }
@@ -144,10 +145,8 @@ fn network_party(n: &NetworkResult, role: &str) -> Party {
     let source = n.source.as_deref().and_then(crate::politeness::host_of).map(|h| format!("rdap:{h}")).unwrap_or("rdap".into());
     let mut contacts = Vec::new();
     let mut notes = Vec::new();
-    if let Some(j) = &n.jpnic {
-        if let Some(email) = &j.abuse_email {
-            contacts.push(email_contact(email, "jpnic-whois", None));
-        }
+    if let Some(email) = n.jpnic.as_ref().and_then(|j| j.abuse_email.as_ref()) {
+        contacts.push(email_contact(email, "jpnic-whois", None));
     }
     if let Some(c) = n.jpnic_contact.as_ref().and_then(|c| c.email.as_ref()) {
         contacts.push(email_contact(
@@ -177,14 +176,14 @@ fn network_party(n: &NetworkResult, role: &str) -> Party {
         .unwrap_or_else(|| n.ip.clone());
     let net_name = jp.and_then(|j| j.name.clone()).or_else(|| rdap.and_then(|r| r.name.clone())).unwrap_or_default();
     let cidr = jp.and_then(|j| j.network.clone()).or_else(|| rdap.and_then(|r| r.cidrs.first().cloned())).unwrap_or_default();
-    if let Some(nir) = rdap.and_then(|r| r.nir.as_ref()) {
-        if jp.is_none() {
-            notes.push(Warning::new(
-                "nir-lookup-by-hand",
-                "{ip} is in {nir} space: look it up at {gateway} and report to the [Abuse] contact shown there.",
-                &[("ip", &n.ip), ("nir", &nir.name), ("gateway", &nir.gateway)],
-            ));
-        }
+    if let Some(nir) = rdap.and_then(|r| r.nir.as_ref())
+        && jp.is_none()
+    {
+        notes.push(Warning::new(
+            "nir-lookup-by-hand",
+            "{ip} is in {nir} space: look it up at {gateway} and report to the [Abuse] contact shown there.",
+            &[("ip", &n.ip), ("nir", &nir.name), ("gateway", &nir.gateway)],
+        ));
     }
     let actionable = contacts.iter().any(|c| c.actionable);
     if !actionable {
