@@ -1,6 +1,7 @@
 //! `sendertrace`: the command-line driver.
 //!
-//! `sendertrace analyze [--json] FILE... | -` analyses messages offline.
+//! `sendertrace analyze [--json] FILE... | -` analyses messages offline;
+//! `sendertrace trace` performs the lookups; `sendertrace rdap` reads a saved RDAP answer.
 
 use std::process::ExitCode;
 
@@ -11,7 +12,7 @@ mod input;
 mod rdap;
 mod trace;
 
-pub const USAGE: &str = "usage: sendertrace analyze [--json] FILE... | -\n       sendertrace trace [--json] FILE | -      (lookups; SENDERTRACE_RDAP_PROXY=http://HOST:PORT replays)\n       sendertrace rdap [--json] RESPONSE.json  (interpret a saved RDAP answer)";
+pub const USAGE: &str = "usage: sendertrace analyze [--json] FILE... | -\n       sendertrace trace [--json] [--no-dns] [--refresh-bootstrap] FILE | -\n                 (lookups; SENDERTRACE_RDAP_PROXY=http://HOST:PORT replays, SENDERTRACE_DOH=URL|off)\n       sendertrace rdap [--json] RESPONSE.json  (interpret a saved RDAP answer)";
 
 fn main() -> ExitCode {
     match run(std::env::args().skip(1).collect()) {
