@@ -261,7 +261,10 @@ pub struct ServiceInfo {
     pub id: Option<String>,
     pub name: String,
     pub kind: Option<String>,
+    /// What identifies the sending account (`authenticated_sender: x@…, feedback_id: …`).
     pub account: Option<String>,
+    /// The client IP the service stamped, if any.
+    pub client_ip: Option<String>,
 }
 
 /// Everything known so far. Cheap enough to build after every reply.
@@ -459,7 +462,26 @@ impl Trace {
         let service = &a["service"];
         if let Some(name) = service["name"].as_str() {
             let text = |k: &str| service[k].as_str().map(|s| clean_text(s, 200));
-            self.service = Some(ServiceInfo { id: text("id"), name: clean_text(name, 200), kind: text("kind"), account: text("account") });
+            // `account` is an object of identifiers (authenticated_sender, feedback_id, …)
+            // in the analysis wire format; a plain string is accepted too.
+            let account = match &service["account"] {
+                Value::String(s) => Some(clean_text(s, 200)),
+                Value::Object(map) => {
+                    let parts: Vec<String> = map
+                        .iter()
+                        .filter_map(|(k, v)| v.as_str().map(|v| format!("{}: {}", clean_text(k, 40), clean_text(v, 200))))
+                        .collect();
+                    (!parts.is_empty()).then(|| parts.join(", "))
+                }
+                _ => None,
+            };
+            self.service = Some(ServiceInfo {
+                id: text("id"),
+                name: clean_text(name, 200),
+                kind: text("kind"),
+                account,
+                client_ip: text("client_ip"),
+            });
         }
 
         let ids = &a["identities"];
@@ -483,8 +505,21 @@ impl Trace {
         if let Some(d) = ids["return_path"].as_str().and_then(domain_of) {
             wanted.push((d, "return-path"));
         }
-        let dkim = ids.get("dkim_domains").or_else(|| auth.get("dkim_domains"));
-        for d in dkim.and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str) {
+        // DKIM signers: those the recipient's provider saw pass (auth.dkim); without
+        // that, the d= of every signature as written (identities.dkim_domains).
+        let passed: Vec<&str> = auth["dkim"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|d| d["result"].as_str().is_some_and(|r| r.eq_ignore_ascii_case("pass")))
+            .filter_map(|d| d["domain"].as_str())
+            .collect();
+        let signers: Vec<&str> = if passed.is_empty() {
+            ids["dkim_domains"].as_array().into_iter().flatten().filter_map(Value::as_str).collect()
+        } else {
+            passed
+        };
+        for d in signers {
             wanted.push((d.to_string(), "dkim-signer"));
         }
         if let Some(d) = ids["reply_to"].as_str().and_then(domain_of) {

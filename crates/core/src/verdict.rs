@@ -124,6 +124,13 @@ fn service_party(s: &ServiceInfo, origin: Option<&OriginInfo>) -> Party {
             &[("account", account)],
         ));
     }
+    if let Some(ip) = &s.client_ip {
+        notes.push(Warning::new(
+            "service-client-ip",
+            "The service recorded the sender's own connection from {ip}; include it in the report.",
+            &[("ip", ip)],
+        ));
+    }
     Party {
         role: "sending-service".into(),
         name: s.name.clone(),

@@ -116,8 +116,9 @@ fn given_private_or_forged_inputs_when_planned_then_nothing_is_asked_about_them(
 #[test]
 fn given_an_authenticated_from_when_planned_then_it_is_looked_up_with_its_reason() {
     let analysis = json!({
-        "identities": {"from": "news@shop.example.com", "dkim_domains": ["mailer.example.net"]},
-        "auth": {"verdict": "verified", "from_domain": "shop.example.com"}
+        "identities": {"from": "news@shop.example.com", "dkim_domains": ["mailer.example.net", "forged.example.org"]},
+        "auth": {"verdict": "verified", "from_domain": "shop.example.com",
+                 "dkim": [{"result": "pass", "domain": "mailer.example.net"}, {"result": "fail", "domain": "forged.example.org"}]}
     });
     let t = Trace::from_analysis_json(&analysis, &no_dns(), NOW);
     let r = t.report();
@@ -126,6 +127,7 @@ fn given_an_authenticated_from_when_planned_then_it_is_looked_up_with_its_reason
     assert_eq!(domains[0].1, &["from-authenticated"]);
     assert_eq!(domains[1].0, "example.net");
     assert_eq!(domains[1].1, &["dkim-signer"]);
+    assert_eq!(domains.len(), 2, "a DKIM signature that failed is not a signer");
 }
 
 #[test]

@@ -40,7 +40,8 @@ fn given_the_registrars_own_privacy_proxy_when_interpreted_then_it_is_said() {
 fn given_a_sending_service_when_ranked_then_it_comes_before_the_network() {
     let analysis = json!({
         "origin": {"ip": "13.64.1.1", "confidence": "high"},
-        "service": {"id": "example-esp", "name": "Example ESP", "kind": "esp", "account": "customer-42"},
+        "service": {"id": "example-esp", "name": "Example ESP", "kind": "esp",
+                    "account": {"feedback_id": "customer-42"}, "client_ip": "198.51.100.4"},
         "identities": {}
     });
     let options = TraceOptions { doh_resolver: None, ..TraceOptions::default() };
@@ -49,7 +50,8 @@ fn given_a_sending_service_when_ranked_then_it_comes_before_the_network() {
     });
     let roles: Vec<&str> = report.parties.iter().map(|p| p.role.as_str()).collect();
     assert_eq!(roles, ["sending-service", "network-operator"]);
-    assert_eq!(report.parties[0].notes[0].params["account"], "customer-42");
+    assert_eq!(report.parties[0].notes[0].params["account"], "feedback_id: customer-42");
+    assert_eq!(report.parties[0].notes[1].id, "service-client-ip");
 }
 
 #[test]
