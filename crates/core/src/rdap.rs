@@ -879,6 +879,17 @@ mod tests {
     }
 
     #[test]
+    fn lacnic_registry_wide_placeholder_is_never_usable() {
+        let v: Value = serde_json::json!({"objectClassName":"ip network","handle":"177.0.0.0/16","name":"X",
+            "entities":[{"handle":"LACNIC-ABUSE","roles":["abuse"],
+              "vcardArray":["vcard",[["fn",{},"text","Abuse"],["email",{},"text","removed@lacnic.net"]]]}]});
+        let s = interpret(&v);
+        assert!(s.abuse[0].placeholder);
+        assert_eq!(s.abuse[0].warning.as_ref().unwrap().id, "placeholder-contact");
+        assert!(s.warnings.iter().any(|w| w.id == "abuse-only-placeholder"));
+    }
+
+    #[test]
     fn hostile_answer_is_text() {
         let v: Value = serde_json::json!({"objectClassName":"ip network","name":"<script>alert(1)</script>","handle":"X"});
         let s = interpret(&v);

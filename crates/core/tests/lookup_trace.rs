@@ -170,3 +170,21 @@ fn given_a_fresher_bootstrap_when_handed_in_then_it_is_used() {
     assert_eq!(t.poll_request().unwrap().url, "https://rdap.new-registry.example/ip/13.64.1.1");
     assert!(has(&t, "bootstrap-rejected"));
 }
+
+#[test]
+fn given_an_abuse_entity_without_vcard_when_traced_then_its_self_link_is_followed() {
+    // GIVEN a network whose abuse POC comes as a handle with a self link only
+    let mut t = Trace::from_analysis_json(&origin("23.1.2.7"), &no_dns(), NOW);
+    let req = t.poll_request().unwrap();
+    t.handle_response(req.id, Reply::ok("application/rdap+json", fixture("rdap/ip-abuse-without-vcard.json")));
+    // WHEN the entity is asked for
+    let req = t.poll_request().expect("the entity is fetched");
+    assert_eq!(req.url, "https://rdap.arin.net/registry/entity/EXABUSE-ARIN");
+    assert_eq!(req.purpose, "rdap-entity");
+    t.handle_response(req.id, Reply::ok("application/rdap+json", fixture("rdap/entity-abuse.json")));
+    // THEN its vCard supplies the contact
+    assert!(t.poll_request().is_none());
+    let r = t.report();
+    assert_eq!(r.parties[0].contacts[0].value, "abuse@networks.example");
+    assert_eq!(r.parties[0].name, "Example Networks");
+}
