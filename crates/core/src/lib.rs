@@ -22,6 +22,7 @@ pub mod politeness;
 pub mod psl;
 pub mod rdap;
 pub mod received;
+pub mod report;
 pub mod trace;
 pub mod verdict;
 pub mod warning;
