@@ -124,6 +124,19 @@ pub fn by_network(name: Option<&str>, org: Option<&str>) -> Option<Match> {
     None
 }
 
+/// The provider of a sending service the analysis named (`service.id`, else a word
+/// of `service.name`).
+pub fn by_service(id: Option<&str>, name: &str) -> Option<Match> {
+    let words: Vec<String> = name.to_ascii_lowercase().split(|c: char| !c.is_ascii_alphanumeric() && c != '-').map(str::to_string).collect();
+    for c in rows(FAMILIES).filter(|c| c.len() >= 3 && c[0] == "svc") {
+        let hit = id.is_some_and(|i| i.eq_ignore_ascii_case(c[1])) || words.iter().any(|w| w == c[1]);
+        if hit {
+            return Some(Match { provider: provider(c[2])?, kind: "svc".into(), pattern: c[1].to_string(), subject: name.to_string() });
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,6 +174,9 @@ mod tests {
         assert_eq!(by_host("example-com.mail.protection.outlook.com").unwrap().provider.id, "microsoft-365");
         assert_eq!(by_network(Some("CLOUDFLARENET"), None).unwrap().provider.id, "cloudflare");
         assert_eq!(by_network(None, Some("Hetzner Online GmbH")).unwrap().provider.id, "hetzner");
+        assert_eq!(by_service(Some("gmail"), "Gmail").unwrap().provider.id, "gmail");
+        assert_eq!(by_service(None, "Amazon SES").unwrap().provider.id, "aws");
+        assert!(by_service(Some("unknown-esp"), "Unknown ESP").is_none());
     }
 
     #[test]

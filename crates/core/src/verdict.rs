@@ -131,11 +131,23 @@ fn service_party(s: &ServiceInfo, origin: Option<&OriginInfo>) -> Party {
             &[("ip", ip)],
         ));
     }
+    let known = knowledge::by_service(s.id.as_deref(), &s.name);
+    if let Some(m) = &known {
+        notes.push(Warning::new("provider-note", "{note}", &[("note", &m.provider.note), ("provider", &m.provider.id)]));
+    }
     Party {
         role: "sending-service".into(),
         name: s.name.clone(),
         subject: origin.map(|o| o.ip.clone()).unwrap_or_default(),
-        contacts: Vec::new(),
+        contacts: known
+            .map(|m| {
+                m.provider
+                    .contacts
+                    .iter()
+                    .map(|k| Contact { kind: k.kind.clone(), value: k.value.clone(), source: "knowledge".into(), actionable: true, warning: None })
+                    .collect()
+            })
+            .unwrap_or_default(),
         why: Warning::new(
             "why-sending-service",
             "The message left through {service}, which can close the sending account.",

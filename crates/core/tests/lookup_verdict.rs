@@ -52,6 +52,7 @@ fn given_a_sending_service_when_ranked_then_it_comes_before_the_network() {
     assert_eq!(roles, ["sending-service", "network-operator"]);
     assert_eq!(report.parties[0].notes[0].params["account"], "feedback_id: customer-42");
     assert_eq!(report.parties[0].notes[1].id, "service-client-ip");
+    assert!(report.parties[0].contacts.is_empty(), "an unknown service gets no invented address");
 }
 
 #[test]
@@ -96,4 +97,14 @@ fn given_only_placeholder_contacts_when_ranked_then_none_is_offered() {
     assert!(op.notes.iter().any(|n| n.id == "no-actionable-contact"));
     assert!(op.notes.iter().any(|n| n.id == "nir-lookup-by-hand"));
     assert_eq!(op.confidence, "low");
+}
+
+#[test]
+fn given_a_known_sending_service_when_ranked_then_its_published_channel_is_given() {
+    let analysis = json!({"origin": {"ip": "13.64.1.1"}, "service": {"id": "gmail", "name": "Gmail", "kind": "mailbox"}, "identities": {}});
+    let options = TraceOptions { doh_resolver: None, ..TraceOptions::default() };
+    let t = Trace::from_analysis_json(&analysis, &options, NOW);
+    let report = t.report();
+    assert_eq!(report.parties[0].role, "sending-service");
+    assert_eq!(report.parties[0].contacts[0].kind, "form");
 }
