@@ -1,0 +1,91 @@
+// Background: runs the wasm for the toolbar popup, the context menu and the
+// popup's paste box, and reads pages through scripting.executeScript.
+//
+// A module service worker in Chrome, a module event page in Firefox. Both may be
+// stopped at any time, so the only global state is the engine's init promise;
+// results for the context-menu window go through storage.session. Listeners are
+// registered synchronously at the top level so a wake-up event is not missed.
+
+import * as browser from './lib/browser.js';
+import { analyzeMessage, engineReady } from './ui/engine.js';
+import { pickHeaderCandidate, cleanPageText } from './ui/detect.js';
+import { readRawPage, readSelection } from './content/readers.js';
+
+const MENU_ID = 'trace-sender';
+// research/webmail.md §6.5: a header block is rarely above a few hundred KB; a
+// whole raw message with attachments can be large, so cap what crosses over.
+const MAX_PAGE_CHARS = 4 * 1024 * 1024;
+const RESULT_PREFIX = 'result:';
+const RESULTS_KEPT = 5;
+
+/** Read a tab (main frame, else every frame) and analyse the raw message it shows. */
+export async function traceTab(tabId, frameId) {
+  let injections;
+  try {
+    injections = await browser.runInTab(tabId, frameId === undefined ? null : [frameId], readRawPage, [MAX_PAGE_CHARS]);
+  } catch (err) {
+    return { ok: false, source: 'page', error: { name: 'page-unreadable', message: String(err?.message ?? err) } };
+  }
+  const candidates = injections.flatMap((injection) => injection?.result?.ok ? injection.result.candidates : []);
+  const picked = pickHeaderCandidate(candidates);
+  if (!picked) return { ok: false, source: 'page', error: { name: 'no-raw-message', message: 'no header block on the page' } };
+  return analyzeMessage(picked.text, { source: `page:${picked.source}` });
+}
+
+/** Analyse the selection in the clicked frame, re-read with its line breaks. */
+export async function traceSelection(tabId, frameId, selectionText) {
+  let text = '';
+  try {
+    const [injection] = await browser.runInTab(tabId, [frameId ?? 0], readSelection, [MAX_PAGE_CHARS]);
+    if (injection?.result?.ok) text = injection.result.text;
+  } catch {
+    // No access to that frame: fall back to the flattened text the menu gave us.
+  }
+  if (!text.trim()) text = selectionText ?? '';
+  return analyzeMessage(cleanPageText(text), { source: 'selection' });
+}
+
+/** Keep a result for a window to show; older results are dropped. */
+async function storeResult(record) {
+  const id = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+  const keys = (await browser.sessionKeys()).filter((key) => key.startsWith(RESULT_PREFIX)).sort();
+  if (keys.length >= RESULTS_KEPT) await browser.sessionRemove(keys.slice(0, keys.length - RESULTS_KEPT + 1));
+  await browser.sessionSet({ [RESULT_PREFIX + id]: { ...record, createdAt: Date.now() } });
+  return id;
+}
+
+/** "Trace sender" / 「送信元を調べる」: trace the selection or the page, show it in a popup window. */
+export async function onContextMenuClick(info, tab) {
+  if (info?.menuItemId !== MENU_ID || !tab || typeof tab.id !== 'number' || tab.id < 0) return null;
+  const record = info.selectionText
+    ? await traceSelection(tab.id, info.frameId, info.selectionText)
+    : await traceTab(tab.id, info.frameId);
+  const id = await storeResult({ ...record, url: info.frameUrl ?? info.pageUrl ?? tab.url ?? null });
+  await browser.openPopupWindow(`popup/popup.html?window=1&result=${encodeURIComponent(id)}`, 560, 720);
+  return id;
+}
+
+// One handler table; only the extension's own pages reach it (see serveMessages).
+const handlers = {
+  'analyze-text': (message) => analyzeMessage(String(message.text ?? ''), { source: 'paste' }),
+  'trace-tab': (message) => traceTab(Number(message.tabId)),
+};
+
+browser.serveMessages((message) => {
+  const handler = handlers[message?.type];
+  return handler ? handler(message) : { ok: false, error: { name: 'bad-argument', message: 'unknown request' } };
+});
+
+browser.onMenuClicked((info, tab) => {
+  onContextMenuClick(info, tab).catch((err) => console.warn('SenderTrace: trace failed', err));
+});
+
+browser.onInstalled(() => {
+  browser.installMenu(MENU_ID, browser.nativeMessage('menu_trace_sender'), ['page', 'selection', 'frame']);
+});
+
+// Test seam: native menus cannot be clicked from Playwright, so tests call this.
+self.senderTrace = Object.freeze({ onContextMenuClick, traceTab, traceSelection });
+
+// Compile the wasm early; errors surface again when a trace awaits it.
+engineReady().catch(() => {});

@@ -1,0 +1,62 @@
+// Page readers, injected into a tab with scripting.executeScript({func}).
+//
+// Each function is serialised by the browser and runs in the page's ISOLATED world,
+// so it must be self-contained: no imports, no closures, arguments via `args`.
+// They only read and return plain data (executeScript's return value is a channel
+// the page cannot forge, unlike postMessage). Chrome does not report exceptions
+// thrown by an injected function, so each one catches and returns {ok:false}.
+
+/**
+ * Offer the texts of a page that may be a raw message ("show original" pages):
+ * a text/plain body (Roundcube viewsource, Zimbra view=text, SnappyMail, Yahoo raw,
+ * a saved .eml opened in the browser), Gmail's pre#raw_message_text, then the
+ * largest <pre> and <textarea> elements. The extension page picks one.
+ */
+export function readRawPage(maxChars) {
+  try {
+    const candidates = [];
+    const offer = (source, text) => {
+      if (typeof text !== 'string' || text.trim() === '') return;
+      candidates.push({ source, text: text.length > maxChars ? text.slice(0, maxChars) : text });
+    };
+    const type = String(document.contentType || '');
+    if (type === 'text/plain' || type === 'message/rfc822') {
+      offer('text-plain', document.body ? document.body.textContent : document.documentElement.textContent);
+    }
+    const gmail = document.getElementById('raw_message_text');
+    if (gmail) offer('gmail-original', gmail.textContent);
+    const blocks = [];
+    for (const node of document.querySelectorAll('pre, textarea')) {
+      const text = node.tagName === 'TEXTAREA' ? node.value : node.textContent;
+      if (text && text.length > 40) blocks.push(text);
+    }
+    blocks.sort((a, b) => b.length - a.length);
+    for (const text of blocks.slice(0, 4)) offer('pre', text);
+    return { ok: true, url: location.href, contentType: type, candidates };
+  } catch (err) {
+    return { ok: false, error: String(err && err.message || err) };
+  }
+}
+
+/**
+ * Re-read the user's selection with its line breaks: Chrome's
+ * contextMenus info.selectionText turns newlines into spaces (Chromium issue
+ * 116429), which destroys a header block. A selection inside a <textarea> or
+ * <input> is not part of getSelection(), so read it from the element.
+ */
+export function readSelection(maxChars) {
+  try {
+    let text = '';
+    const active = document.activeElement;
+    if (active && (active.tagName === 'TEXTAREA' || active.tagName === 'INPUT')
+        && typeof active.selectionStart === 'number' && active.selectionEnd > active.selectionStart) {
+      text = active.value.slice(active.selectionStart, active.selectionEnd);
+    } else {
+      const selection = window.getSelection();
+      text = selection ? selection.toString() : '';
+    }
+    return { ok: true, url: location.href, text: text.length > maxChars ? text.slice(0, maxChars) : text };
+  } catch (err) {
+    return { ok: false, error: String(err && err.message || err) };
+  }
+}

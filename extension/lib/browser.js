@@ -1,0 +1,113 @@
+// The only module that touches the WebExtension API (chrome.* / browser.*).
+//
+// Chrome exposes promise-returning `chrome.*`; Firefox exposes `browser.*` (and a
+// `chrome.*` alias). Everything else in the extension imports these small
+// functions, so browser differences and test seams live in one place.
+
+const ext = globalThis.browser ?? globalThis.chrome;
+
+/** True when running inside the extension (false in the standalone www page). */
+export const inExtension = Boolean(ext && ext.runtime && ext.runtime.id);
+
+export function extensionUrl(path) {
+  return ext.runtime.getURL(path);
+}
+
+export function uiLanguage() {
+  try {
+    return ext.i18n.getUILanguage();
+  } catch {
+    return globalThis.navigator?.language ?? 'en';
+  }
+}
+
+/** Manifest-level translation (menus before any page is open). */
+export function nativeMessage(key) {
+  return ext.i18n.getMessage(key);
+}
+
+// --- messaging between extension pages and the background -------------------
+
+export function sendToBackground(message) {
+  return ext.runtime.sendMessage(message);
+}
+
+/**
+ * Serve requests with an async handler. Only extension pages may ask: content
+ * scripts never message the background (page readers return their data through
+ * executeScript), so any other sender is ignored.
+ */
+export function serveMessages(handler) {
+  const ownOrigin = ext.runtime.getURL('');
+  ext.runtime.onMessage.addListener((message, sender, sendResponse) => {
+    const fromOwnPage = sender && sender.id === ext.runtime.id
+      && typeof sender.url === 'string' && sender.url.startsWith(ownOrigin);
+    if (!fromOwnPage) return false;
+    Promise.resolve()
+      .then(() => handler(message))
+      .then(sendResponse, (err) => sendResponse({ ok: false, error: { name: 'internal', message: String(err?.message ?? err) } }));
+    return true; // the response is sent asynchronously
+  });
+}
+
+// --- tabs, scripting, windows --------------------------------------------------
+
+export async function activeTab() {
+  const [tab] = await ext.tabs.query({ active: true, currentWindow: true });
+  return tab ?? null;
+}
+
+/** Run a self-contained function in a tab; resolves to the InjectionResult list. */
+export function runInTab(tabId, frameIds, func, args) {
+  const target = frameIds ? { tabId, frameIds } : { tabId };
+  return ext.scripting.executeScript({ target, func, args });
+}
+
+export function openPopupWindow(path, width, height) {
+  return ext.windows.create({ url: ext.runtime.getURL(path), type: 'popup', width, height });
+}
+
+// --- storage -------------------------------------------------------------------
+
+export async function sessionGet(key) {
+  const items = await ext.storage.session.get(key);
+  return items[key];
+}
+
+export function sessionSet(items) {
+  return ext.storage.session.set(items);
+}
+
+export function sessionRemove(keys) {
+  return ext.storage.session.remove(keys);
+}
+
+export async function sessionKeys() {
+  return Object.keys(await ext.storage.session.get(null));
+}
+
+export async function settingsGet(key) {
+  const items = await ext.storage.local.get(key);
+  return items[key];
+}
+
+// --- background wiring ---------------------------------------------------------
+
+export function onInstalled(listener) {
+  ext.runtime.onInstalled.addListener(listener);
+}
+
+/** (Re)create one context-menu item; duplicates after an update are cleared first. */
+export async function installMenu(id, title, contexts) {
+  await ext.contextMenus.removeAll();
+  await new Promise((resolve) => {
+    ext.contextMenus.create({ id, title, contexts }, () => {
+      // Reading lastError marks it handled (else Chrome logs "Unchecked runtime.lastError").
+      resolve(ext.runtime.lastError ?? null);
+    });
+  });
+}
+
+export function onMenuClicked(listener) {
+  ext.contextMenus.onClicked.addListener(listener);
+}

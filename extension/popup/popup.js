@@ -1,0 +1,74 @@
+// The toolbar popup and the context-menu result window (popup.html?window=1&result=ID).
+//
+// Toolbar: read the active tab (or ?tab=ID, which the e2e tests use because they
+// cannot click the toolbar) through the background, show the result, and offer
+// the paste box. Window: show the result the background stored in storage.session.
+
+import * as browser from '../lib/browser.js';
+import { loadTranslator, pickLanguage, translateDocument } from '../ui/i18n.js';
+import { renderRecord, renderNote } from '../ui/render.js';
+
+const params = new URLSearchParams(location.search);
+const resultBox = document.getElementById('result');
+const statusBox = document.getElementById('page-status');
+const form = document.getElementById('paste-form');
+const input = document.getElementById('paste-input');
+const button = document.getElementById('trace-button');
+
+async function translator() {
+  // A language setting (storage.local "lang", for the options page) wins over the browser's.
+  const chosen = await browser.settingsGet('lang').catch(() => null);
+  const lang = pickLanguage(chosen, browser.uiLanguage(), navigator.language);
+  return loadTranslator(browser.extensionUrl('/'), lang);
+}
+
+// Page-reading failures are not input errors: show a hint, keep the paste box.
+const PAGE_NOTES = { 'page-unreadable': 'page_unreadable', 'no-raw-message': 'page_no_raw_message' };
+
+function show(t, record) {
+  const note = !record?.ok && PAGE_NOTES[record?.error?.name];
+  if (note) {
+    resultBox.replaceChildren();
+    renderNote(statusBox, t(note), 'page-status');
+    return;
+  }
+  statusBox.replaceChildren();
+  renderRecord(resultBox, record, t);
+}
+
+async function traceActiveTab(t) {
+  const tabParam = params.get('tab');
+  const tabId = tabParam !== null ? Number(tabParam) : (await browser.activeTab())?.id;
+  if (typeof tabId !== 'number' || !Number.isInteger(tabId)) {
+    show(t, { ok: false, error: { name: 'page-unreadable' } });
+    return;
+  }
+  renderNote(statusBox, t('page_reading'), 'page-status');
+  show(t, await browser.sendToBackground({ type: 'trace-tab', tabId }));
+}
+
+async function showStoredResult(t) {
+  document.body.classList.add('window');
+  const record = await browser.sessionGet(`result:${params.get('result') ?? ''}`);
+  if (!record) renderNote(statusBox, t('result_expired'), 'page-status');
+  else show(t, record);
+}
+
+async function main() {
+  const t = await translator();
+  translateDocument(document, t);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    button.disabled = true;
+    try {
+      statusBox.replaceChildren();
+      show(t, await browser.sendToBackground({ type: 'analyze-text', text: input.value }));
+    } finally {
+      button.disabled = false;
+    }
+  });
+  if (params.get('window') === '1') await showStoredResult(t);
+  else await traceActiveTab(t);
+}
+
+main();

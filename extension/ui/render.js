@@ -1,0 +1,250 @@
+// Renders an analysis record (see engine.js) into a container. Shared by the popup,
+// the context-menu result window and the www page.
+//
+// Every string from the message (header text, host names, reasons' params) is
+// set as textContent: the DOM is built with createElement only, never from markup.
+// The wire format is still growing, so every field is optional here: a missing or
+// null value renders as "unknown" or is left out, never as an exception.
+
+import { codeKey } from './i18n.js';
+
+function el(tag, props, ...children) {
+  const node = document.createElement(tag);
+  if (props) {
+    for (const [name, value] of Object.entries(props)) {
+      if (value === undefined || value === null || value === false) continue;
+      if (name === 'text') node.textContent = String(value);
+      else if (name === 'className') node.className = value;
+      else if (name === 'testid') node.dataset.testid = value;
+      else node.setAttribute(name, value === true ? '' : String(value));
+    }
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(child instanceof Node ? child : String(child));
+  }
+  return node;
+}
+
+const isObject = (value) => value !== null && typeof value === 'object' && !Array.isArray(value);
+const present = (value) => value !== null && value !== undefined && value !== '';
+
+/** A reason from the core: {code, params, text} (wire format) or a bare English string (early builds). */
+function reasonText(t, reason, prefix = 'reason') {
+  if (typeof reason === 'string') return reason;
+  if (!isObject(reason)) return '';
+  return t(codeKey(prefix, reason.code ?? ''), reason.params ?? {}, reason.text ?? String(reason.code ?? ''));
+}
+
+function section(id, titleKey, t, ...children) {
+  const headingId = `h-${id}`;
+  return el('section', { className: `block block-${id}`, 'aria-labelledby': headingId },
+    el('h2', { id: headingId, text: t(titleKey) }), ...children);
+}
+
+function definitionList(rows) {
+  const dl = el('dl', { className: 'facts' });
+  for (const [label, value, testid] of rows) {
+    if (!present(value)) continue;
+    dl.append(el('dt', { text: label }), el('dd', { text: value, testid }));
+  }
+  return dl.childElementCount ? dl : null;
+}
+
+export function formatDelay(t, seconds) {
+  if (typeof seconds !== 'number' || !Number.isFinite(seconds)) return '';
+  const sign = seconds < 0 ? '−' : '';
+  let rest = Math.round(Math.abs(seconds));
+  const days = Math.floor(rest / 86400); rest -= days * 86400;
+  const hours = Math.floor(rest / 3600); rest -= hours * 3600;
+  const minutes = Math.floor(rest / 60); rest -= minutes * 60;
+  let text;
+  if (days > 0) text = t('delay_days', { days, hours });
+  else if (hours > 0) text = t('delay_hours', { hours, minutes });
+  else if (minutes > 0) text = t('delay_minutes', { minutes, seconds: rest });
+  else text = t('delay_seconds', { seconds: rest });
+  return sign + text;
+}
+
+function formatTime(t, hop) {
+  if (typeof hop.timestamp === 'number') {
+    try {
+      return new Date(hop.timestamp * 1000).toLocaleString(t.lang, {
+        year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+      });
+    } catch { /* fall through to the text the receiver wrote */ }
+  }
+  return present(hop.date) ? String(hop.date) : '';
+}
+
+/** Delay of hop i: its own delay_seconds, else computed from the timestamps (older = i+1). */
+function hopDelay(hops, i) {
+  const hop = hops[i];
+  if (typeof hop.delay_seconds === 'number') return hop.delay_seconds;
+  if (hop.delay_seconds === null) return null;
+  const older = hops[i + 1];
+  if (older && typeof hop.timestamp === 'number' && typeof older.timestamp === 'number') return hop.timestamp - older.timestamp;
+  return null;
+}
+
+function renderError(t, error) {
+  const name = typeof error?.name === 'string' ? error.name : 'internal';
+  const key = codeKey('error', name);
+  const message = t.has(key) ? t(key) : t('error_internal');
+  const box = el('div', { className: 'error', role: 'alert', testid: 'error' }, el('p', { text: message }));
+  if (name === 'internal' && present(error?.message)) box.append(el('p', { className: 'muted small', text: String(error.message) }));
+  return box;
+}
+
+function renderOrigin(t, analysis) {
+  const origin = isObject(analysis.origin) ? analysis.origin : null;
+  if (!origin || !present(origin.ip)) {
+    const reasons = (analysis.findings ?? []).filter((f) => f?.id === 'no-origin').length ? null : t('origin_unknown_hint');
+    return section('origin', 'origin_title', t,
+      el('p', { className: 'origin-none', testid: 'no-origin', text: t('origin_unknown') }),
+      reasons && el('p', { className: 'muted', text: reasons }));
+  }
+  const confidence = present(origin.confidence) ? t(codeKey('confidence', origin.confidence), null, String(origin.confidence)) : null;
+  const reasons = Array.isArray(origin.reasons) ? origin.reasons.map((r) => reasonText(t, r)).filter(Boolean) : [];
+  return section('origin', 'origin_title', t,
+    el('p', { className: 'origin-line' },
+      el('span', { className: 'origin-ip', testid: 'origin-ip', text: origin.ip }),
+      present(origin.host) ? el('span', { className: 'origin-host', testid: 'origin-host', text: origin.host }) : null),
+    el('p', { className: 'muted', text: t('origin_explained') }),
+    confidence && el('p', { className: `confidence confidence-${origin.confidence}`, testid: 'origin-confidence', text: t('origin_confidence', { level: confidence }) }),
+    reasons.length ? el('ul', { className: 'reasons' }, reasons.map((text) => el('li', { text }))) : null);
+}
+
+function renderService(t, analysis) {
+  const service = isObject(analysis.service) ? analysis.service : null;
+  if (!service || !present(service.name)) return null;
+  const kind = present(service.kind) ? t(codeKey('service_kind', service.kind), null, String(service.kind)) : '';
+  const rows = [];
+  if (isObject(service.account)) {
+    for (const [key, value] of Object.entries(service.account)) rows.push([t(codeKey('account', key), null, key), String(value ?? '')]);
+  }
+  rows.push([t('service_client_ip'), service.client_ip]);
+  return section('service', 'service_title', t,
+    el('p', { testid: 'service', text: t('service_sent_via', { service: service.name, kind }) }),
+    definitionList(rows));
+}
+
+function renderIdentities(t, analysis) {
+  const id = isObject(analysis.identities) ? analysis.identities : {};
+  const from = present(id.from_name) && present(id.from) ? `${id.from_name} <${id.from}>` : (id.from ?? id.from_name);
+  const dkim = Array.isArray(id.dkim_domains) && id.dkim_domains.length ? id.dkim_domains.join(', ') : null;
+  const list = definitionList([
+    [t('id_from'), from, 'from'],
+    [t('id_subject'), id.subject, 'subject'],
+    [t('id_date'), id.date, 'date'],
+    [t('id_sender'), id.sender],
+    [t('id_reply_to'), id.reply_to, 'reply-to'],
+    [t('id_return_path'), id.return_path],
+    [t('id_message_id'), id.message_id],
+    [t('id_list_unsubscribe'), id.list_unsubscribe],
+    [t('id_dkim_domains'), dkim],
+  ]);
+  return section('identities', 'identities_title', t,
+    el('p', { className: 'muted', text: t('identities_caution') }),
+    list ?? el('p', { className: 'muted', text: t('not_available') }));
+}
+
+function renderAuth(t, analysis) {
+  const auth = isObject(analysis.auth) ? analysis.auth : null;
+  if (!auth) return section('auth', 'auth_title', t, el('p', { className: 'muted', testid: 'auth-verdict', text: t('auth_none') }));
+  const verdict = present(auth.verdict) ? String(auth.verdict) : 'unknown';
+  const domain = present(auth.from_domain) ? auth.from_domain : t('auth_the_from_domain');
+  const meaning = t(codeKey('auth_meaning', verdict), { domain }, t('auth_meaning_unknown', { domain }));
+  const dkim = Array.isArray(auth.dkim) && auth.dkim.length
+    ? auth.dkim.map((d) => [d?.result, present(d?.domain) ? `(d=${d.domain}${present(d?.selector) ? `, s=${d.selector}` : ''})` : ''].filter(present).join(' ')).join('; ')
+    : null;
+  const aligned = auth.aligned === true ? t('yes') : auth.aligned === false ? t('no') : null;
+  const reasons = Array.isArray(auth.reasons) ? auth.reasons.map((r) => reasonText(t, r)).filter(Boolean) : [];
+  return section('auth', 'auth_title', t,
+    el('p', { className: `verdict verdict-${verdict}`, testid: 'auth-verdict' },
+      el('strong', { text: t(codeKey('auth_verdict', verdict), null, verdict) }), ' ', el('span', { text: meaning })),
+    definitionList([
+      ['SPF', [auth.spf, present(auth.spf_domain) ? `(${auth.spf_domain})` : null].filter(present).join(' ')],
+      ['DKIM', dkim],
+      ['DMARC', auth.dmarc],
+      ['ARC', auth.arc],
+      [t('auth_aligned'), aligned],
+      [t('auth_written_by'), auth.authserv_id],
+    ]),
+    reasons.length ? el('ul', { className: 'reasons' }, reasons.map((text) => el('li', { text }))) : null);
+}
+
+function renderFindings(t, analysis) {
+  const findings = Array.isArray(analysis.findings) ? analysis.findings.filter(isObject) : [];
+  if (!findings.length) return null;
+  return section('findings', 'findings_title', t,
+    el('ul', { className: 'findings' }, findings.map((f) => {
+      const severity = present(f.severity) ? String(f.severity) : 'info';
+      const text = t(codeKey('finding', f.id ?? f.code ?? ''), f.params ?? {}, f.text ?? String(f.id ?? f.code ?? ''));
+      return el('li', { className: `finding severity-${severity}`, testid: 'finding', 'data-code': f.code ?? f.id },
+        el('span', { className: 'severity', text: t(codeKey('severity', severity), null, severity) }), ' ', el('span', { text }));
+    })));
+}
+
+function renderHops(t, analysis) {
+  const hops = Array.isArray(analysis.hops) ? analysis.hops.filter(isObject) : [];
+  if (!hops.length) return section('hops', 'hops_title', t, el('p', { className: 'muted', text: t('hops_none') }));
+  const originHop = isObject(analysis.origin) && typeof analysis.origin.hop === 'number' ? analysis.origin.hop : null;
+  const head = el('thead', null, el('tr', null,
+    ['hops_col_index', 'hops_col_from', 'hops_col_by', 'hops_col_when', 'hops_col_class'].map((key) => el('th', { scope: 'col', text: t(key) }))));
+  const body = el('tbody');
+  hops.forEach((hop, i) => {
+    const cls = present(hop.class) ? String(hop.class) : null;
+    const fromName = hop.from_rdns ?? hop.from_host ?? hop.helo;
+    const reason = reasonText(t, hop.reason);
+    const delay = hopDelay(hops, i);
+    const extras = [hop.protocol, hop.tls, hop.authenticated === true ? t('hop_authenticated') : null].filter(present).join(' · ');
+    const row = el('tr', { className: `hop${cls ? ` hop-${cls}` : ''}${(hop.index ?? i) === originHop ? ' hop-origin' : ''}`, testid: 'hop' },
+      el('td', { className: 'num', text: String((hop.index ?? i) + 1) }),
+      el('td', null,
+        present(fromName) ? el('div', { className: 'host', text: fromName }) : el('div', { className: 'muted', text: t('hop_no_name') }),
+        present(hop.from_ip) ? el('div', { className: 'ip', testid: 'hop-ip', text: hop.from_ip }) : null,
+        present(hop.helo) && hop.helo !== fromName ? el('div', { className: 'small muted', text: t('hop_helo', { helo: hop.helo }) }) : null,
+        present(reason) ? el('div', { className: 'small reason', text: reason }) : null),
+      el('td', null,
+        present(hop.by_host) ? el('div', { className: 'host', text: hop.by_host }) : null,
+        extras ? el('div', { className: 'small muted', text: extras }) : null),
+      el('td', null,
+        el('div', { className: 'small', text: formatTime(t, hop) }),
+        delay !== null ? el('div', { className: `small delay${delay < 0 ? ' negative' : ''}`, text: delay < 0 ? formatDelay(t, delay) : t('hop_delay', { delay: formatDelay(t, delay) }) }) : null),
+      el('td', null, cls ? el('span', { className: `badge badge-${cls}`, title: t(codeKey('class_help', cls), null, ''), text: t(codeKey('class', cls), null, cls) }) : '—'));
+    body.append(row);
+  });
+  return section('hops', 'hops_title', t,
+    el('p', { className: 'muted', text: t('hops_explained') }),
+    el('div', { className: 'table-wrap', tabindex: '0', role: 'region', 'aria-labelledby': 'h-hops' },
+      el('table', { className: 'hops' }, head, body)));
+}
+
+/**
+ * Replace the content of `container` with the view of `record`.
+ * `record` is what engine.analyzeMessage returns (or the background relays).
+ */
+export function renderRecord(container, record, t) {
+  container.replaceChildren();
+  if (!record) return;
+  if (!record.ok) {
+    container.append(renderError(t, record.error));
+    return;
+  }
+  const analysis = isObject(record.analysis) ? record.analysis : {};
+  container.append(...[
+    renderOrigin(t, analysis),
+    renderService(t, analysis),
+    renderFindings(t, analysis),
+    renderIdentities(t, analysis),
+    renderAuth(t, analysis),
+    renderHops(t, analysis),
+    present(record.core) ? el('p', { className: 'small muted version', text: t('core_version', { version: record.core }) }) : null,
+  ].filter(Boolean));
+}
+
+/** A status line (reading the page…, nothing found) that is not an input error. */
+export function renderNote(container, text, testid = 'note') {
+  container.replaceChildren(el('p', { className: 'note', testid, role: 'status', text }));
+}
