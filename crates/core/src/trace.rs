@@ -281,6 +281,8 @@ pub struct Report {
     pub requests: Vec<RequestLog>,
     /// Requests queued or in flight.
     pub pending: usize,
+    /// Lookups not made because of the request cap.
+    pub dropped: usize,
     pub done: bool,
 }
 
@@ -364,6 +366,9 @@ pub struct Trace {
     log: Vec<RequestLog>,
     events: VecDeque<Event>,
     done_announced: bool,
+    cap_reported: bool,
+    /// Lookups dropped by the request cap.
+    dropped: usize,
 }
 
 impl Trace {
@@ -429,6 +434,8 @@ impl Trace {
             log: Vec::new(),
             events: VecDeque::new(),
             done_announced: false,
+            cap_reported: false,
+            dropped: 0,
         }
     }
 
@@ -645,15 +652,22 @@ impl Trace {
     pub fn poll_request(&mut self) -> Option<Request> {
         while let Some(mut job) = self.queue.pop_front() {
             if self.sent >= self.options.max_requests {
-                let dropped = self.queue.len() + 1;
-                self.queue.clear();
-                self.finding(Warning::new(
-                    "request-cap-reached",
-                    "The trace stopped after {max} requests; {dropped} lookups were not made.",
-                    &[("max", &self.options.max_requests.to_string()), ("dropped", &dropped.to_string())],
-                ));
-                self.fail_job(&job);
-                return None;
+                // Follow-ups of replies still in flight may arrive later: report once, drop all.
+                let mut dropped = vec![job];
+                dropped.extend(self.queue.drain(..));
+                self.dropped += dropped.len();
+                if !self.cap_reported {
+                    self.cap_reported = true;
+                    self.finding(Warning::new(
+                        "request-cap-reached",
+                        "The trace stopped after {max} requests; further lookups were not made.",
+                        &[("max", &self.options.max_requests.to_string())],
+                    ));
+                }
+                for job in &dropped {
+                    self.fail_job(job);
+                }
+                break;
             }
             if job.url.is_empty() && !self.start(&mut job) {
                 continue;
@@ -792,6 +806,7 @@ impl Trace {
             findings: self.findings.clone(),
             requests: self.log.clone(),
             pending: self.queue.len() + self.inflight.len(),
+            dropped: self.dropped,
             done: self.is_done(),
         }
     }
@@ -808,6 +823,7 @@ impl Trace {
     }
 
     fn announce_done(&mut self) {
+        self.settle_domains();
         if self.is_done() && !self.done_announced {
             self.done_announced = true;
             let n = self.log.len();
@@ -914,7 +930,7 @@ impl Trace {
 
     fn fail_job(&mut self, job: &Job) {
         match job.kind {
-            JobKind::RdapIp { net } => self.networks[net].status = "failed".into(),
+            JobKind::RdapIp { net } if self.networks[net].status == "pending" => self.networks[net].status = "failed".into(),
             JobKind::RdapDomain { dom } if !self.domain_has_pending(dom, job) => self.domains[dom].status = "failed".into(),
             _ => {}
         }
@@ -949,6 +965,10 @@ impl Trace {
                 self.on_dns(dom, purpose, rtype, &name, body)
             }
         }
+    }
+
+    /// A domain with nothing queued or in flight is finished.
+    fn settle_domains(&mut self) {
         for d in 0..self.domains.len() {
             if self.domains[d].status == "pending" && !self.domain_busy(d) {
                 self.domains[d].status = "done".into();

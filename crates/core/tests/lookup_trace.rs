@@ -89,6 +89,8 @@ fn given_a_request_cap_when_reached_then_the_rest_is_dropped_with_a_finding() {
     }
     assert_eq!(n, 2);
     assert!(has(&t, "request-cap-reached"));
+    assert_eq!(t.report().findings.iter().filter(|f| f.id == "request-cap-reached").count(), 1);
+    assert!(t.report().dropped >= 1);
     assert!(t.is_done());
 }
 
