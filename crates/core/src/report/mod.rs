@@ -305,57 +305,83 @@ impl<'a> Report<'a> {
     }
 }
 
+impl Recipient {
+    /// A party from JSON: either this type's own form, or a verdict party as the
+    /// trace's JSON carries it (`role` in kebab-case, `subject`, `contacts[]` with
+    /// `actionable`, `notes[]` with `id`). `None` when it is neither.
+    pub fn from_json(value: &serde_json::Value) -> Option<Recipient> {
+        if let Ok(r) = serde_json::from_value::<Recipient>(value.clone()) {
+            return Some(r);
+        }
+        let text = |v: &serde_json::Value, k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or("").to_string();
+        let role = text(value, "role");
+        if role.is_empty() {
+            return None;
+        }
+        let list = |k: &str| value.get(k).and_then(|c| c.as_array()).cloned().unwrap_or_default();
+        let contacts: Vec<(String, String, bool)> = list("contacts")
+            .iter()
+            .map(|c| (text(c, "kind"), text(c, "value"), c.get("actionable").and_then(|a| a.as_bool()).unwrap_or(true)))
+            .collect();
+        let notes: Vec<String> = list("notes").iter().map(|n| text(n, "id")).collect();
+        Some(from_party(&role, &text(value, "name"), &text(value, "subject"), &contacts, &notes))
+    }
+}
+
 impl From<&crate::verdict::Party> for Recipient {
     /// The verdict's party as a draft recipient: only actionable contacts are kept;
     /// the national channels and the registrar rental-server form get their own
     /// templates.
     fn from(p: &crate::verdict::Party) -> Recipient {
-        let role = match p.role.as_str() {
-            "sending-service" => Role::SendingService,
-            "registrar" => Role::Registrar,
-            "dns-host" => Role::DnsHost,
-            "web-host" => Role::WebHost,
-            "mail-host" => Role::MailHost,
-            "national-channel" => Role::NationalChannel,
-            _ => Role::NetworkOperator,
-        };
-        if role == Role::NationalChannel {
-            if p.name.contains("迷惑メール相談センター") {
-                return channels::dekyo();
-            }
-            if p.name.contains("日本産業協会") {
-                return channels::nissankyo();
-            }
+        let contacts: Vec<(String, String, bool)> =
+            p.contacts.iter().map(|c| (c.kind.clone(), c.value.clone(), c.actionable)).collect();
+        let notes: Vec<String> = p.notes.iter().map(|n| n.id.clone()).collect();
+        from_party(&p.role, &p.name, &p.subject, &contacts, &notes)
+    }
+}
+
+fn from_party(role: &str, name: &str, subject: &str, contacts: &[(String, String, bool)], notes: &[String]) -> Recipient {
+    let role = match role.replace('_', "-").as_str() {
+        "sending-service" => Role::SendingService,
+        "registrar" => Role::Registrar,
+        "dns-host" => Role::DnsHost,
+        "web-host" => Role::WebHost,
+        "mail-host" => Role::MailHost,
+        "national-channel" => Role::NationalChannel,
+        _ => Role::NetworkOperator,
+    };
+    if role == Role::NationalChannel {
+        if name.contains("迷惑メール相談センター") {
+            return channels::dekyo();
         }
-        let kind = if p.notes.iter().any(|n| n.id == "form-four-items") {
-            DraftKind::RentalServerForm
-        } else {
-            DraftKind::AbuseDesk
-        };
-        let contacts = p
-            .contacts
-            .iter()
-            .filter(|c| c.actionable)
-            .filter_map(|c| {
-                let kind = match c.kind.as_str() {
-                    "email" => ContactKind::Email,
-                    "form" => ContactKind::Form,
-                    "phone" => ContactKind::Phone,
-                    _ => return None,
-                };
-                Some(Contact { kind, value: c.value.clone() })
-            })
-            .collect();
-        let about_ip = matches!(role, Role::NetworkOperator | Role::SendingService);
-        Recipient {
-            role,
-            kind,
-            // The verdict names a network by its IP when the registry gave no name.
-            name: (!p.name.is_empty() && p.name != p.subject).then(|| p.name.clone()),
-            contacts,
-            language: None,
-            country: None,
-            domain: (!about_ip && !p.subject.is_empty()).then(|| p.subject.clone()),
+        if name.contains("日本産業協会") {
+            return channels::nissankyo();
         }
+    }
+    let kind =
+        if notes.iter().any(|n| n == "form-four-items") { DraftKind::RentalServerForm } else { DraftKind::AbuseDesk };
+    let contacts = contacts
+        .iter()
+        .filter(|(_, _, actionable)| *actionable)
+        .filter_map(|(kind, value, _)| {
+            let kind = match kind.as_str() {
+                "email" => ContactKind::Email,
+                "form" => ContactKind::Form,
+                "phone" => ContactKind::Phone,
+                _ => return None,
+            };
+            Some(Contact { kind, value: value.clone() })
+        })
+        .collect();
+    let about_ip = matches!(role, Role::NetworkOperator | Role::SendingService);
+    Recipient {
+        role,
+        kind,
+        // The verdict names a network by its IP when the registry gave no name.
+        name: (!name.is_empty() && name != subject).then(|| name.to_string()),
+        contacts,
+        language: None,
+        country: None,
+        domain: (!about_ip && !subject.is_empty()).then(|| subject.to_string()),
     }
 }
