@@ -1,18 +1,37 @@
 //! The analysis entry point: raw bytes in, [`Analysis`] out.
+//!
+//! Pipeline (one module per step): message (is this a header block?) → headers
+//! (split the block, never the body) → received (hops) → origin (trust boundary) →
+//! stamps (provider-recorded IPs) → auth (Authentication-Results) → identities →
+//! service (who sent it for the sender) → findings.
 
+use std::collections::BTreeMap;
 use std::net::IpAddr;
 
 use serde::{Deserialize, Serialize};
 
+use crate::auth::{self, Auth, Verdict};
+use crate::findings::Finding;
+
+use crate::headers::{self, HeaderBlock};
+use crate::identities::{self, Identities};
 use crate::message;
-use crate::received::Hop;
+use crate::origin::{self, is_internal_address, Confidence, Origin};
+use crate::providers::{self, Kind};
+use crate::psl::organisational_domain;
+use crate::reason::Reason;
+use crate::received::{self, Hop, HopClass};
+use crate::stamps::{self, Stamp};
 
 /// Caller-controlled settings of an analysis.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct AnalyzeOptions {
-    /// Hosts or CIDR ranges the user declared as their own forwarders.
+    /// Hosts, domains or CIDR ranges the user declared as their own forwarders.
     pub trusted_forwarders: Vec<String>,
+    /// "Now" in seconds since the epoch, for the future-timestamp check (the core
+    /// has no clock). `None` skips that check.
+    pub now: Option<i64>,
 }
 
 /// Why the input could not be analysed. Serialised as its `name`, which the UI
@@ -23,6 +42,7 @@ pub enum InputErrorKind {
     Empty,
     Binary,
     NotAHeaderBlock,
+    NoHeadersOnlyBody,
 }
 
 impl InputErrorKind {
@@ -31,6 +51,7 @@ impl InputErrorKind {
             InputErrorKind::Empty => "empty",
             InputErrorKind::Binary => "binary",
             InputErrorKind::NotAHeaderBlock => "not-a-header-block",
+            InputErrorKind::NoHeadersOnlyBody => "no-headers-only-body",
         }
     }
     pub fn message(self) -> &'static str {
@@ -39,6 +60,9 @@ impl InputErrorKind {
             InputErrorKind::Binary => "The input is binary data, not an e-mail message.",
             InputErrorKind::NotAHeaderBlock => {
                 "The input is not an e-mail header block (it should start with lines such as 'Received:' or 'From:')."
+            }
+            InputErrorKind::NoHeadersOnlyBody => {
+                "This looks like a message body without its headers. Paste the full original message, including the header lines at the top."
             }
         }
     }
@@ -64,106 +88,275 @@ impl std::fmt::Display for InputError {
 
 impl std::error::Error for InputError {}
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Confidence {
-    High,
-    Medium,
-    Low,
-}
-
+/// The service (mailbox provider or ESP) the origin belongs to.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Origin {
-    pub ip: String,
-    pub host: Option<String>,
-    /// Index of the handoff hop in `hops`.
-    pub hop: usize,
-    pub confidence: Confidence,
-    pub reasons: Vec<String>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct Identities {
-    pub from: Option<String>,
-    pub from_name: Option<String>,
-    pub subject: Option<String>,
-    pub message_id: Option<String>,
-    pub date: Option<String>,
+pub struct Service {
+    pub id: &'static str,
+    pub name: &'static str,
+    pub kind: &'static str,
+    pub account: BTreeMap<String, String>,
+    pub client_ip: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Analysis {
     pub origin: Option<Origin>,
     pub hops: Vec<Hop>,
+    pub stamps: Vec<Stamp>,
+    pub auth: Auth,
     pub identities: Identities,
+    pub service: Option<Service>,
+    pub findings: Vec<Finding>,
 }
 
 /// Analyse one raw message (or header block).
-pub fn analyze(raw: &[u8], _options: &AnalyzeOptions) -> Result<Analysis, InputError> {
-    let msg = message::parse(raw)?;
-    let hops: Vec<Hop> =
-        msg.all_received().enumerate().map(|(i, r)| Hop::from_received(i, &r)).collect();
-    let origin = first_public_hop(&hops);
-    let from = msg.from().and_then(|a| a.first());
-    let identities = Identities {
-        from: from.and_then(|m| m.address()).map(str::to_string),
-        from_name: from.and_then(|m| m.name()).map(str::to_string),
-        subject: msg.subject().map(str::to_string),
-        message_id: msg.message_id().map(str::to_string),
-        date: msg.date().map(|d| d.to_rfc3339()),
-    };
-    Ok(Analysis { origin, hops, identities })
-}
+pub fn analyze(raw: &[u8], options: &AnalyzeOptions) -> Result<Analysis, InputError> {
+    message::check(raw)?;
+    let block = headers::split(raw);
+    if block.fields.is_empty() {
+        return Err(InputErrorKind::NotAHeaderBlock.into());
+    }
+    let mut hops: Vec<Hop> = block.fields.iter().filter(|f| f.is("Received")).enumerate().map(|(i, f)| Hop::parse(i, f)).collect();
+    received::compute_delays(&mut hops);
 
-/// First guess: the topmost hop whose connecting IP is public.
-fn first_public_hop(hops: &[Hop]) -> Option<Origin> {
-    hops.iter().find_map(|hop| {
-        let ip: IpAddr = hop.from_ip.as_deref()?.parse().ok()?;
-        is_public(ip).then(|| Origin {
-            ip: ip.to_string(),
-            host: hop.from_rdns.clone().or_else(|| hop.from_host.clone()),
-            hop: hop.index,
-            confidence: Confidence::Low,
-            reasons: vec!["first hop with a public connecting address".into()],
+    let recipient_domains: Vec<(usize, String)> = block
+        .fields
+        .iter()
+        .filter(|f| f.is("Delivered-To") || f.is("X-Original-To") || f.is("Envelope-To"))
+        .filter_map(|f| {
+            let v = f.value();
+            let d = v.rsplit('@').next()?.trim().trim_end_matches('>').to_ascii_lowercase();
+            Some((f.span.0, d))
         })
-    })
+        .collect();
+    let walk = origin::walk(&mut hops, &recipient_domains, &options.trusted_forwarders);
+    let mut stamps = stamps::read(&block);
+    let provider = walk.trust.label();
+
+    // Provider stamps sit above the handoff's Received field.
+    let limit = walk.handoff.and_then(|h| hops.get(h)).map(|h| h.span.0).unwrap_or(usize::MAX);
+    let mut origin = walk.handoff.and_then(|h| hops.get(h)).and_then(|hop| {
+        Some(Origin {
+            ip: hop.from_ip.clone()?,
+            host: hop.from_rdns.clone().or_else(|| hop.helo.clone()).or_else(|| hop.from_host.clone()),
+            hop: hop.index,
+            confidence: Confidence::High,
+            reasons: vec![Reason::with("origin-handoff", &[("ip", hop.from_ip.as_deref().unwrap_or("")), ("provider", &provider)])],
+        })
+    });
+    if origin.is_none() && walk.last_private.is_none() {
+        // No Received line names an outside peer: a provider stamp may still record it.
+        if let Some(s) = stamps.iter().find(|s| s.field != "value" && s.ip.parse::<IpAddr>().is_ok_and(|ip| !is_internal_address(ip))) {
+            origin = Some(Origin {
+                ip: s.ip.clone(),
+                host: None,
+                hop: hops.iter().rposition(|h| h.span.0 < s.offset).unwrap_or(0),
+                confidence: Confidence::Low,
+                reasons: vec![Reason::with("origin-from-stamp", &[("header", &s.header)])],
+            });
+        }
+    }
+    if let Some(o) = origin.as_mut() {
+        rate(o, &hops, &mut stamps, limit, walk.trust.is_empty());
+    }
+
+    let identities = identities::read(&block);
+    let hop_of_offset = |off: usize| hops.iter().rposition(|h| h.span.0 < off).or(Some(0)).filter(|_| !hops.is_empty());
+    let is_provider_id = |id: &str| {
+        organisational_domain(id).is_some_and(|o| walk.trust.contains_org(&o)) || walk.trust.is_empty()
+    };
+    let auth = auth::evaluate(&block, identities.from.as_deref(), limit, &hop_of_offset, &is_provider_id);
+    let service = origin.as_ref().and_then(|o| service_of(o, &hops, &block, &stamps, limit));
+    let findings = findings(&block, &hops, origin.as_ref(), &walk, &auth, &identities, service.as_ref(), options);
+    Ok(Analysis { origin, hops, stamps, auth, identities, service, findings })
 }
 
-fn is_public(ip: IpAddr) -> bool {
-    match ip {
-        IpAddr::V4(v4) => {
-            let o = v4.octets();
-            !(v4.is_private()
-                || v4.is_loopback()
-                || v4.is_link_local()
-                || v4.is_unspecified()
-                || (o[0] == 100 && (64..128).contains(&o[1])))
-        }
-        IpAddr::V6(v6) => {
-            let s = v6.segments();
-            !(v6.is_loopback() || v6.is_unspecified() || (s[0] & 0xfe00) == 0xfc00 || (s[0] & 0xffc0) == 0xfe80)
+/// Confidence and supporting reasons for the origin.
+fn rate(o: &mut Origin, hops: &[Hop], stamps: &mut [Stamp], limit: usize, provider_unknown: bool) {
+    let mut level = if o.confidence == Confidence::Low { 2 } else { 0 };
+    // Chain consistency above the handoff.
+    let mut broken = None;
+    for w in hops[..=o.hop.min(hops.len().saturating_sub(1))].windows(2) {
+        if origin::chain_consistent(&w[0], &w[1]) == Some(false) && w[0].from_ip.is_some() {
+            broken = Some(w[0].index);
         }
     }
+    match broken {
+        Some(h) => {
+            o.reasons.push(Reason::with("origin-chain-break", &[("hop", &h.to_string())]));
+            level = level.max(1);
+        }
+        None if o.hop > 0 => o.reasons.push(Reason::new("origin-chain-consistent")),
+        None => {}
+    }
+    let mut disagree = false;
+    for s in stamps.iter_mut() {
+        let agrees = s.ip == o.ip;
+        s.agrees_with_origin = Some(agrees);
+        // Only connection stamps the provider wrote above the handoff weigh in; the
+        // X-Originating-IP of a webmail client is a different address by nature.
+        if s.offset < limit && s.field != "value" {
+            if agrees {
+                if !o.reasons.iter().any(|r| r.code == "origin-stamp-agrees") {
+                    o.reasons.push(Reason::with("origin-stamp-agrees", &[("header", &s.header)]));
+                }
+            } else if !disagree {
+                disagree = true;
+                o.reasons.push(Reason::with("origin-stamp-disagrees", &[("header", &s.header), ("ip", &s.ip)]));
+            }
+        }
+    }
+    if disagree && !o.reasons.iter().any(|r| r.code == "origin-stamp-agrees") {
+        level = level.max(1);
+    }
+    if let Some(hop) = hops.get(o.hop) {
+        if hop.from_rdns.is_none() && hop.helo.is_none() {
+            o.reasons.push(Reason::new("origin-rdns-missing"));
+        }
+        if let (Some(helo), Some(rdns)) = (hop.helo.as_deref(), hop.from_rdns.as_deref()) {
+            let (a, b) = (organisational_domain(helo), organisational_domain(rdns));
+            if a.is_some() && b.is_some() && a != b {
+                o.reasons.push(Reason::with("origin-forged-helo", &[("helo", helo), ("rdns", rdns)]));
+            }
+        }
+    }
+    if provider_unknown {
+        o.reasons.push(Reason::new("origin-provider-unknown"));
+        level = 2;
+    }
+    o.confidence = match level {
+        0 => Confidence::High,
+        1 => Confidence::Medium,
+        _ => Confidence::Low,
+    };
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// Header fields that identify the sending account at a service.
+const ACCOUNT_HEADERS: &[(&str, &str)] = &[
+    ("Feedback-ID", "feedback_id"),
+    ("X-SES-Outgoing", "ses_outgoing"),
+    ("X-Mailgun-Sid", "mailgun_sid"),
+    ("X-SG-EID", "sendgrid_eid"),
+    ("X-SG-ID", "sendgrid_id"),
+    ("X-MC-User", "mailchimp_user"),
+    ("X-Mandrill-User", "mandrill_user"),
+    ("X-PM-Message-Id", "postmark_message_id"),
+    ("X-Mailin-EID", "brevo_eid"),
+    ("X-Sender-Id", "sender_id"),
+    ("X-Google-Sender-Auth", "google_sender_auth"),
+    ("X-Authenticated-Sender", "authenticated_sender"),
+    ("X-Yahoo-Newman-Id", "yahoo_newman_id"),
+    ("X-Ms-Exchange-Crosstenant-Id", "microsoft_tenant_id"),
+];
 
-    #[test]
-    fn prose_is_rejected_with_a_name() {
-        let err = analyze(b"Hello there, this is just a sentence.", &AnalyzeOptions::default()).unwrap_err();
-        assert_eq!(err.name, InputErrorKind::NotAHeaderBlock);
-        assert_eq!(analyze(b"  \n", &AnalyzeOptions::default()).unwrap_err().name, InputErrorKind::Empty);
+fn service_of(o: &Origin, hops: &[Hop], block: &HeaderBlock<'_>, stamps: &[Stamp], limit: usize) -> Option<Service> {
+    let hop = hops.get(o.hop)?;
+    let names: Vec<&str> = [hop.from_rdns.as_deref(), hop.helo.as_deref(), hop.from_host.as_deref()].into_iter().flatten().collect();
+    let ip: Option<IpAddr> = o.ip.parse().ok();
+    let family = providers::sending_family(&names, ip).filter(|f| f.kind != Kind::Forwarder)?;
+    let mut account = BTreeMap::new();
+    for (header, key) in ACCOUNT_HEADERS {
+        // Only what sits below the provider's own stamps was written by the sender side;
+        // crosstenant ids are written by Microsoft for the sending tenant as well.
+        if let Some(f) = block.get(header) {
+            let v = f.value();
+            if !v.is_empty() {
+                account.insert(key.to_string(), v);
+            }
+        }
     }
+    // The line the service wrote about its own client (below the handoff).
+    let client_hop = hops.get(o.hop + 1).filter(|h| {
+        h.by_host
+            .as_deref()
+            .and_then(organisational_domain)
+            .is_some_and(|org| family.domains.iter().any(|d| *d == org))
+    });
+    if let Some(sender) = hops.iter().skip(o.hop).find_map(|h| h.auth_sender.clone()) {
+        account.insert("authenticated_sender".into(), sender);
+    }
+    let mut client_ip = client_hop
+        .and_then(|h| h.from_ip.clone())
+        .filter(|ip| ip.parse::<IpAddr>().is_ok_and(|a| !is_internal_address(a)));
+    if client_ip.is_none() {
+        // Outlook.com and Yahoo stamp the webmail client's address.
+        client_ip = stamps
+            .iter()
+            .filter(|s| s.header == "X-Originating-IP" && s.offset < limit)
+            .map(|s| s.ip.clone())
+            .find(|ip| *ip != o.ip && ip.parse::<IpAddr>().is_ok_and(|a| !is_internal_address(a)));
+    }
+    Some(Service { id: family.id, name: family.name, kind: if family.kind == Kind::Esp { "esp" } else { "mailbox" }, account, client_ip })
+}
 
-    #[test]
-    fn first_public_hop_skips_private() {
-        let raw = b"Received: from a.example (a.example [10.0.0.1]) by mx.example.net with ESMTP id 1; Mon, 2 Nov 2026 10:00:00 +0000\r\n\
-Received: from b.example (b.example [203.0.113.9]) by a.example with SMTP id 2; Mon, 2 Nov 2026 09:59:59 +0000\r\n\
-Subject: hi\r\n\r\nbody";
-        let a = analyze(raw, &AnalyzeOptions::default()).unwrap();
-        assert_eq!(a.hops.len(), 2);
-        assert_eq!(a.origin.unwrap().ip, "203.0.113.9");
+/// Compute the findings (kept here so every input is at hand).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn findings(
+    block: &HeaderBlock<'_>,
+    hops: &[Hop],
+    origin: Option<&Origin>,
+    walk: &origin::Walk,
+    auth: &Auth,
+    ids: &Identities,
+    service: Option<&Service>,
+    options: &AnalyzeOptions,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    if hops.is_empty() {
+        out.push(Finding::new("no-received", &[]));
     }
+    let has = |n: &str| block.get(n).is_some();
+    if block.stray_lines > 0 || (!hops.is_empty() && !has("From") && !has("Date") && !has("Subject")) {
+        out.push(Finding::new("truncated-headers", &[]));
+    }
+    for h in hops {
+        if let Some(d) = h.delay_seconds {
+            if d < -60 {
+                out.push(Finding::new("timestamps-out-of-order", &[("hop", h.index.to_string()), ("seconds", (-d).to_string())]));
+            }
+        }
+        if let (Some(now), Some(ts)) = (options.now, h.timestamp) {
+            if ts > now + 900 {
+                out.push(Finding::new("future-timestamp", &[("hop", h.index.to_string())]));
+            }
+        }
+        if h.unreadable {
+            out.push(Finding::new("unparsed-received", &[("hop", h.index.to_string())]));
+        }
+    }
+    let upto = origin.map(|o| o.hop).unwrap_or(hops.len().saturating_sub(1));
+    for w in hops.windows(2).take(upto) {
+        if w[0].class != HopClass::Claimed && origin::chain_consistent(&w[0], &w[1]) == Some(false) {
+            let from = w[0].from_rdns.clone().or_else(|| w[0].helo.clone()).or_else(|| w[0].from_host.clone()).unwrap_or_default();
+            out.push(Finding::new("chain-break", &[("hop", w[0].index.to_string()), ("from", from), ("by", w[1].by_host.clone().unwrap_or_default())]));
+        }
+    }
+    let arrival = hops.iter().find_map(|h| h.timestamp);
+    if let (Some(a), Some(d)) = (arrival, ids.date_timestamp) {
+        let hours = (a - d).abs() / 3600;
+        if hours >= 24 {
+            out.push(Finding::new("date-far-from-arrival", &[("hours", hours.to_string())]));
+        }
+    }
+    if origin.is_none() && !hops.is_empty() {
+        if let Some(ip) = walk.last_private.and_then(|i| hops.get(i)).and_then(|h| h.from_ip.clone()) {
+            out.push(Finding::new("origin-private", &[("ip", ip)]));
+        }
+        out.push(Finding::new("no-origin", &[]));
+    }
+    if let (Some(rt), Some(from)) = (ids.reply_to.as_deref(), ids.from.as_deref()) {
+        let dom = |a: &str| a.rsplit('@').next().and_then(organisational_domain);
+        if let (Some(a), Some(b)) = (dom(rt), dom(from)) {
+            if a != b {
+                out.push(Finding::new("reply-to-other-domain", &[("reply_to", rt.to_string()), ("from", from.to_string())]));
+            }
+        }
+    }
+    if auth.verdict == Verdict::Forged {
+        out.push(Finding::new("from-forged", &[("domain", auth.from_domain.clone().unwrap_or_default())]));
+    }
+    if let Some(s) = service {
+        out.push(Finding::new("sent-via-service", &[("service", s.name.to_string())]));
+    }
+    out
 }

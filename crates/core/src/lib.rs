@@ -12,19 +12,29 @@
 //! CLI's `--json` output and the wasm DTOs; see `docs/wire-format.md`.
 
 pub mod analysis;
+pub mod auth;
 pub mod bootstrap;
 pub mod charset;
 pub mod dns;
+pub mod findings;
+pub mod headers;
+pub mod identities;
 pub mod jpnic;
 pub mod knowledge;
 pub mod message;
+pub mod origin;
 pub mod politeness;
+pub mod providers;
 pub mod psl;
 pub mod rdap;
+pub mod reason;
 pub mod received;
 pub mod report;
+pub mod stamps;
 pub mod trace;
 pub mod verdict;
 pub mod warning;
 
 pub use analysis::{analyze, Analysis, AnalyzeOptions, InputError, InputErrorKind};
+pub use origin::{Confidence, Origin};
+pub use reason::Reason;

@@ -1,32 +1,46 @@
-//! Parsing the raw bytes into a mail-parser message, and deciding whether the input
-//! is a header block at all. Nothing here panics on bad input: it is either a
-//! message or an [`InputErrorKind`] the UI can translate.
-
-use mail_parser::{Message, MessageParser};
+//! Is the input a message (or a header block) at all? Nothing here panics on bad
+//! input: it is either accepted or an [`InputErrorKind`] the UI can translate.
+//!
+//! Accepted starts: a header field (`Name: value`), or an mbox `From ` separator
+//! line followed by one (mbox exports and Thunderbird's "save as" write it).
 
 use crate::analysis::InputErrorKind;
+use crate::headers::field_name_end;
 
 /// Header names that real messages carry; a block whose first field is none of
 /// these and that has no `Received:` is most likely prose, not a header block.
 const TELLTALE: &[&str] = &[
     "received", "from", "to", "subject", "date", "message-id", "return-path", "delivered-to",
     "mime-version", "content-type", "x-", "arc-", "dkim-signature", "authentication-results",
-    "reply-to", "sender", "cc", "x-originating-ip", "received-spf",
+    "reply-to", "sender", "cc", "x-originating-ip", "received-spf", "envelope-to", "list-",
 ];
 
-/// Parse `raw` with mail-parser after a sanity check of its first lines.
-pub fn parse(raw: &[u8]) -> Result<Message<'_>, InputErrorKind> {
-    let trimmed = trim_leading_blank(raw);
+/// Check `raw` before splitting its header block.
+pub fn check(raw: &[u8]) -> Result<(), InputErrorKind> {
+    let mut trimmed = trim_leading_blank(raw);
     if trimmed.is_empty() {
         return Err(InputErrorKind::Empty);
     }
     if looks_binary(trimmed) {
         return Err(InputErrorKind::Binary);
     }
-    if !starts_with_header_field(trimmed) {
-        return Err(InputErrorKind::NotAHeaderBlock);
+    // mbox separator, a pasted banner line: see headers::header_start.
+    let start = crate::headers::header_start(trimmed);
+    trimmed = &trimmed[start..];
+    if trim_leading_blank(trimmed).is_empty() {
+        return Err(InputErrorKind::Empty);
     }
-    MessageParser::new().parse(trimmed).ok_or(InputErrorKind::NotAHeaderBlock)
+    if starts_with_header_field(trimmed) {
+        return Ok(());
+    }
+    if looks_like_body(trimmed) {
+        return Err(InputErrorKind::NoHeadersOnlyBody);
+    }
+    Err(InputErrorKind::NotAHeaderBlock)
+}
+
+fn first_line(raw: &[u8]) -> &[u8] {
+    raw.split(|&b| b == b'\n').next().unwrap_or_default()
 }
 
 fn trim_leading_blank(raw: &[u8]) -> &[u8] {
@@ -39,7 +53,7 @@ fn looks_binary(raw: &[u8]) -> bool {
     let head = &raw[..raw.len().min(1024)];
     let controls = head
         .iter()
-        .filter(|&&b| b == 0 || (b < 0x20 && !matches!(b, b'\r' | b'\n' | b'\t' | 0x1b)))
+        .filter(|&&b| b == 0 || (b < 0x20 && !matches!(b, b'\r' | b'\n' | b'\t' | 0x1b | 0x0c)))
         .count();
     head.contains(&0) || controls * 10 > head.len()
 }
@@ -47,20 +61,24 @@ fn looks_binary(raw: &[u8]) -> bool {
 /// The first line must be `Name: value` with a field name of printable ASCII, and
 /// the block must show at least one header that mail really carries.
 fn starts_with_header_field(raw: &[u8]) -> bool {
-    let first_line = raw.split(|&b| b == b'\n').next().unwrap_or_default();
-    let Some(colon) = first_line.iter().position(|&b| b == b':') else {
-        // mbox "From " separator line is accepted as the start of a message.
-        return first_line.starts_with(b"From ");
-    };
-    let name = &first_line[..colon];
-    if name.is_empty() || !name.iter().all(|&b| b.is_ascii_graphic()) {
-        return false;
-    }
-    let lower = String::from_utf8_lossy(name).to_ascii_lowercase();
-    TELLTALE.iter().any(|t| if t.ends_with('-') { lower.starts_with(t) } else { lower == *t })
-        || has_received(raw)
+    let line = first_line(raw);
+    let Some(colon) = field_name_end(line) else { return false };
+    let lower = String::from_utf8_lossy(&line[..colon]).trim().to_ascii_lowercase();
+    TELLTALE.iter().any(|t| if t.ends_with('-') { lower.starts_with(t) } else { lower == *t }) || has_received(raw)
 }
 
 fn has_received(raw: &[u8]) -> bool {
     raw.windows(10).any(|w| w.eq_ignore_ascii_case(b"\nreceived:"))
+}
+
+/// A MIME part, an HTML or a quoted body pasted without its header block.
+fn looks_like_body(raw: &[u8]) -> bool {
+    let head = &raw[..raw.len().min(200)];
+    let lower = String::from_utf8_lossy(head).to_ascii_lowercase();
+    lower.starts_with("--")
+        || lower.starts_with("<html")
+        || lower.starts_with("<!doctype")
+        || lower.starts_with("this is a multi-part message")
+        || lower.starts_with("content-transfer-encoding")
+        || lower.contains("\ncontent-type:")
 }

@@ -1,32 +1,51 @@
 //! Organisational domains ("registrable domain", RFC 7489 §3.2) from host names.
 //!
-//! A first cut: the common multi-label public suffixes are known; otherwise the last
-//! two labels. To be replaced by a compact public-suffix table.
+//! The rule of the Public Suffix List: the organisational domain is the public suffix
+//! plus one label. The full list is about 250 KB, more than the extension's whole
+//! size budget allows, and its private section (blogspot.com, …) does not matter for
+//! mail servers. So `data/psl-icann-subset.txt` holds only multi-label ICANN suffixes
+//! (every jp second-level and prefecture suffix, and the registries of the ccTLDs spam
+//! commonly comes from); any other name uses its TLD as the suffix, which is what the
+//! PSL's default rule `*` says too. Wildcard rules (`*.kawasaki.jp`) are treated as
+//! plain suffixes: that merges a few city domains, which costs nothing for trust
+//! decisions.
 
-/// Second-level labels that, under a two-letter country TLD, form a public suffix
-/// (`co.jp`, `ne.jp`, `com.br`, `co.uk`, …).
-const CC_SECOND_LEVEL: &[&str] = &[
-    "ac", "ad", "co", "com", "ed", "edu", "go", "gov", "gr", "lg", "ne", "net", "or", "org", "mil", "ltd", "plc", "nic",
-];
+const DATA: &str = include_str!("../data/psl-icann-subset.txt");
+
+fn is_suffix(candidate: &str) -> bool {
+    DATA.lines()
+        .filter(|l| !l.starts_with('#'))
+        .flat_map(str::split_whitespace)
+        .any(|s| s == candidate)
+}
 
 /// The organisational domain of `host` (lower-cased), or `None` for an IP literal
 /// or a single label.
 pub fn organisational_domain(host: &str) -> Option<String> {
     let host = host.trim().trim_end_matches('.').to_ascii_lowercase();
-    if host.parse::<std::net::IpAddr>().is_ok() || host.starts_with('[') {
+    if host.starts_with('[') || host.parse::<std::net::IpAddr>().is_ok() {
         return None;
     }
-    let labels: Vec<&str> = host.split('.').filter(|l| !l.is_empty()).collect();
-    if labels.len() < 2 {
+    let labels: Vec<&str> = host.split('.').collect();
+    // A redacted name (`hotel.<domain>`, as some published samples write it): the
+    // placeholder stands for the whole registered domain.
+    if let Some(p) = labels.iter().position(|l| l.starts_with('<')) {
+        return Some(labels[p..].join("."));
+    }
+    if labels.len() < 2 || labels.iter().any(|l| l.is_empty()) {
         return None;
     }
-    let tld = labels[labels.len() - 1];
-    let second = labels[labels.len() - 2];
-    let take = if tld.len() == 2 && CC_SECOND_LEVEL.contains(&second) && labels.len() >= 3 { 3 } else { 2 };
-    if labels.len() < take {
+    // Listed suffixes have two labels; a name that is itself a suffix has no
+    // organisational domain.
+    let n = labels.len();
+    if is_suffix(&host) {
         return None;
     }
-    Some(labels[labels.len() - take..].join("."))
+    let take = if n >= 3 && is_suffix(&labels[n - 2..].join(".")) { 3 } else { 2 };
+    if n < take {
+        return None;
+    }
+    Some(labels[n - take..].join("."))
 }
 
 #[cfg(test)]
@@ -36,8 +55,13 @@ mod tests {
     #[test]
     fn common_cases() {
         assert_eq!(od("mx1.mail.example.co.jp").as_deref(), Some("example.co.jp"));
+        assert_eq!(od("smtp.example.tokyo.jp").as_deref(), Some("example.tokyo.jp"));
         assert_eq!(od("BL2PR.prod.outlook.com.").as_deref(), Some("outlook.com"));
+        assert_eq!(od("mail.example.com.br").as_deref(), Some("example.com.br"));
+        assert_eq!(od("a.b.example.de").as_deref(), Some("example.de"));
+        assert_eq!(od("co.jp"), None);
         assert_eq!(od("203.0.113.1"), None);
         assert_eq!(od("localhost"), None);
+        assert_eq!(od("a..b"), None);
     }
 }

@@ -1,8 +1,44 @@
-//! One `Received:` field → one [`Hop`]. This first version reads the fields
-//! mail-parser already understands; the full grammar lives here as it grows.
+//! The `Received:` grammar (RFC 5321 §4.4, RFC 5322 §3.6.7) as real MTAs write it →
+//! one [`Hop`] per field.
+//!
+//! The standard form is `from A (B [IP]) by C with P id I for <R>; date`, but each
+//! MTA fills the comments its own way, and those comments carry what matters (the
+//! connecting IP and the reverse DNS the *receiver* looked up). Forms handled:
+//!
+//! - Postfix / Sendmail: `from HELO (RDNS [IP])`, `(unknown [IP])`, `[IPv6:…]`,
+//!   `(… (may be forged))`, `(using TLSv1.3 …)`, `(Authenticated sender: x)`;
+//! - Exim: `from HELO ([IP] helo=… ident=…)`, `from [IP] (port=N helo=…)`,
+//!   `([IP]:port)`;
+//! - qmail: `from unknown (HELO name) (IP)`, `(user@IP)`, and the comment-only
+//!   `(qmail 123 invoked from network)` lines (no hop data);
+//! - Exchange / Microsoft 365: `from NAME (IP) by NAME (IP) with Microsoft SMTP
+//!   Server … id 15.20.…` — NAME is the HELO, IPv6 may carry a zone id (`%9`);
+//! - Gmail: `by 2002:a05:…` lines without a from part, rDNS with a trailing dot;
+//! - Yahoo: `from IP (EHLO name) by 10.x with SMTPs`;
+//! - fetchmail / getmail: `from host [IP] by localhost with IMAP (fetchmail-6.6)`.
+//!
+//! Only the `from` clause's own comments are searched for the connecting IP, and only
+//! whole tokens that parse as an address count, so a version (`8.11.6/8.11.6`), an
+//! Exchange build (`id 15.1.225.42`) or a message id is never read as an IP.
 
-use mail_parser::{Host, Received};
+use std::net::IpAddr;
+
 use serde::Serialize;
+
+use crate::headers::Field;
+use crate::reason::Reason;
+
+/// Where a hop sits relative to the trust boundary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum HopClass {
+    /// Written by the recipient's provider about its own relays (or no connecting side).
+    Internal,
+    /// The provider received the message from outside here: the origin.
+    Handoff,
+    /// Below the handoff: written by the sender's side, unverifiable.
+    Claimed,
+}
 
 /// One relay step, as the receiving server wrote it.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -11,7 +47,7 @@ pub struct Hop {
     pub index: usize,
     /// Host name (or address literal) the sending side gave.
     pub from_host: Option<String>,
-    /// Connecting IP address recorded by the receiver.
+    /// Connecting IP address recorded by the receiver (canonical form).
     pub from_ip: Option<String>,
     /// Reverse DNS name the receiver looked up for the connecting IP.
     pub from_rdns: Option<String>,
@@ -19,39 +55,343 @@ pub struct Hop {
     pub helo: Option<String>,
     /// The receiving host.
     pub by_host: Option<String>,
-    /// Protocol keyword (`SMTP`, `ESMTPS`, `LMTP`, …).
+    /// Protocol keyword (`SMTP`, `ESMTPS`, `LMTP`, …) as written.
     pub protocol: Option<String>,
     pub tls: Option<String>,
+    pub authenticated: bool,
     pub id: Option<String>,
     #[serde(rename = "for")]
     pub for_addr: Option<String>,
     /// RFC 3339 timestamp as written (normalised), and seconds since the epoch.
     pub date: Option<String>,
     pub timestamp: Option<i64>,
+    /// This hop's time minus the time of the hop below it (older); negative is kept.
+    pub delay_seconds: Option<i64>,
+    pub class: HopClass,
+    pub reason: Reason,
+    /// The unfolded field value.
+    pub raw: String,
+    /// Byte range of the field in the input.
+    pub span: (usize, usize),
+    /// The authenticated sender recorded in a comment (Postfix), if any.
+    #[serde(skip)]
+    pub auth_sender: Option<String>,
+    /// Mailbox retrieval (fetchmail / IMAP / POP3) rather than a delivery.
+    #[serde(skip)]
+    pub retrieval: bool,
+    /// The line could not be read as a Received field at all.
+    #[serde(skip)]
+    pub unreadable: bool,
 }
 
-fn host_text(host: Host<'_>) -> String {
-    match host {
-        Host::Name(name) => name.to_string(),
-        Host::IpAddr(ip) => ip.to_string(),
+/// A lexical piece of the value: a word, a `(comment)` (nesting kept inside), or a
+/// `[literal]`.
+#[derive(Debug, Clone, PartialEq)]
+enum Token<'a> {
+    Word(&'a str),
+    Comment(&'a str),
+}
+
+fn tokenize(s: &str) -> Vec<Token<'_>> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii_whitespace() {
+            i += 1;
+        } else if b == b'(' {
+            let start = i + 1;
+            let mut depth = 1;
+            i += 1;
+            while i < bytes.len() && depth > 0 {
+                match bytes[i] {
+                    b'(' => depth += 1,
+                    b')' => depth -= 1,
+                    b'\\' => i += 1,
+                    _ => {}
+                }
+                i += 1;
+            }
+            let end = if depth == 0 { i - 1 } else { bytes.len() };
+            out.push(Token::Comment(s.get(start..end.max(start)).unwrap_or("")));
+        } else {
+            let start = i;
+            while i < bytes.len() && !bytes[i].is_ascii_whitespace() && bytes[i] != b'(' {
+                if bytes[i] == b'[' {
+                    // Keep an address literal whole even if it holds spaces.
+                    while i < bytes.len() && bytes[i] != b']' {
+                        i += 1;
+                    }
+                }
+                i += 1;
+            }
+            let end = i.min(bytes.len());
+            if let Some(w) = s.get(start..end) {
+                out.push(Token::Word(w));
+            }
+        }
     }
+    out
+}
+
+/// Parse an address token: `1.2.3.4`, `[1.2.3.4]`, `[IPv6:2001:db8::1]`,
+/// `fe80::1%9`, `[1.2.3.4]:port`, `user@1.2.3.4`. The whole token must be an address.
+pub fn parse_ip(token: &str) -> Option<IpAddr> {
+    let mut t = token.trim().trim_end_matches([',', ';']);
+    if let Some(at) = t.rfind('@') {
+        t = &t[at + 1..];
+    }
+    if let Some(rest) = t.strip_prefix('[') {
+        let close = rest.find(']')?;
+        let after = &rest[close + 1..];
+        // Only a port may follow the literal.
+        if !(after.is_empty() || (after.starts_with(':') && after[1..].bytes().all(|b| b.is_ascii_digit()))) {
+            return None;
+        }
+        t = &rest[..close];
+    }
+    let t = t.strip_prefix("IPv6:").or_else(|| t.strip_prefix("ipv6:")).unwrap_or(t);
+    // Zone ids (`%9`, `%eth0`) name an interface of the writer, not part of the address.
+    let t = t.split('%').next().unwrap_or(t);
+    if t.is_empty() || !t.bytes().all(|b| b.is_ascii_hexdigit() || b == b'.' || b == b':') {
+        return None;
+    }
+    let ip: IpAddr = t.parse().ok()?;
+    // IPv4-mapped IPv6 (`::ffff:1.2.3.4`) is the IPv4 peer.
+    Some(match ip {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map(IpAddr::V4).unwrap_or(ip),
+        v4 => v4,
+    })
+}
+
+fn clean_host(h: &str) -> Option<String> {
+    let h = h.trim().trim_matches(|c| c == ',' || c == ';');
+    // `<addr>` is bracketed as a whole; a redacted `host.<domain>` keeps its brackets.
+    let h = if h.starts_with('<') && h.ends_with('>') && h.len() >= 2 { &h[1..h.len() - 1] } else { h };
+    let h = h.trim_end_matches('.');
+    if h.is_empty() || h.eq_ignore_ascii_case("unknown") {
+        return None;
+    }
+    Some(h.to_string())
+}
+
+fn is_keyword(w: &str) -> Option<&'static str> {
+    const KEYS: &[&str] = &["from", "by", "via", "with", "id", "for"];
+    KEYS.iter().copied().find(|k| w.eq_ignore_ascii_case(k))
+}
+
+/// Split at the date: the text after the last `;` when it reads as a date.
+fn split_date(value: &str) -> (&str, Option<mail_parser::DateTime>) {
+    if let Some(semi) = value.rfind(';') {
+        let date_text = value[semi + 1..].trim();
+        if let Some(dt) = parse_date(date_text) {
+            return (&value[..semi], Some(dt));
+        }
+    }
+    (value, None)
+}
+
+/// RFC 5322 dates as MTAs write them (mail-parser's lenient date grammar), with a
+/// sanity check so garbage does not become year 0.
+pub fn parse_date(text: &str) -> Option<mail_parser::DateTime> {
+    let dt = mail_parser::DateTime::parse_rfc822(text)?;
+    (dt.year >= 1970 && (1..=12).contains(&dt.month) && (1..=31).contains(&dt.day)).then_some(dt)
 }
 
 impl Hop {
-    pub fn from_received(index: usize, r: &Received<'_>) -> Hop {
-        Hop {
+    /// Read one `Received:` field. Never fails: unknown forms give a hop with fewer fields.
+    pub fn parse(index: usize, field: &Field<'_>) -> Hop {
+        let raw = field.value();
+        let mut hop = Hop {
             index,
-            from_host: r.from().map(host_text),
-            from_ip: r.from_ip().map(|ip| ip.to_string()),
-            from_rdns: r.from_iprev().map(str::to_string),
-            helo: r.helo().map(host_text),
-            by_host: r.by().map(host_text),
-            protocol: r.with().map(|p| p.as_str().to_string()),
-            tls: r.tls_version().map(|t| t.as_str().to_string()),
-            id: r.id().map(str::to_string),
-            for_addr: r.for_().map(str::to_string),
-            date: r.date().map(|d| d.to_rfc3339()),
-            timestamp: r.date().map(|d| d.to_timestamp()),
+            from_host: None,
+            from_ip: None,
+            from_rdns: None,
+            helo: None,
+            by_host: None,
+            protocol: None,
+            tls: None,
+            authenticated: false,
+            id: None,
+            for_addr: None,
+            date: None,
+            timestamp: None,
+            delay_seconds: None,
+            class: HopClass::Internal,
+            reason: Reason::new("no-connecting-ip"),
+            raw: String::new(),
+            span: field.span,
+            auth_sender: None,
+            retrieval: false,
+            unreadable: false,
+        };
+        let (clauses, date) = split_date(&raw);
+        if let Some(dt) = date {
+            hop.date = Some(dt.to_rfc3339());
+            hop.timestamp = Some(dt.to_timestamp());
         }
+        let tokens = tokenize(clauses);
+        let mut current: Option<&'static str> = None;
+        let mut from_words: Vec<&str> = Vec::new();
+        let mut from_comments: Vec<&str> = Vec::new();
+        let mut with_words: Vec<&str> = Vec::new();
+        let mut all_comments: Vec<&str> = Vec::new();
+        let mut seen_by = false;
+        for tok in &tokens {
+            match *tok {
+                Token::Word(w) => {
+                    if let Some(k) = is_keyword(w) {
+                        // A second `by` (qmail-scanner) or `from` later on is data, not a clause.
+                        let repeat = (k == "by" && seen_by) || (k == "from" && current.is_some());
+                        if !repeat {
+                            current = Some(k);
+                            if k == "by" {
+                                seen_by = true;
+                            }
+                            continue;
+                        }
+                    }
+                    match current {
+                        Some("from") => from_words.push(w),
+                        Some("by") if hop.by_host.is_none() => hop.by_host = clean_host(w),
+                        Some("with") => with_words.push(w),
+                        Some("id") if hop.id.is_none() => hop.id = Some(w.trim_end_matches(',').to_string()),
+                        Some("for") if hop.for_addr.is_none() => {
+                            hop.for_addr = clean_host(w).map(|s| s.trim_matches(['<', '>']).to_string())
+                        }
+                        _ => {}
+                    }
+                }
+                Token::Comment(c) => {
+                    all_comments.push(c);
+                    if current == Some("from") {
+                        from_comments.push(c);
+                    }
+                }
+            }
+        }
+        if current.is_none() && tokens.is_empty() {
+            hop.unreadable = true;
+        }
+        // The from clause: first word is the name the sender gave (or an address literal).
+        if let Some(first) = from_words.first() {
+            if let Some(ip) = parse_ip(first) {
+                // `from [IP]` (Exim) or Yahoo's `from IP (EHLO …)`: the receiver wrote the peer address.
+                hop.from_ip = Some(ip.to_string());
+                hop.from_host = Some(first.trim_matches(['[', ']']).to_string());
+            } else {
+                hop.from_host = clean_host(first);
+                // `from host [IP]` (fetchmail, old sendmail) puts the literal as a second word.
+                if let Some(ip) = from_words.get(1).and_then(|w| parse_ip(w)) {
+                    hop.from_ip = Some(ip.to_string());
+                }
+            }
+        }
+        for c in &from_comments {
+            read_from_comment(c, &mut hop);
+        }
+        for c in &all_comments {
+            let lower = c.to_ascii_lowercase();
+            if lower.contains("authenticated sender:") {
+                hop.authenticated = true;
+                hop.auth_sender = c.split(':').nth(1).map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+            } else if lower.contains("authenticated user") || lower.starts_with("authenticated") {
+                hop.authenticated = true;
+            }
+            if hop.tls.is_none() {
+                hop.tls = tls_in(c);
+            }
+            if lower.contains("fetchmail") || lower.contains("getmail") || lower.contains("odmr") {
+                hop.retrieval = true;
+            }
+        }
+        if !with_words.is_empty() {
+            let proto = with_words.join(" ");
+            let upper = proto.to_ascii_uppercase();
+            let first = upper.split(' ').next().unwrap_or("");
+            if matches!(first, "ESMTPA" | "ESMTPSA" | "LMTPA" | "LMTPSA" | "UTF8SMTPA" | "UTF8SMTPSA" | "SMTPA" | "SMTPSA") {
+                hop.authenticated = true;
+            }
+            if matches!(first, "IMAP" | "IMAPS" | "POP3" | "POP" | "POP3S" | "IMAP4") {
+                hop.retrieval = true;
+            }
+            if hop.tls.is_none() && (first.ends_with("SMTPS") || first.ends_with("SMTPSA") || first == "HTTPS") {
+                hop.tls = Some("TLS".into());
+            }
+            hop.protocol = Some(proto);
+        }
+        hop.raw = raw;
+        hop
+    }
+}
+
+/// What the receiver put in the comment after the sender's name.
+fn read_from_comment(c: &str, hop: &mut Hop) {
+    let words: Vec<&str> = c.split_whitespace().collect();
+    let first_lower = words.first().map(|w| w.to_ascii_lowercase()).unwrap_or_default();
+    // qmail: (HELO name) ; Yahoo: (EHLO name)
+    if (first_lower == "helo" || first_lower == "ehlo") && words.len() >= 2 {
+        if hop.helo.is_none() {
+            hop.helo = clean_host(words[1]);
+        }
+        return;
+    }
+    let mut comment_ip: Option<IpAddr> = None;
+    for (i, w) in words.iter().enumerate() {
+        let lower = w.to_ascii_lowercase();
+        if let Some(h) = lower.strip_prefix("helo=") {
+            if hop.helo.is_none() {
+                hop.helo = clean_host(&w[w.len() - h.len()..]);
+            }
+            continue;
+        }
+        if lower.contains('=') {
+            continue;
+        }
+        if let Some(ip) = parse_ip(w) {
+            if comment_ip.is_none() {
+                comment_ip = Some(ip);
+                // `(RDNS [IP])`: the word before the literal is the receiver's reverse DNS.
+                if i == 1 && w.starts_with('[') && parse_ip(words[0]).is_none() {
+                    let rdns = words[0];
+                    if !rdns.contains('@') {
+                        hop.from_rdns = clean_host(rdns);
+                    }
+                }
+            }
+        }
+    }
+    if let Some(ip) = comment_ip {
+        if hop.from_ip.is_none() {
+            hop.from_ip = Some(ip.to_string());
+        }
+        // Exchange writes `from NAME (IP)`: NAME is the HELO. Sendmail/Postfix write
+        // `from HELO (RDNS [IP])`: the first word is the HELO there too.
+        if hop.helo.is_none() {
+            hop.helo = hop.from_host.clone().filter(|h| parse_ip(h).is_none());
+        }
+    }
+}
+
+fn tls_in(c: &str) -> Option<String> {
+    for w in c.split(|ch: char| ch.is_whitespace() || ch == ',' || ch == '(' || ch == ')') {
+        let w = w.trim_start_matches("version=");
+        let upper = w.to_ascii_uppercase();
+        if upper.starts_with("TLS1") || upper.starts_with("TLSV1") || upper.starts_with("SSLV3") {
+            return Some(w.to_string());
+        }
+    }
+    None
+}
+
+/// Fill in `delay_seconds`: each hop's time minus the time of the hop just below.
+pub fn compute_delays(hops: &mut [Hop]) {
+    for i in 0..hops.len() {
+        let below = hops.get(i + 1).and_then(|h| h.timestamp);
+        hops[i].delay_seconds = match (hops[i].timestamp, below) {
+            (Some(a), Some(b)) => Some(a.saturating_sub(b)),
+            _ => None,
+        };
     }
 }

@@ -36,6 +36,9 @@ fn input_bytes(input: &JsValue) -> Result<Vec<u8>, JsValue> {
 /// is one of `empty`, `binary`, `not-a-header-block`, `bad-argument`.
 #[wasm_bindgen]
 pub fn analyze(input: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    // Registered here too: `start` does not run when the crate is linked as a
+    // library (wasm-bindgen-test, bundlers that import it); registering twice is a no-op.
+    sendertrace_core::charset::set_external_decoder(text_decoder);
     let bytes = input_bytes(&input)?;
     let options: AnalyzeOptions = if options.is_undefined() || options.is_null() {
         AnalyzeOptions::default()

@@ -157,6 +157,8 @@ fn url_host(url: &str) -> Option<&str> {
 pub(crate) fn build(ctx: &Context, analysis: &Analysis, options: &ReportOptions, party: &Recipient) -> Draft {
     let origin = analysis.origin.as_ref();
     let origin_ip = origin.map(|o| o.ip.as_str());
+    // Origin reasons are translatable objects; the report prints their English text.
+    let reason_texts: Vec<String> = origin.map(|o| o.reasons.iter().map(|r| r.text.clone()).collect()).unwrap_or_default();
     let origin_host = origin.and_then(|o| o.host.as_deref());
     let (lang, language_reason) = language(party, origin_host, options);
     let want_mask = options.mask_recipient.unwrap_or(true);
@@ -201,7 +203,7 @@ pub(crate) fn build(ctx: &Context, analysis: &Analysis, options: &ReportOptions,
         recipient: recipient_shown.as_deref(),
         trusted_received: trusted.as_deref(),
         trusted_by: ctx.trusted_by.as_deref(),
-        reasons: origin.map_or(&[][..], |o| &o.reasons[..]),
+        reasons: &reason_texts,
         headers: &headers_text,
         body: body.as_deref(),
         masked,

@@ -1,0 +1,225 @@
+//! The Authentication-Results grammar (RFC 8601) and the From-domain verdict.
+//!
+//! Only the topmost Authentication-Results written by the recipient's provider
+//! counts: anything lower, or written by another authserv-id, may come from the
+//! sender (RFC 8601 §5 tells receivers to delete such fields; few do). Proton writes
+//! one field per method under the same authserv-id, so fields with the provider's id
+//! above the handoff are merged. Alignment follows DMARC's relaxed mode (RFC 7489
+//! §3.1): organisational domains equal.
+
+use serde::Serialize;
+
+use crate::headers::HeaderBlock;
+use crate::psl::organisational_domain;
+use crate::reason::Reason;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    Verified,
+    Forged,
+    Unknown,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DkimResult {
+    pub result: String,
+    pub domain: Option<String>,
+    pub selector: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Auth {
+    pub verdict: Verdict,
+    pub from_domain: Option<String>,
+    pub aligned: Option<bool>,
+    pub spf: Option<String>,
+    pub spf_domain: Option<String>,
+    pub dkim: Vec<DkimResult>,
+    pub dmarc: Option<String>,
+    pub arc: Option<String>,
+    pub source_hop: Option<usize>,
+    pub authserv_id: Option<String>,
+    pub reasons: Vec<Reason>,
+    #[serde(skip)]
+    pub compauth: Option<String>,
+}
+
+/// One `method=result (comment) prop=value …` item.
+struct ResInfo {
+    method: String,
+    result: String,
+    props: Vec<(String, String)>,
+}
+
+fn strip_comments(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut depth = 0;
+    for c in s.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' if depth > 0 => depth -= 1,
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn parse_resinfos(value: &str) -> Vec<ResInfo> {
+    let clean = strip_comments(value);
+    let mut out = Vec::new();
+    for part in clean.split(';') {
+        let mut words = part.split_whitespace();
+        let Some(first) = words.next() else { continue };
+        let Some((method, result)) = first.split_once('=') else { continue };
+        let method = method.trim().to_ascii_lowercase();
+        if method.is_empty() || method.contains('.') {
+            continue;
+        }
+        let props = words
+            .filter_map(|w| w.split_once('='))
+            .map(|(k, v)| (k.to_ascii_lowercase(), v.trim_matches('"').to_string()))
+            .collect();
+        out.push(ResInfo { method, result: result.trim().to_ascii_lowercase(), props });
+    }
+    out
+}
+
+fn prop<'a>(r: &'a ResInfo, key: &str) -> Option<&'a str> {
+    r.props.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+}
+
+fn domain_of(addr: &str) -> Option<String> {
+    let d = addr.rsplit('@').next()?.trim().trim_matches(['<', '>', '.']).to_ascii_lowercase();
+    (!d.is_empty() && d.contains('.')).then_some(d)
+}
+
+fn org(d: &str) -> String {
+    organisational_domain(d).unwrap_or_else(|| d.to_ascii_lowercase())
+}
+
+/// `provider_offset_limit`: only fields starting before this byte offset (the
+/// handoff's Received field) were written by the provider. `is_provider_id` says
+/// whether an authserv-id names the recipient's provider.
+pub fn evaluate(
+    block: &HeaderBlock<'_>,
+    from_addr: Option<&str>,
+    provider_offset_limit: usize,
+    hop_of_offset: &dyn Fn(usize) -> Option<usize>,
+    is_provider_id: &dyn Fn(&str) -> bool,
+) -> Auth {
+    let from_domain = from_addr.and_then(domain_of);
+    let mut auth = Auth {
+        verdict: Verdict::Unknown,
+        from_domain: from_domain.clone(),
+        aligned: None,
+        spf: None,
+        spf_domain: None,
+        dkim: Vec::new(),
+        dmarc: None,
+        arc: None,
+        source_hop: None,
+        authserv_id: None,
+        reasons: Vec::new(),
+        compauth: None,
+    };
+    let all: Vec<_> = block.fields.iter().filter(|f| f.is("Authentication-Results")).collect();
+    let mut chosen: Option<Option<String>> = None; // the authserv-id chosen (None = Microsoft, no id)
+    let mut used = 0;
+    let mut infos = Vec::new();
+    for f in &all {
+        if f.span.0 >= provider_offset_limit {
+            break;
+        }
+        let v = f.value();
+        let id = crate::stamps::authserv_id(&v);
+        match &chosen {
+            None => {
+                if let Some(id) = &id {
+                    if !is_provider_id(id) {
+                        continue;
+                    }
+                }
+                chosen = Some(id.clone());
+                auth.source_hop = hop_of_offset(f.span.0);
+                auth.authserv_id = id.clone();
+            }
+            Some(c) => {
+                // Proton: further fields by the same id; Microsoft (no id): only the first.
+                if c.is_none() || *c != id {
+                    continue;
+                }
+            }
+        }
+        used += 1;
+        let body = if id.is_some() { v.split_once(';').map(|(_, r)| r.to_string()).unwrap_or_default() } else { v.clone() };
+        infos.extend(parse_resinfos(&body));
+    }
+    if chosen.is_none() {
+        auth.reasons.push(Reason::new("auth-missing"));
+        return auth;
+    }
+    auth.reasons.push(Reason::with("auth-source", &[("authserv_id", auth.authserv_id.as_deref().unwrap_or("Microsoft 365"))]));
+    let ignored = all.len().saturating_sub(used);
+    if ignored > 0 {
+        auth.reasons.push(Reason::with("auth-lower-ignored", &[("count", &ignored.to_string())]));
+    }
+    for r in &infos {
+        match r.method.as_str() {
+            "spf" if auth.spf.is_none() => {
+                auth.spf = Some(r.result.clone());
+                auth.spf_domain = prop(r, "smtp.mailfrom").and_then(domain_of).or_else(|| prop(r, "smtp.helo").map(|s| s.to_ascii_lowercase()));
+            }
+            "dkim" => {
+                let domain = prop(r, "header.d")
+                    .map(|s| s.to_ascii_lowercase())
+                    .or_else(|| prop(r, "header.i").and_then(domain_of))
+                    .filter(|d| d != "none");
+                auth.dkim.push(DkimResult { result: r.result.clone(), domain, selector: prop(r, "header.s").map(str::to_string) });
+            }
+            "dmarc" if auth.dmarc.is_none() => auth.dmarc = Some(r.result.clone()),
+            "arc" if auth.arc.is_none() => auth.arc = Some(r.result.clone()),
+            "compauth" if auth.compauth.is_none() => auth.compauth = Some(r.result.clone()),
+            _ => {}
+        }
+    }
+    let Some(fd) = from_domain else { return auth };
+    let from_org = org(&fd);
+    let dkim_aligned = auth.dkim.iter().find(|d| d.result == "pass" && d.domain.as_deref().map(org).as_deref() == Some(&from_org));
+    let spf_aligned = auth.spf.as_deref() == Some("pass") && auth.spf_domain.as_deref().map(org).as_deref() == Some(&from_org);
+    let any_result = auth.spf.is_some() || !auth.dkim.is_empty() || auth.dmarc.is_some();
+    if any_result {
+        auth.aligned = Some(dkim_aligned.is_some() || spf_aligned);
+    }
+    if let Some(d) = dkim_aligned.and_then(|d| d.domain.clone()) {
+        auth.reasons.push(Reason::with("auth-dkim-aligned", &[("domain", &d)]));
+    }
+    if spf_aligned {
+        auth.reasons.push(Reason::with("auth-spf-aligned", &[("domain", auth.spf_domain.as_deref().unwrap_or(&fd))]));
+    }
+    let dmarc = auth.dmarc.clone().unwrap_or_default();
+    auth.verdict = if dmarc == "pass" || dmarc == "bestguesspass" {
+        auth.reasons.push(Reason::with("auth-dmarc-pass", &[("domain", &fd)]));
+        Verdict::Verified
+    } else if dmarc == "fail" {
+        auth.reasons.push(Reason::with("auth-dmarc-fail", &[("domain", &fd)]));
+        Verdict::Forged
+    } else if auth.compauth.as_deref() == Some("fail") {
+        auth.reasons.push(Reason::new("auth-compauth-fail"));
+        Verdict::Forged
+    } else if auth.aligned == Some(true) {
+        Verdict::Verified
+    } else if auth.aligned == Some(false) {
+        auth.reasons.push(Reason::with("auth-not-aligned", &[("domain", &fd)]));
+        // Nothing aligned passed; "forged" only when an aligned check actually failed.
+        let spf_failed_aligned = matches!(auth.spf.as_deref(), Some("fail"))
+            && auth.spf_domain.as_deref().map(org).as_deref() == Some(&from_org);
+        let dkim_failed_aligned =
+            auth.dkim.iter().any(|d| d.result == "fail" && d.domain.as_deref().map(org).as_deref() == Some(&from_org));
+        if spf_failed_aligned || dkim_failed_aligned { Verdict::Forged } else { Verdict::Unknown }
+    } else {
+        Verdict::Unknown
+    };
+    auth
+}

@@ -1,0 +1,304 @@
+//! The trust boundary: which Received lines the recipient's provider wrote, and the
+//! handoff — the first hop whose connecting side is outside it. Its IP is the origin.
+//!
+//! The walk goes from the top (newest) line down, like SpamCop's chain check and
+//! SpamAssassin's trusted/untrusted split (see research/anchors.md B1, B2):
+//!
+//! 1. Every hop passed so far was written by the provider, so the organisational
+//!    domain (Public Suffix List) of its `by` host joins the provider's set, and so do
+//!    the domains the message was delivered to (`Delivered-To`, written on delivery).
+//! 2. Lines without a connecting IP (qmail's "invoked from network", Gmail's
+//!    `by 2002:a05:…` lines, local pickups) tell nothing about the boundary: passed.
+//! 3. Mailbox retrievals (fetchmail / IMAP / POP3) are passed, and the mailbox host
+//!    they read from joins the provider's set: the user's provider is the mailbox.
+//! 4. A hop from a private, loopback, link-local or shared (CGNAT) address, or from a
+//!    provider family's own relay range (Exchange Online's 2603:10x6::/32) is internal.
+//! 5. A relay whose reverse DNS (written by the receiver, so not the sender's claim) is
+//!    in the provider's set, or in the recipient's own domain, is internal — except
+//!    for families whose sending pool shares their domain (Gmail, Microsoft): there
+//!    only addresses count. A relay known only by its HELO counts when the line below
+//!    was written by that very host (chain consistency).
+//! 6. Declared forwarders and well-known forwarding services are passed.
+//! 7. Anything else is the handoff. Lower lines are the sender's claim.
+
+use std::collections::BTreeSet;
+use std::net::IpAddr;
+
+use serde::Serialize;
+
+use crate::providers::{self, Family, Kind};
+use crate::psl::organisational_domain;
+use crate::reason::Reason;
+use crate::received::{Hop, HopClass};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    High,
+    Medium,
+    Low,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Origin {
+    pub ip: String,
+    pub host: Option<String>,
+    /// Index of the handoff hop in `hops`.
+    pub hop: usize,
+    pub confidence: Confidence,
+    pub reasons: Vec<Reason>,
+}
+
+/// Private, loopback, link-local, CGNAT, unspecified, unique-local: never an origin.
+pub fn is_internal_address(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => {
+            let o = v4.octets();
+            v4.is_private()
+                || v4.is_loopback()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                || (o[0] == 100 && (64..128).contains(&o[1]))
+                || o[0] == 0
+        }
+        IpAddr::V6(v6) => {
+            let s = v6.segments();
+            v6.is_loopback() || v6.is_unspecified() || (s[0] & 0xfe00) == 0xfc00 || (s[0] & 0xffc0) == 0xfe80
+        }
+    }
+}
+
+/// A declared forwarder: a host name, a domain (matches its subdomains) or a CIDR.
+fn matches_forwarder(entry: &str, hop: &Hop, ip: IpAddr) -> bool {
+    let entry = entry.trim().trim_end_matches('.').to_ascii_lowercase();
+    if entry.is_empty() {
+        return false;
+    }
+    if let Some(c) = providers::Cidr::parse(&entry) {
+        return c.contains(ip);
+    }
+    [hop.from_rdns.as_deref(), hop.from_host.as_deref(), hop.helo.as_deref()].into_iter().flatten().any(|h| {
+        let h = h.to_ascii_lowercase();
+        h == entry || h.ends_with(&format!(".{entry}"))
+    })
+}
+
+fn is_real_name(h: &str) -> bool {
+    let h = h.trim_end_matches('.');
+    h.contains('.') && h.parse::<IpAddr>().is_err() && !h.starts_with('[') && !h.eq_ignore_ascii_case("localhost.localdomain")
+}
+
+/// The provider's organisational domains, grown as the walk goes down.
+#[derive(Debug, Default)]
+pub struct TrustSet {
+    orgs: BTreeSet<String>,
+    families: BTreeSet<&'static str>,
+    /// The recipient's own domains (Delivered-To).
+    recipient_orgs: BTreeSet<String>,
+}
+
+impl TrustSet {
+    pub fn add_host(&mut self, host: &str) {
+        if !is_real_name(host) {
+            return;
+        }
+        if let Some(org) = organisational_domain(host) {
+            if let Some(f) = providers::family_of_domain(&org) {
+                self.families.insert(f.id);
+            }
+            self.orgs.insert(org);
+        }
+    }
+
+    /// Use the recipient domains of the Delivered-To fields that sit above `limit`
+    /// (byte offset): those were written by the provider, or by the relay being judged.
+    fn set_recipient_domains(&mut self, domains: &[(usize, String)], limit: usize) {
+        self.recipient_orgs.clear();
+        for (offset, domain) in domains {
+            if *offset >= limit {
+                continue;
+            }
+            if let Some(org) = organisational_domain(domain) {
+                // Mailbox families' domains are not the user's own: their users send too.
+                if providers::family_of_domain(&org).is_none() {
+                    self.recipient_orgs.insert(org);
+                }
+            }
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.orgs.is_empty()
+    }
+
+    /// The org domain of `host` when it is the provider's and names count for it.
+    fn provider_org(&self, host: &str) -> Option<String> {
+        if !is_real_name(host) {
+            return None;
+        }
+        let org = organisational_domain(host)?;
+        match providers::family_of_domain(&org) {
+            Some(f) => (f.trust_names && self.families.contains(f.id)).then_some(org),
+            None => self.orgs.contains(&org).then_some(org),
+        }
+    }
+
+    fn recipient_org(&self, host: &str) -> Option<String> {
+        let org = organisational_domain(host)?;
+        self.recipient_orgs.contains(&org).then_some(org)
+    }
+
+    fn trusted_families(&self) -> impl Iterator<Item = &'static Family> + '_ {
+        providers::families().iter().filter(|f| self.families.contains(f.id))
+    }
+
+    /// A short name of the provider for messages.
+    pub fn label(&self) -> String {
+        if let Some(f) = self.trusted_families().find(|f| f.kind != Kind::Forwarder) {
+            return f.name.to_string();
+        }
+        self.orgs.iter().next().cloned().unwrap_or_else(|| "the receiving server".into())
+    }
+
+    pub fn contains_org(&self, org: &str) -> bool {
+        self.orgs.contains(org)
+            || providers::family_of_domain(org).is_some_and(|f| self.families.contains(f.id))
+    }
+}
+
+fn host_names(hop: &Hop) -> Vec<&str> {
+    [hop.from_rdns.as_deref(), hop.helo.as_deref(), hop.from_host.as_deref()].into_iter().flatten().collect()
+}
+
+/// The result of the walk.
+pub struct Walk {
+    pub handoff: Option<usize>,
+    pub trust: TrustSet,
+    /// The lowest internal hop with a private address, when nothing external was found.
+    pub last_private: Option<usize>,
+}
+
+/// Classify every hop and find the handoff.
+/// `recipient_domains`: (byte offset, domain) of each Delivered-To / X-Original-To.
+pub fn walk(hops: &mut [Hop], recipient_domains: &[(usize, String)], forwarders: &[String]) -> Walk {
+    let mut trust = TrustSet::default();
+    let mut handoff = None;
+    let mut last_private = None;
+    let n = hops.len();
+    for i in 0..n {
+        let next_by = hops.get(i + 1).and_then(|h| h.by_host.clone());
+        // A Delivered-To written by the relay judged here sits between its line and
+        // the next line that records a connecting address.
+        let dt_limit = hops[i + 1..]
+            .iter()
+            .find(|h| h.from_ip.is_some())
+            .map(|h| h.span.0)
+            .unwrap_or(hops[i].span.1);
+        trust.set_recipient_domains(recipient_domains, dt_limit);
+        let hop = &mut hops[i];
+        if hop.retrieval {
+            if let Some(h) = hop.from_rdns.clone().or_else(|| hop.from_host.clone()) {
+                trust.add_host(&h);
+            }
+            let host = hop.from_host.clone().or_else(|| hop.from_ip.clone()).unwrap_or_else(|| "?".into());
+            hop.class = HopClass::Internal;
+            hop.reason = Reason::with("retrieval-hop", &[("host", &host)]);
+            continue;
+        }
+        if let Some(by) = hop.by_host.clone() {
+            trust.add_host(&by);
+        }
+        let Some(ip) = hop.from_ip.as_deref().and_then(|s| s.parse::<IpAddr>().ok()) else {
+            hop.class = HopClass::Internal;
+            hop.reason = if hop.unreadable { Reason::new("unreadable-line") } else { Reason::new("no-connecting-ip") };
+            continue;
+        };
+        let ip_text = ip.to_string();
+        hop.class = HopClass::Internal;
+        if forwarders.iter().any(|f| matches_forwarder(f, hop, ip)) {
+            let host = hop.from_rdns.clone().or_else(|| hop.from_host.clone()).unwrap_or_else(|| ip_text.clone());
+            hop.reason = Reason::with("trusted-forwarder", &[("host", &host)]);
+            continue;
+        }
+        if is_internal_address(ip) {
+            hop.reason = Reason::with("private-address", &[("ip", &ip_text)]);
+            last_private = Some(i);
+            continue;
+        }
+        let names = host_names(hop);
+        let outbound_named = |f: &Family| names.iter().any(|h| f.is_outbound_host(h));
+        if let Some(f) = trust.trusted_families().find(|f| f.is_internal_ip(ip, outbound_named(f))) {
+            hop.reason = Reason::with("provider-internal-range", &[("ip", &ip_text), ("provider", f.name)]);
+            continue;
+        }
+        // The sending pool of a family is always outside, even the recipient's own family.
+        let sending = providers::families()
+            .iter()
+            .filter(|f| f.kind != Kind::Forwarder)
+            .find(|f| outbound_named(f) || f.in_sending_range(ip));
+        if sending.is_none() {
+            if let Some(rdns) = hop.from_rdns.as_deref() {
+                if let Some(org) = trust.provider_org(rdns) {
+                    hop.reason = Reason::with("provider-host", &[("host", rdns), ("domain", &org)]);
+                    continue;
+                }
+                if let Some(org) = trust.recipient_org(rdns) {
+                    hop.reason = Reason::with("recipient-domain-host", &[("host", rdns), ("domain", &org)]);
+                    continue;
+                }
+            }
+            // Known only by the name it gave: trust it when the next line down was
+            // written by that same host (the relay recorded its own receipt).
+            let claimed = hop.helo.clone().or_else(|| hop.from_host.clone());
+            if let (Some(name), Some(next_by)) = (claimed, next_by.as_deref()) {
+                if name.eq_ignore_ascii_case(next_by) {
+                    if let Some(org) = trust.provider_org(&name).or_else(|| trust.recipient_org(&name)) {
+                        hop.reason = Reason::with("provider-relay-chain", &[("host", &name), ("domain", &org)]);
+                        continue;
+                    }
+                }
+            }
+            // Well-known forwarding services: the line below is theirs, follow it.
+            if let Some(rdns) = hop.from_rdns.as_deref() {
+                if let Some(f) = organisational_domain(rdns)
+                    .and_then(|o| providers::family_of_domain(&o))
+                    .filter(|f| f.kind == Kind::Forwarder)
+                {
+                    hop.reason = Reason::with("known-forwarder", &[("host", rdns), ("name", f.name)]);
+                    if let Some(by) = next_by.as_deref() {
+                        trust.add_host(by);
+                    }
+                    continue;
+                }
+            }
+        }
+        let by = hop.by_host.clone().unwrap_or_else(|| trust.label());
+        hop.class = HopClass::Handoff;
+        hop.reason = match sending {
+            Some(f) => Reason::with("handoff-provider-outbound", &[("ip", &ip_text), ("by", &by), ("provider", f.name)]),
+            None => Reason::with("handoff", &[("ip", &ip_text), ("by", &by)]),
+        };
+        handoff = Some(i);
+        break;
+    }
+    if let Some(h) = handoff {
+        for hop in hops.iter_mut().skip(h + 1) {
+            hop.class = HopClass::Claimed;
+            hop.reason = Reason::new("claimed");
+        }
+    }
+    Walk { handoff, trust, last_private }
+}
+
+/// Does hop `i`'s sending side name the host that wrote hop `i + 1`? `None` when
+/// either side is missing or not a real name.
+pub fn chain_consistent(upper: &Hop, lower: &Hop) -> Option<bool> {
+    let by = lower.by_host.as_deref().filter(|b| is_real_name(b))?;
+    let names: Vec<&str> = host_names(upper).into_iter().filter(|h| is_real_name(h)).collect();
+    if names.is_empty() {
+        return None;
+    }
+    let by_org = organisational_domain(by);
+    Some(names.iter().any(|h| h.eq_ignore_ascii_case(by) || (by_org.is_some() && organisational_domain(h) == by_org)))
+}

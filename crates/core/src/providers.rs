@@ -1,0 +1,220 @@
+//! Mail provider families and sending services, read from `data/mail-families.tsv`.
+//!
+//! A family ties together the organisational domains one operator uses (Microsoft's
+//! outlook.com / office365.com / hotmail.com, DTI's dti.ne.jp / dream.jp), the
+//! address ranges of its own relays, and the pattern of its sending pool. The trust
+//! walk (origin.rs) uses them to know which relays are the recipient's provider;
+//! the sending-service step uses them to name who can close the sending account.
+
+use std::net::IpAddr;
+use std::sync::OnceLock;
+
+const DATA: &str = include_str!("../data/mail-families.tsv");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Mailbox,
+    Esp,
+    Isp,
+    Forwarder,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Mailbox => "mailbox",
+            Kind::Esp => "esp",
+            Kind::Isp => "isp",
+            Kind::Forwarder => "forwarder",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Cidr {
+    pub net: IpAddr,
+    pub bits: u8,
+    /// Internal unless the host is named like the outbound pool.
+    pub unless_outbound: bool,
+}
+
+impl Cidr {
+    pub fn parse(text: &str) -> Option<Cidr> {
+        let (text, unless_outbound) = match text.strip_suffix("!outbound") {
+            Some(t) => (t, true),
+            None => (text, false),
+        };
+        let (addr, bits) = match text.split_once('/') {
+            Some((a, b)) => (a, b.trim().parse().ok()?),
+            None => (text, if text.contains(':') { 128 } else { 32 }),
+        };
+        let net: IpAddr = addr.trim().parse().ok()?;
+        let max = if net.is_ipv4() { 32 } else { 128 };
+        (bits <= max).then_some(Cidr { net, bits, unless_outbound })
+    }
+
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        match (self.net, ip) {
+            (IpAddr::V4(n), IpAddr::V4(a)) => {
+                let mask = if self.bits == 0 { 0 } else { u32::MAX << (32 - u32::from(self.bits)) };
+                (u32::from(n) & mask) == (u32::from(a) & mask)
+            }
+            (IpAddr::V6(n), IpAddr::V6(a)) => {
+                let mask = if self.bits == 0 { 0 } else { u128::MAX << (128 - u32::from(self.bits)) };
+                (u128::from(n) & mask) == (u128::from(a) & mask)
+            }
+            _ => false,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Family {
+    pub id: &'static str,
+    pub kind: Kind,
+    pub name: &'static str,
+    pub domains: Vec<&'static str>,
+    /// Relays are recognised by reverse DNS name (else only by address).
+    pub trust_names: bool,
+    pub outbound_hosts: Vec<&'static str>,
+    pub cidrs: Vec<Cidr>,
+    pub internal: Vec<Cidr>,
+}
+
+fn list(field: &'static str) -> Vec<&'static str> {
+    if field == "-" { Vec::new() } else { field.split(',').map(str::trim).filter(|s| !s.is_empty()).collect() }
+}
+
+pub fn families() -> &'static [Family] {
+    static FAMILIES: OnceLock<Vec<Family>> = OnceLock::new();
+    FAMILIES.get_or_init(|| {
+        DATA.lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .filter_map(|line| {
+                let cols: Vec<&'static str> = line.split('\t').collect();
+                let [id, kind, name, domains, names, outbound, cidrs, internal] = cols[..] else { return None };
+                let kind = match kind {
+                    "mailbox" => Kind::Mailbox,
+                    "esp" => Kind::Esp,
+                    "isp" => Kind::Isp,
+                    _ => Kind::Forwarder,
+                };
+                Some(Family {
+                    id,
+                    kind,
+                    name,
+                    domains: list(domains),
+                    trust_names: names == "trust",
+                    outbound_hosts: list(outbound),
+                    cidrs: list(cidrs).into_iter().filter_map(Cidr::parse).collect(),
+                    internal: list(internal).into_iter().filter_map(Cidr::parse).collect(),
+                })
+            })
+            .collect()
+    })
+}
+
+/// The family whose domains contain this organisational domain.
+pub fn family_of_domain(org: &str) -> Option<&'static Family> {
+    families().iter().find(|f| f.domains.iter().any(|d| d.eq_ignore_ascii_case(org)))
+}
+
+/// `*` matches any run of characters (dots included).
+fn glob(pattern: &str, text: &str) -> bool {
+    let p = pattern.as_bytes();
+    let t = text.as_bytes();
+    let (mut pi, mut ti) = (0, 0);
+    let (mut star, mut mark) = (None, 0);
+    while ti < t.len() {
+        if pi < p.len() && (p[pi] == t[ti].to_ascii_lowercase() || p[pi] == t[ti]) {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == b'*' {
+            star = Some(pi);
+            mark = ti;
+            pi += 1;
+        } else if let Some(s) = star {
+            pi = s + 1;
+            mark += 1;
+            ti = mark;
+        } else {
+            return false;
+        }
+    }
+    while pi < p.len() && p[pi] == b'*' {
+        pi += 1;
+    }
+    pi == p.len()
+}
+
+impl Family {
+    /// Is `host` named like this family's sending pool?
+    pub fn is_outbound_host(&self, host: &str) -> bool {
+        let host = host.trim_end_matches('.').to_ascii_lowercase();
+        let Some(org) = crate::psl::organisational_domain(&host) else { return false };
+        if !self.domains.iter().any(|d| *d == org) {
+            return false;
+        }
+        self.outbound_hosts.iter().any(|p| glob(p, &host))
+    }
+
+    pub fn in_sending_range(&self, ip: IpAddr) -> bool {
+        self.cidrs.iter().any(|c| c.contains(ip))
+    }
+
+    /// Is `ip` one of the family's own relays? `outbound_named`: the host is named
+    /// like the sending pool (Microsoft's 2a01:111:f400::/46 serves both).
+    pub fn is_internal_ip(&self, ip: IpAddr, outbound_named: bool) -> bool {
+        self.internal.iter().any(|c| c.contains(ip) && !(c.unless_outbound && outbound_named))
+    }
+}
+
+/// Which family sends from this host or address (for naming the sending service).
+pub fn sending_family(hosts: &[&str], ip: Option<IpAddr>) -> Option<&'static Family> {
+    for f in families() {
+        if f.kind == Kind::Forwarder {
+            continue;
+        }
+        if hosts.iter().any(|h| f.is_outbound_host(h)) {
+            return Some(f);
+        }
+        if let Some(ip) = ip {
+            if f.in_sending_range(ip) {
+                return Some(f);
+            }
+        }
+    }
+    // A name in the family's domains (an ISP's own relay, a Japanese carrier).
+    for f in families() {
+        if f.kind == Kind::Forwarder {
+            continue;
+        }
+        for h in hosts {
+            if let Some(org) = crate::psl::organisational_domain(h) {
+                if f.domains.iter().any(|d| *d == org) {
+                    return Some(f);
+                }
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_reads_and_matches() {
+        let ms = families().iter().find(|f| f.id == "microsoft").unwrap();
+        assert!(ms.is_outbound_host("mail-bn8nam04lp2040.outbound.protection.outlook.com"));
+        assert!(!ms.is_outbound_host("BN1NAM02FT051.mail.protection.outlook.com"));
+        assert!(ms.is_internal_ip("2603:10b6:408:108::26".parse().unwrap(), false));
+        assert!(!ms.is_internal_ip("2a01:111:f403:2c12::800".parse().unwrap(), true));
+        assert!(ms.is_internal_ip("2a01:111:f403:f910::1".parse().unwrap(), false));
+        let g = families().iter().find(|f| f.id == "google").unwrap();
+        assert!(g.is_outbound_host("mail-io1-f43.google.com"));
+        assert!(glob("*", "anything.example"));
+        assert_eq!(family_of_domain("dream.jp").map(|f| f.id), Some("dti"));
+    }
+}

@@ -1,0 +1,80 @@
+//! [`Reason`]: a translatable explanation (code + named params + English fallback).
+//!
+//! The English texts live here, in one table, so `docs/wire-format.md` and the
+//! extension's `_locales` (`reason_<code>`) can be checked against a single list.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reason {
+    pub code: &'static str,
+    pub params: BTreeMap<String, String>,
+    pub text: String,
+}
+
+/// Every reason code with its English template (`{name}` placeholders).
+pub const REASONS: &[(&str, &str)] = &[
+    ("no-connecting-ip", "This line records no connecting address (a local pickup, webmail submission or internal step)."),
+    ("retrieval-hop", "This line records a mailbox download (fetchmail, IMAP or POP3) from {host}, not a delivery."),
+    ("private-address", "The connecting address {ip} is private, loopback, link-local or shared address space: an internal relay."),
+    ("provider-internal-range", "The connecting address {ip} is in {provider}'s internal range."),
+    ("provider-host", "The connecting host {host} belongs to the recipient's provider ({domain})."),
+    ("provider-relay-chain", "The connecting host calls itself {host} ({domain}, the recipient's provider) and the line below was written by that same host."),
+    ("recipient-domain-host", "The connecting host {host} belongs to the recipient's own domain {domain}."),
+    ("trusted-forwarder", "{host} is a forwarder you declared; the line before it is followed."),
+    ("known-forwarder", "{host} is the forwarding service {name}; the line before it is followed."),
+    ("handoff", "{by} (the recipient's provider) received this message from {ip}, which is outside the provider: this is where the message entered."),
+    ("handoff-provider-outbound", "{by} received this message from {ip}, an outgoing server of {provider}: the message was sent through {provider}."),
+    ("claimed", "Written below the handoff by servers outside the recipient's provider: the sender's claim, which cannot be verified."),
+    ("unreadable-line", "This Received line could not be read."),
+    ("origin-handoff", "{ip} handed the message to the recipient's provider ({provider})."),
+    ("origin-chain-consistent", "Every line above the handoff names the host the next line was written by."),
+    ("origin-chain-break", "The line at hop {hop} above the handoff does not name the host that wrote the next line; the chain may be incomplete."),
+    ("origin-stamp-agrees", "{header}, written by the recipient's provider, records the same address."),
+    ("origin-stamp-disagrees", "{header} records {ip} instead."),
+    ("origin-from-stamp", "The Received line carries no address; it was filled in from {header}."),
+    ("origin-provider-unknown", "The recipient's provider could not be recognised; the first public address below the top was taken."),
+    ("origin-rdns-missing", "The receiver recorded no reverse DNS name for this address."),
+    ("origin-forged-helo", "The sender called itself {helo} but its address resolves to {rdns}."),
+    ("auth-source", "Read from the Authentication-Results written by {authserv_id}, the recipient's provider."),
+    ("auth-missing", "No Authentication-Results from the recipient's provider was found."),
+    ("auth-lower-ignored", "{count} lower Authentication-Results headers were ignored: they can be forged."),
+    ("auth-dmarc-pass", "DMARC passed for {domain}."),
+    ("auth-dmarc-fail", "DMARC failed for {domain}: the From domain is not authenticated."),
+    ("auth-dkim-aligned", "A valid DKIM signature of {domain} matches the From domain."),
+    ("auth-spf-aligned", "SPF passed for {domain}, which matches the From domain."),
+    ("auth-not-aligned", "Nothing that passed authentication matches the From domain {domain}."),
+    ("auth-compauth-fail", "Microsoft's composite authentication failed."),
+];
+
+/// Fill `{name}` placeholders.
+pub fn fill(template: &str, params: &BTreeMap<String, String>) -> String {
+    let mut out = template.to_string();
+    for (k, v) in params {
+        out = out.replace(&format!("{{{k}}}"), v);
+    }
+    out
+}
+
+impl Reason {
+    pub fn new(code: &'static str) -> Reason {
+        Reason::with(code, &[])
+    }
+
+    pub fn with(code: &'static str, params: &[(&str, &str)]) -> Reason {
+        let params: BTreeMap<String, String> = params.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let template = REASONS.iter().find(|(c, _)| *c == code).map(|(_, t)| *t).unwrap_or(code);
+        let text = fill(template, &params);
+        Reason { code, params, text }
+    }
+}
+
+/// A free-text note (code `note`, the text as given). For callers that pin or add
+/// reasons of their own, e.g. test fixtures.
+impl From<&'static str> for Reason {
+    fn from(text: &'static str) -> Reason {
+        Reason { code: "note", params: BTreeMap::new(), text: text.to_string() }
+    }
+}
