@@ -14,6 +14,7 @@ const statusBox = document.getElementById('page-status');
 const form = document.getElementById('paste-form');
 const input = document.getElementById('paste-input');
 const button = document.getElementById('trace-button');
+let pasted = false;
 
 async function translator() {
   // A language setting (storage.local "lang", for the options page) wins over the browser's.
@@ -44,7 +45,9 @@ async function traceActiveTab(t) {
     return;
   }
   renderNote(statusBox, t('page_reading'), 'page-status');
-  show(t, await browser.sendToBackground({ type: 'trace-tab', tabId }));
+  const record = await browser.sendToBackground({ type: 'trace-tab', tabId });
+  // The user may have traced pasted text meanwhile: that result wins.
+  if (!pasted) show(t, record);
 }
 
 async function showStoredResult(t) {
@@ -60,6 +63,7 @@ async function main() {
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     button.disabled = true;
+    pasted = true;
     try {
       statusBox.replaceChildren();
       show(t, await browser.sendToBackground({ type: 'analyze-text', text: input.value }));

@@ -1,0 +1,111 @@
+// Shared set-up for the end-to-end tests: Debian's Chromium with the unpacked
+// extension, a local server for the fixture pages, and a collector that fails the
+// test on any console.error or uncaught error in pages, the popup or the service worker.
+//
+// The tests load dist/chrome-e2e, which is dist/chrome plus host access to
+// http://127.0.0.1/* only: Playwright cannot click the toolbar or a native menu, so
+// no user gesture grants activeTab. Everything else is the shipped build.
+
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startServer } from '../../scripts/serve.mjs';
+
+export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const fixtures = join(root, 'tests/e2e/fixtures');
+export const EXTENSION_DIR = join(root, 'dist/chrome-e2e');
+export const WWW_DIR = join(root, 'dist/www');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export async function launch({ extension = EXTENSION_DIR } = {}) {
+  assert.ok(existsSync(join(extension, 'manifest.json')), `${extension} is missing: run "make build" first`);
+  const profile = mkdtempSync(join(tmpdir(), 'sendertrace-e2e-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      `--disable-extensions-except=${extension}`, `--load-extension=${extension}`,
+      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    ],
+  });
+  const problems = [];
+  const watchConsole = (where) => (message) => {
+    // The fixture server has no favicon; the browser's request for it is not ours.
+    if (message.location()?.url?.endsWith('/favicon.ico')) return;
+    if (message.type() === 'error') problems.push(`${where}: console.error: ${message.text()}`);
+  };
+  const watchPage = (page) => {
+    page.on('console', watchConsole(`page ${page.url()}`));
+    page.on('pageerror', (error) => problems.push(`page ${page.url()}: ${error.message}`));
+  };
+  context.pages().forEach(watchPage);
+  context.on('page', watchPage);
+
+  const worker = context.serviceWorkers()[0] ?? await context.waitForEvent('serviceworker');
+  worker.on('console', watchConsole('service worker'));
+  // Uncaught errors in the worker are not console messages: turn them into one.
+  await worker.evaluate(() => {
+    self.addEventListener('error', (event) => console.error(`uncaught: ${event.message}`));
+    self.addEventListener('unhandledrejection', (event) => console.error(`unhandled rejection: ${event.reason}`));
+  });
+  const extensionId = new URL(worker.url()).host;
+  const server = await startServer(fixtures);
+
+  return {
+    context,
+    worker,
+    extensionId,
+    server,
+    problems,
+    extensionUrl: (path) => `chrome-extension://${extensionId}/${path}`,
+    /** The tab id of the first tab whose URL starts with `url`. */
+    tabId: (url) => worker.evaluate(async (prefix) => {
+      const tabs = await chrome.tabs.query({});
+      return tabs.find((tab) => tab.url?.startsWith(prefix))?.id ?? null;
+    }, url),
+    assertClean() {
+      assert.deepEqual(problems, [], 'no console.error or uncaught error anywhere');
+    },
+    async close() {
+      await context.close();
+      await server.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Standalone pages (www/) need no extension: a plain browser and a server for dist/www. */
+export async function launchWww() {
+  assert.ok(existsSync(join(WWW_DIR, 'index.html')), `${WWW_DIR} is missing: run "make build" first`);
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const context = await browser.newContext();
+  const problems = [];
+  context.on('page', (page) => {
+    page.on('console', (message) => { if (message.type() === 'error') problems.push(`console.error: ${message.text()}`); });
+    page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+  });
+  const server = await startServer(WWW_DIR);
+  return {
+    context,
+    server,
+    problems,
+    assertClean() {
+      assert.deepEqual(problems, [], 'no console.error or uncaught error anywhere');
+    },
+    async close() {
+      await browser.close();
+      await server.close();
+    },
+  };
+}
+
+export const ORIGIN_IP = '203.0.113.45';
+export const HOP_COUNT = 3;

@@ -1,0 +1,41 @@
+// House rules that a reviewer would otherwise check by eye.
+
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+function files(dir, pattern) {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? files(path, pattern) : pattern.test(name) ? [path] : [];
+  });
+}
+const scripts = [...files(join(root, 'extension'), /\.m?js$/), ...files(join(root, 'www'), /\.m?js$/)];
+
+test('no markup injection or code from strings in extension/ and www/', () => {
+  const banned = /\.(innerHTML|outerHTML)\b|insertAdjacentHTML|\beval\(|new Function\b|document\.write/;
+  for (const path of scripts) assert.doesNotMatch(readFileSync(path, 'utf8'), banned, relative(root, path));
+});
+
+test('only lib/browser.js touches chrome.* / browser.*', () => {
+  for (const path of scripts) {
+    if (path.endsWith(join('lib', 'browser.js'))) continue;
+    const code = readFileSync(path, 'utf8').replace(/\/\/.*$/gm, '').replace(/\/\*[\s\S]*?\*\//g, '');
+    assert.doesNotMatch(code, /\b(chrome|browser)\.(runtime|tabs|scripting|storage|i18n|windows|contextMenus|menus|action)\b/, relative(root, path));
+  }
+});
+
+test('the manifest asks for no more than the four permissions and no host access', () => {
+  const manifest = JSON.parse(readFileSync(join(root, 'extension/manifest.json'), 'utf8'));
+  assert.deepEqual([...manifest.permissions].sort(), ['activeTab', 'contextMenus', 'scripting', 'storage']);
+  assert.equal(manifest.host_permissions, undefined);
+  assert.equal(manifest.content_security_policy.extension_pages, "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'");
+});
+
+test('no top-level await in the background', () => {
+  const code = readFileSync(join(root, 'extension/background.js'), 'utf8');
+  for (const line of code.split('\n')) assert.doesNotMatch(line, /^(?:const .*= )?await\b/, line);
+});
