@@ -56,11 +56,17 @@ impl Context {
         });
         let body_text = body_text.filter(|_| split.body_start < raw.len());
         let display_check = body_text.as_deref().map(tokushoho::check);
-        let header_text = String::from_utf8_lossy(&header_block).to_ascii_lowercase();
+        // Japanese text: kana or kanji in the subject or the body. The charset label
+        // alone is not enough (English spam is sent as ISO-2022-JP too); it counts
+        // only when the body could not be decoded here.
+        let content_type = split.values(raw, "content-type").join(" ").to_ascii_lowercase();
+        let japanese_charset = ["iso-2022-jp", "shift_jis", "shift-jis", "euc-jp", "cp932", "windows-31j"]
+            .iter()
+            .any(|c| content_type.contains(c));
         let japanese_text = split.nth("subject", 0).is_some_and(|f| has_japanese(&mask::decode_header_value(&split.value(raw, f))))
             || analysis.identities.subject.as_deref().is_some_and(has_japanese)
             || body_text.as_deref().is_some_and(has_japanese)
-            || ["iso-2022-jp", "shift_jis", "shift-jis", "euc-jp", "cp932", "windows-31j"].iter().any(|c| header_text.contains(c));
+            || (body_text.is_none() && japanese_charset);
         let japanese_recipient = addresses.iter().any(|a| a.ends_with(".jp"));
 
         let origin_hop = analysis.origin.as_ref().map(|o| o.hop);
@@ -172,6 +178,7 @@ pub(crate) fn build(ctx: &Context, analysis: &Analysis, options: &ReportOptions,
     let body = if options.include_body { ctx.body_text.as_deref().map(show) } else { None };
     let subject_of_spam = ctx.subject.as_deref().map(show);
     let from = analysis.identities.from.as_deref().map(show);
+    let message_id = analysis.identities.message_id.as_deref().map(show);
     let recipient_shown = if masked {
         Some(PLACEHOLDER_ADDRESS.to_string())
     } else {
@@ -197,7 +204,7 @@ pub(crate) fn build(ctx: &Context, analysis: &Analysis, options: &ReportOptions,
         origin_host,
         domain: party.domain.as_deref(),
         arrival: arrival.as_ref(),
-        message_id: analysis.identities.message_id.as_deref(),
+        message_id: message_id.as_deref(),
         subject: subject_of_spam.as_deref(),
         from: from.as_deref(),
         recipient: recipient_shown.as_deref(),
