@@ -187,26 +187,53 @@ fn between_ci<'a>(text: &'a str, open: &str, close: &str) -> Option<&'a str> {
     text.get(start..end)
 }
 
-/// Drop tags (keeping their text) and decode the few entities the gateway uses.
+/// Drop tags (keeping their text) and decode the few entities the gateway uses, in
+/// one pass (a hostile page full of `&#38;` must not take quadratic time).
 fn html_to_text(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
     let mut in_tag = false;
-    for c in html.chars() {
+    let mut rest = html;
+    while let Some(c) = rest.chars().next() {
+        let len = c.len_utf8();
         match c {
             '<' => in_tag = true,
             '>' if in_tag => in_tag = false,
+            '&' if !in_tag => {
+                if let Some((decoded, used)) = entity(rest) {
+                    out.push(decoded);
+                    rest = &rest[used..];
+                    continue;
+                }
+                out.push('&');
+            }
             _ if !in_tag => out.push(c),
             _ => {}
         }
+        rest = &rest[len..];
     }
-    let mut decoded = out.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&nbsp;", " ");
-    while let Some(at) = decoded.find("&#") {
-        let Some(semi) = decoded[at..].find(';') else { break };
-        let code = &decoded[at + 2..at + semi];
-        let ch = code.parse::<u32>().ok().and_then(char::from_u32).unwrap_or(' ');
-        decoded.replace_range(at..at + semi + 1, &ch.to_string());
-    }
-    decoded.replace("&amp;", "&")
+    out
+}
+
+/// `&amp;` `&lt;` `&gt;` `&quot;` `&nbsp;` `&#NN;` `&#xHH;` at the start of `s` → (char, bytes used).
+fn entity(s: &str) -> Option<(char, usize)> {
+    let end = s.get(..12.min(s.len())).unwrap_or(s).find(';')?;
+    let name = &s[1..end];
+    let c = match name {
+        "amp" => '&',
+        "lt" => '<',
+        "gt" => '>',
+        "quot" => '"',
+        "nbsp" => ' ',
+        _ => {
+            let num = name.strip_prefix('#')?;
+            let code = match num.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                None => num.parse().ok()?,
+            };
+            char::from_u32(code).filter(|c| !c.is_control())?
+        }
+    };
+    Some((c, end + 1))
 }
 
 fn percent_encode(key: &str) -> String {
@@ -221,6 +248,13 @@ fn percent_encode(key: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn entities_decode_in_one_pass() {
+        assert_eq!(html_to_text("a&amp;b &#64; &#x40; &bogus; <b>x</b>"), "a&b @ @ &bogus; x");
+        let hostile = "&#38;".repeat(200_000);
+        assert_eq!(html_to_text(&hostile).len(), 200_000);
+    }
 
     #[test]
     fn urls_are_encoded() {

@@ -48,20 +48,24 @@ impl std::fmt::Display for Warning {
 pub fn clean_text(raw: &str, max_chars: usize) -> String {
     let mut out = String::with_capacity(raw.len().min(max_chars * 4));
     let mut space = false;
+    // Counted as we go: a hostile 1 MB value must stay linear.
+    let mut count = 0;
     for c in raw.chars() {
         if c.is_whitespace() || c.is_control() {
-            space = !out.is_empty();
+            space = count > 0;
             continue;
         }
-        if space {
-            out.push(' ');
-            space = false;
-        }
-        if out.chars().count() >= max_chars {
+        if count >= max_chars {
             out.push('…');
             break;
         }
+        if space {
+            out.push(' ');
+            count += 1;
+            space = false;
+        }
         out.push(c);
+        count += 1;
     }
     out
 }
@@ -86,6 +90,12 @@ mod tests {
         let w = Warning::new("x-y", "no {what} at {url}", &[("what", "abuse"), ("url", "https://a/")]);
         assert_eq!(w.text, "no abuse at https://a/");
         assert_eq!(w.params["url"], "https://a/");
+    }
+
+    #[test]
+    fn clean_text_is_linear_on_huge_input() {
+        let huge = "a ".repeat(1 << 20);
+        assert_eq!(clean_text(&huge, 5).chars().count(), 6);
     }
 
     #[test]
