@@ -78,7 +78,7 @@ fn registrar() -> Recipient {
         ],
         language: None,
         country: None,
-        domain: Some("shop.example.com".into()),
+        domain: Some("offer.example.net".into()),
     }
 }
 
@@ -90,7 +90,7 @@ fn every_draft_kind_in_japanese_and_english() {
         ("network-offline", Recipient::network_operator()),
         ("network-known", network_with_contact()),
         ("registrar", registrar()),
-        ("rental-form", channels::gmo_rental_server(Some("shop.example.com"))),
+        ("rental-form", channels::gmo_rental_server(Some("offer.example.net"))),
         ("dekyo", channels::dekyo()),
         ("nissankyo", channels::nissankyo()),
     ];
@@ -127,6 +127,13 @@ fn language_follows_the_recipient_not_the_ui() {
     if let Err(e) = check("ipv6-network-jp-desk.auto", &render(&d)) {
         failures.push(e);
     }
+    // A party for the forged From domain gets a warning first.
+    let raw_ja = fixture("ipv4-ja.eml");
+    let a_ja = analysis(&raw_ja);
+    let mut forged = registrar();
+    forged.domain = Some("mail.shop.example.com".into());
+    let d = Report::new(&raw_ja, &a_ja, options(None, false)).draft(&forged);
+    assert_eq!(d.notes[0].id, "report-forged-domain");
     // The national channels are Japanese whatever the message.
     assert_eq!(report.draft(&channels::dekyo()).language, Language::Ja);
     assert!(failures.is_empty(), "{}", failures.join("\n"));

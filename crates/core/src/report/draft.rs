@@ -179,6 +179,14 @@ pub(crate) fn build(ctx: &Context, analysis: &Analysis, options: &ReportOptions,
     let subject_of_spam = ctx.subject.as_deref().map(show);
     let from = analysis.identities.from.as_deref().map(show);
     let message_id = analysis.identities.message_id.as_deref().map(show);
+    let forged_from_domain = (analysis.auth.verdict == crate::auth::Verdict::Forged)
+        .then(|| analysis.auth.from_domain.clone())
+        .flatten();
+    let account: Vec<(String, String)> = analysis
+        .service
+        .as_ref()
+        .map(|s| s.account.iter().map(|(k, v)| (k.clone(), show(v))).collect())
+        .unwrap_or_default();
     let recipient_shown = if masked {
         Some(PLACEHOLDER_ADDRESS.to_string())
     } else {
@@ -215,6 +223,8 @@ pub(crate) fn build(ctx: &Context, analysis: &Analysis, options: &ReportOptions,
         body: body.as_deref(),
         masked,
         display_check: display_check.as_ref(),
+        forged_from_domain: forged_from_domain.as_deref(),
+        account: &account,
     };
     let subject = text::subject(&facts);
     let text_draft = text::body(&facts);
@@ -231,7 +241,21 @@ pub(crate) fn build(ctx: &Context, analysis: &Analysis, options: &ReportOptions,
         Vec::new()
     };
     let requires_confirmation = party.role != Role::NetworkOperator;
-    let notes = notes(ctx, options, party, masked, want_mask, &to, form_url.as_deref(), info_url.as_deref(), origin_ip);
+    let mut notes = notes(ctx, options, party, masked, want_mask, &to, form_url.as_deref(), info_url.as_deref(), origin_ip);
+    // DESIGN.md point 6: a forged From domain is a victim, not a target.
+    let org = |d: &str| crate::psl::organisational_domain(d).unwrap_or_else(|| d.to_ascii_lowercase());
+    if let (Some(domain), Some(forged)) = (party.domain.as_deref(), forged_from_domain.as_deref())
+        && org(domain) == org(forged)
+    {
+        notes.insert(
+            0,
+            Warning::new(
+                "report-forged-domain",
+                "{domain} is the forged From domain: its owner is most likely a victim, not the sender. Report it only if the message uses the domain in other ways (links, replies).",
+                &[("domain", domain)],
+            ),
+        );
+    }
     Draft {
         kind: party.kind,
         role: party.role,

@@ -29,6 +29,11 @@ pub(crate) struct Facts<'a> {
     pub body: Option<&'a str>,
     pub masked: bool,
     pub display_check: Option<&'a DisplayCheck>,
+    /// The From domain when the recipient's provider found it forged (it is a
+    /// victim, not the sender: DESIGN.md point 6).
+    pub forged_from_domain: Option<&'a str>,
+    /// What identifies the sending account at a sending service (key, value).
+    pub account: &'a [(String, String)],
 }
 
 impl Facts<'_> {
@@ -165,6 +170,9 @@ fn statement(f: &Facts, out: &mut String) {
     let when_en_comma = f.arrival.map(|a| format!(" at {} ({}),", a.utc, a.local)).unwrap_or_default();
     if f.ja() {
         let s = match f.kind {
+            DraftKind::Dekyo if f.forged_from_domain.is_some() => "特定電子メール法に違反している疑いのある迷惑メールを受信しましたので、情報提供いたします。\n\
+送信者のアドレスは偽装されているとみられるため、ヘッダー情報を添えております。\n"
+                .to_string(),
             DraftKind::Dekyo => "特定電子メール法に違反している疑いのある迷惑メールを受信しましたので、情報提供いたします。\n\
 送信者のアドレスが偽装されている場合に備え、ヘッダー情報を添えております。\n"
                 .to_string(),
@@ -205,10 +213,18 @@ fn statement(f: &Facts, out: &mut String) {
         };
         out.push_str(&s);
         if f.kind == DraftKind::AbuseDesk {
-            out.push_str("なお、差出人（From）のアドレスは偽装されている可能性があります。実際の送信元は、下記の Received 行でご確認いただけます。\n");
+            match f.forged_from_domain {
+                Some(d) => out.push_str(&format!(
+                    "なお、差出人（From）のドメイン {d} は、私のメール事業者での送信ドメイン認証に合格しておらず、偽装されたものとみられます（このドメインの管理者は送信者ではありません）。実際の送信元は、下記の Received 行でご確認いただけます。\n"
+                )),
+                None => out.push_str("なお、差出人（From）のアドレスは偽装されている可能性があります。実際の送信元は、下記の Received 行でご確認いただけます。\n"),
+            }
         }
     } else {
         let s = match f.kind {
+            DraftKind::Dekyo if f.forged_from_domain.is_some() => "I received the spam below, which I believe breaks the Act on Regulation of Transmission of Specified Electronic Mail (特定電子メール法).\n\
+The sender address appears to be forged, so the headers are included.\n"
+                .to_string(),
             DraftKind::Dekyo => "I received the spam below, which I believe breaks the Act on Regulation of Transmission of Specified Electronic Mail (特定電子メール法).\n\
 The headers are included in case the sender address is forged.\n"
                 .to_string(),
@@ -247,7 +263,12 @@ Please review your customer's use of your service.\n"
         };
         out.push_str(&s);
         if f.kind == DraftKind::AbuseDesk {
-            out.push_str("The From address may be forged; the Received line below shows where the message really came from.\n");
+            match f.forged_from_domain {
+                Some(d) => out.push_str(&format!(
+                    "The From domain ({d}) failed authentication at my provider and is most likely forged: its owner is not the sender. The Received line below shows where the message really came from.\n"
+                )),
+                None => out.push_str("The From address may be forged; the Received line below shows where the message really came from.\n"),
+            }
         }
     }
 }
@@ -285,6 +306,11 @@ fn facts(f: &Facts, out: &mut String) {
     }
     if let Some(from) = f.from {
         rows.push((if ja { "差出人（表示上）" } else { "From (as written)" }, from.to_string()));
+    }
+    if f.role == Role::SendingService {
+        for (k, v) in f.account {
+            rows.push((if ja { "送信アカウント" } else { "Sending account" }, format!("{v} ({k})")));
+        }
     }
     for (label, value) in rows {
         if ja {
