@@ -247,7 +247,7 @@ fn read_network(v: &Value, entities: &[FlatEntity], s: &mut RdapSummary) {
     if let (Some(a), Some(b)) = (&start, &end) {
         s.range = Some(format!("{} - {}", clean_text(a, 50), clean_text(b, 50)));
     }
-    for c in v.get("cidr0_cidrs").and_then(Value::as_array).into_iter().flatten() {
+    for c in v.get("cidr0_cidrs").and_then(Value::as_array).into_iter().flatten().take(32) {
         let prefix = text(c, "v4prefix").or_else(|| text(c, "v6prefix"));
         let len = c.get("length").and_then(|l| l.as_u64().or_else(|| l.as_str().and_then(|t| t.parse().ok())));
         if let (Some(p), Some(l)) = (prefix, len)
@@ -294,7 +294,7 @@ fn read_domain(v: &Value, entities: &[FlatEntity], s: &mut RdapSummary) {
             }
         }
     }
-    for link in v.get("links").and_then(Value::as_array).into_iter().flatten() {
+    for link in v.get("links").and_then(Value::as_array).into_iter().flatten().take(50) {
         let rel = text(link, "rel").unwrap_or_default();
         let href = text(link, "href").unwrap_or_default();
         let typ = text(link, "type").unwrap_or_default();
@@ -887,6 +887,20 @@ mod tests {
         assert!(s.abuse[0].placeholder);
         assert_eq!(s.abuse[0].warning.as_ref().unwrap().id, "placeholder-contact");
         assert!(s.warnings.iter().any(|w| w.id == "abuse-only-placeholder"));
+    }
+
+    #[test]
+    fn huge_lists_are_capped() {
+        let links: Vec<Value> = (0..20_000)
+            .map(|i| serde_json::json!({"rel":"related","href":format!("https://r{i}.example/domain/x"),"type":"application/rdap+json"}))
+            .collect();
+        let cidrs: Vec<Value> = (0..20_000).map(|_| serde_json::json!({"v4prefix":"10.0.0.0","length":8})).collect();
+        let entities: Vec<Value> = (0..20_000).map(|i| serde_json::json!({"handle":format!("E{i}"),"roles":["abuse"]})).collect();
+        let s = interpret(&serde_json::json!({"objectClassName":"domain","ldhName":"x.example","links":links,"entities":entities}));
+        assert!(s.related.len() <= 50);
+        assert!(s.warnings.iter().any(|w| w.id == "rdap-too-many-entities"));
+        let s = interpret(&serde_json::json!({"objectClassName":"ip network","cidr0_cidrs":cidrs,"entities":[]}));
+        assert!(s.cidrs.len() <= 32);
     }
 
     #[test]
