@@ -136,6 +136,10 @@ fn language_follows_the_recipient_not_the_ui() {
     assert_eq!(d.notes[0].id, "report-forged-domain");
     // The national channels are Japanese whatever the message.
     assert_eq!(report.draft(&channels::dekyo()).language, Language::Ja);
+    // One id per incident and party, the same in both languages.
+    let id = |p: &Recipient| report.draft(p).report_id;
+    assert_ne!(id(&channels::dekyo()), id(&channels::nissankyo()));
+    assert!(id(&jp).starts_with("ST-") && id(&jp).len() == 15);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 

@@ -203,6 +203,14 @@ pub(crate) fn build(ctx: &Context, analysis: &Analysis, options: &ReportOptions,
     } else {
         None
     };
+    let report_id = report_id(&[
+        origin_ip.unwrap_or(""),
+        &ctx.arrival_ts.unwrap_or(0).to_string(),
+        analysis.identities.message_id.as_deref().unwrap_or(""),
+        &format!("{:?}{:?}", party.role, party.kind),
+        party.name.as_deref().unwrap_or(""),
+        party.domain.as_deref().unwrap_or(""),
+    ]);
     let facts = Facts {
         lang,
         kind: party.kind,
@@ -225,6 +233,7 @@ pub(crate) fn build(ctx: &Context, analysis: &Analysis, options: &ReportOptions,
         display_check: display_check.as_ref(),
         forged_from_domain: forged_from_domain.as_deref(),
         account: &account,
+        report_id: &report_id,
     };
     let subject = text::subject(&facts);
     let text_draft = text::body(&facts);
@@ -267,6 +276,7 @@ pub(crate) fn build(ctx: &Context, analysis: &Analysis, options: &ReportOptions,
         form_url,
         info_url,
         subject,
+        report_id,
         text: text_draft,
         mailto,
         form_fields,
@@ -463,4 +473,17 @@ fn notes(
         n.push(Warning::new("report-no-trusted-line", "No trusted Received line could be identified.", &[]));
     }
     n
+}
+
+/// `ST-` + 12 hex digits of an FNV-1a hash: deterministic (the core draws no random
+/// numbers) and the same for the same incident and party on every device.
+fn report_id(parts: &[&str]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for p in parts {
+        for b in p.bytes().chain([0u8]) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("ST-{:012x}", h >> 16)
 }

@@ -230,6 +230,9 @@ pub struct Draft {
     /// A page explaining how to report (when no form address is certain).
     pub info_url: Option<String>,
     pub subject: String,
+    /// A stable id for this incident and party (`ST-` + 12 hex digits, a hash of
+    /// the origin, arrival, Message-ID and party), so desk and user can refer to it.
+    pub report_id: String,
     /// The full text draft (what "copy" puts on the clipboard).
     pub text: String,
     /// `mailto:` URL with the subject and a short body that fits URL limits; the UI

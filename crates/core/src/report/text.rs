@@ -34,6 +34,7 @@ pub(crate) struct Facts<'a> {
     pub forged_from_domain: Option<&'a str>,
     /// What identifies the sending account at a sending service (key, value).
     pub account: &'a [(String, String)],
+    pub report_id: &'a str,
 }
 
 impl Facts<'_> {
@@ -301,6 +302,7 @@ fn facts(f: &Facts, out: &mut String) {
     if let Some(m) = f.message_id {
         rows.push(("Message-ID", format!("<{}>", m.trim_matches(['<', '>']))));
     }
+    rows.push((if ja { "報告 ID" } else { "Report ID" }, f.report_id.to_string()));
     if let Some(s) = f.subject {
         rows.push((if ja { "件名" } else { "Subject" }, s.to_string()));
     }
