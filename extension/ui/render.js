@@ -66,15 +66,18 @@ export function formatDelay(t, seconds) {
   return sign + text;
 }
 
+/** [date, time] of a hop in the UI language and the browser's time zone; else the text the receiver wrote. */
 function formatTime(t, hop) {
   if (typeof hop.timestamp === 'number') {
     try {
-      return new Date(hop.timestamp * 1000).toLocaleString(t.lang, {
-        year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
-      });
+      const when = new Date(hop.timestamp * 1000);
+      return [
+        when.toLocaleDateString(t.lang, { year: 'numeric', month: '2-digit', day: '2-digit' }),
+        when.toLocaleTimeString(t.lang, { hour: '2-digit', minute: '2-digit', second: '2-digit' }),
+      ];
     } catch { /* fall through to the text the receiver wrote */ }
   }
-  return present(hop.date) ? String(hop.date) : '';
+  return present(hop.date) ? [String(hop.date)] : [];
 }
 
 /** Delay of hop i: its own delay_seconds, else computed from the timestamps (older = i+1). */
@@ -191,7 +194,7 @@ function renderHops(t, analysis) {
   if (!hops.length) return section('hops', 'hops_title', t, el('p', { className: 'muted', text: t('hops_none') }));
   const originHop = isObject(analysis.origin) && typeof analysis.origin.hop === 'number' ? analysis.origin.hop : null;
   const head = el('thead', null, el('tr', null,
-    ['hops_col_index', 'hops_col_from', 'hops_col_by', 'hops_col_when', 'hops_col_class'].map((key) => el('th', { scope: 'col', text: t(key) }))));
+    ['hops_col_index', 'hops_col_from', 'hops_col_when', 'hops_col_class'].map((key) => el('th', { scope: 'col', text: t(key) }))));
   const body = el('tbody');
   hops.forEach((hop, i) => {
     const cls = present(hop.class) ? String(hop.class) : null;
@@ -205,12 +208,12 @@ function renderHops(t, analysis) {
         present(fromName) ? el('div', { className: 'host', text: fromName }) : el('div', { className: 'muted', text: t('hop_no_name') }),
         present(hop.from_ip) ? el('div', { className: 'ip', testid: 'hop-ip', text: hop.from_ip }) : null,
         present(hop.helo) && hop.helo !== fromName ? el('div', { className: 'small muted', text: t('hop_helo', { helo: hop.helo }) }) : null,
+        present(hop.by_host) || extras
+          ? el('div', { className: 'small by' }, present(hop.by_host) ? t('hop_by', { host: hop.by_host }) : '', extras ? `${present(hop.by_host) ? ' · ' : ''}${extras}` : '')
+          : null,
         present(reason) ? el('div', { className: 'small reason', text: reason }) : null),
       el('td', null,
-        present(hop.by_host) ? el('div', { className: 'host', text: hop.by_host }) : null,
-        extras ? el('div', { className: 'small muted', text: extras }) : null),
-      el('td', null,
-        el('div', { className: 'small', text: formatTime(t, hop) }),
+        formatTime(t, hop).map((text) => el('div', { className: 'small', text })),
         delay !== null ? el('div', { className: `small delay${delay < 0 ? ' negative' : ''}`, text: delay < 0 ? formatDelay(t, delay) : t('hop_delay', { delay: formatDelay(t, delay) }) }) : null),
       el('td', null, cls ? el('span', { className: `badge badge-${cls}`, title: t(codeKey('class_help', cls), null, ''), text: t(codeKey('class', cls), null, cls) }) : '—'));
     body.append(row);

@@ -8,6 +8,8 @@ import { after, before, test } from 'node:test';
 import { fixtures, launch, root, ORIGIN_IP, HOP_COUNT } from './harness.mjs';
 
 const headers = readFileSync(join(fixtures, 'provider-chain.eml'), 'utf8');
+// A phishing-style message (forged From, Reply-To elsewhere) shows more of the view.
+const forged = readFileSync(join(fixtures, 'forged-bank.eml'), 'utf8');
 const screenshots = join(root, 'docs/screenshots');
 
 let browser;
@@ -60,8 +62,12 @@ test('the popup in Japanese (language setting), and the screenshots', async () =
   const shoot = async (lang) => {
     await browser.worker.evaluate((value) => chrome.storage.local.set({ lang: value }), lang);
     const popup = await openPopup();
-    await paste(popup, headers);
+    await paste(popup, forged);
     await popup.locator('[data-testid=origin-ip]').waitFor();
+    assert.equal((await popup.locator('[data-testid=origin-ip]').textContent()).trim(), ORIGIN_IP);
+    assert.equal((await popup.locator('[data-testid=subject]').textContent()).trim(), '【重要】アカウントの確認が必要です');
+    // Start the screenshot at the result: scroll the paste box's text back to its top.
+    await popup.locator('[data-testid=paste-input]').evaluate((box) => { box.scrollTop = 0; box.setSelectionRange(0, 0); });
     await popup.screenshot({ path: join(screenshots, `popup-${lang}.png`), fullPage: true });
     const text = { lang: await popup.evaluate(() => document.documentElement.lang), button: await popup.locator('[data-testid=trace-button]').textContent() };
     await popup.close();
