@@ -49,6 +49,13 @@ form.addEventListener('submit', async (event) => {
   show(await analyzeMessage(input.value, { source: 'paste' }));
 });
 
+input.addEventListener('keydown', (event) => {
+  if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+    event.preventDefault();
+    form.requestSubmit();
+  }
+});
+
 fileInput.addEventListener('change', () => traceFile(fileInput.files?.[0]));
 
 // The whole page accepts a dropped file; the zone only shows where.

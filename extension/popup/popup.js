@@ -31,6 +31,8 @@ function show(t, record) {
   if (note) {
     resultBox.replaceChildren();
     renderNote(statusBox, t(note), 'page-status');
+    // Nothing to show from the page: the paste box is the way on.
+    if (!pasted) input.focus();
     return;
   }
   statusBox.replaceChildren();
@@ -69,6 +71,13 @@ async function main() {
       show(t, await browser.sendToBackground({ type: 'analyze-text', text: input.value }));
     } finally {
       button.disabled = false;
+    }
+  });
+  // Ctrl+Enter / ⌘+Enter in the paste box traces, as in most mail clients' compose boxes.
+  input.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      form.requestSubmit();
     }
   });
   if (params.get('window') === '1') await showStoredResult(t);
