@@ -242,7 +242,7 @@ pub(crate) fn build(ctx: &Context, analysis: &Analysis, options: &ReportOptions,
     let info_url =
         party.contacts.iter().find(|c| c.kind == ContactKind::Web).map(|c| c.value.clone());
     let mailto = (!to.is_empty()).then(|| {
-        mailto::fit(&to, &subject, &[text::short_body(&facts, true), text::short_body(&facts, false)])
+        mailto::fit(&to, &subject, &(0..=3).map(|level| text::short_body(&facts, level)).collect::<Vec<_>>())
     });
     let form_fields = if form_url.is_some() || party.kind == DraftKind::Nissankyo {
         form_fields(&facts, party.kind)

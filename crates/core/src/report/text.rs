@@ -98,20 +98,30 @@ pub(crate) fn body(f: &Facts) -> String {
     out
 }
 
-/// The short body for a `mailto:` link: greeting, statement, key facts and a line
-/// saying where the rest goes. `with_line` adds the trusted Received line.
-pub(crate) fn short_body(f: &Facts, with_line: bool) -> String {
+/// The short body for a `mailto:` link, at a level of detail: 0 = greeting,
+/// statement, key facts and the trusted Received line; 1 = without the line;
+/// 2 = greeting and statement; 3 = greeting only. Every level ends with the line
+/// that says the full report is pasted below.
+pub(crate) fn short_body(f: &Facts, level: u8) -> String {
     let mut out = String::new();
     greeting(f, &mut out);
-    statement(f, &mut out);
-    out.push('\n');
-    facts(f, &mut out);
-    if with_line && let Some(line) = f.trusted_received {
+    if level <= 2 {
+        statement_with(f, &mut out, level <= 1);
+    }
+    if level <= 1 {
+        out.push('\n');
+        facts(f, &mut out);
+    }
+    if level == 0
+        && let Some(line) = f.trusted_received
+    {
         out.push('\n');
         out.push_str(line);
         out.push('\n');
     }
-    out.push('\n');
+    if level <= 2 {
+        out.push('\n');
+    }
     out.push_str(if f.ja() {
         "（ヘッダー全文を含む報告の全文を、以下に貼り付けます）\n"
     } else {
@@ -163,6 +173,11 @@ fn ip_host(f: &Facts, ip: &str) -> String {
 }
 
 fn statement(f: &Facts, out: &mut String) {
+    statement_with(f, out, true);
+}
+
+/// The statement; `caveat` adds the sentence about the From address.
+fn statement_with(f: &Facts, out: &mut String, caveat: bool) {
     let ip = f.origin_ip.unwrap_or(if f.ja() { "（不明）" } else { "(unknown)" });
     let source = ip_host(f, ip);
     let domain = f.domain.unwrap_or(if f.ja() { "（不明）" } else { "(unknown)" });
@@ -213,7 +228,7 @@ fn statement(f: &Facts, out: &mut String) {
             },
         };
         out.push_str(&s);
-        if f.kind == DraftKind::AbuseDesk {
+        if caveat && f.kind == DraftKind::AbuseDesk {
             match f.forged_from_domain {
                 Some(d) => out.push_str(&format!(
                     "なお、差出人（From）のドメイン {d} は、私のメール事業者での送信ドメイン認証に合格しておらず、偽装されたものとみられます（このドメインの管理者は送信者ではありません）。実際の送信元は、下記の Received 行でご確認いただけます。\n"
@@ -263,7 +278,7 @@ Please review your customer's use of your service.\n"
             },
         };
         out.push_str(&s);
-        if f.kind == DraftKind::AbuseDesk {
+        if caveat && f.kind == DraftKind::AbuseDesk {
             match f.forged_from_domain {
                 Some(d) => out.push_str(&format!(
                     "The From domain ({d}) failed authentication at my provider and is most likely forged: its owner is not the sender. The Received line below shows where the message really came from.\n"
