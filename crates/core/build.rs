@@ -11,6 +11,11 @@
 //!
 //! `bootstrap.rs` reads that form back with `Registry::from_compact`. Plain-http
 //! base URLs are dropped here because the core only ever asks for HTTPS.
+//!
+//! Most DNS services serve one TLD from a URL that contains the TLD
+//! (`https://rdap.nic.bar/`, `https://rdap.centralnic.com/bar/`); those are written
+//! once per URL pattern with `{}` standing for the label, which halves the DNS file
+//! (about 2 KB less in the gzipped wasm).
 
 use std::{env, fs, path::Path};
 
@@ -28,6 +33,8 @@ fn main() {
         if let Some(p) = json["publication"].as_str() {
             compact.push_str(&format!("publication {p}\n"));
         }
+        // URL pattern → labels, in first-seen order (for single-label DNS services).
+        let mut patterns: Vec<(String, Vec<String>)> = Vec::new();
         for service in json["services"].as_array().unwrap_or_else(|| panic!("{src}: no services array")) {
             let parts = service.as_array().expect("a service is an array");
             // object-tags.json has [contacts, tags, urls]; the others [entries, urls].
@@ -38,7 +45,18 @@ fn main() {
             if urls.is_empty() || entries.is_empty() {
                 continue;
             }
+            if *name == "dns" && entries.len() == 1 && urls.len() == 1 && urls[0].matches(entries[0]).count() == 1 {
+                let pattern = urls[0].replace(entries[0], "{}");
+                match patterns.iter_mut().find(|(p, _)| *p == pattern) {
+                    Some((_, labels)) => labels.push(entries[0].to_string()),
+                    None => patterns.push((pattern, vec![entries[0].to_string()])),
+                }
+                continue;
+            }
             compact.push_str(&format!("{}\t{}\n", urls.join(" "), entries.join(" ")));
+        }
+        for (pattern, labels) in patterns {
+            compact.push_str(&format!("{pattern}\t{}\n", labels.join(" ")));
         }
         fs::write(Path::new(&out).join(format!("bootstrap-{name}.txt")), compact).expect("writing OUT_DIR");
     }

@@ -69,6 +69,13 @@ impl Registry {
             if let Some(p) = line.strip_prefix("publication ") {
                 reg.publication = Some(p.to_string());
             } else if let Some((urls, entries)) = line.split_once('\t') {
+                if urls.contains("{}") {
+                    // A URL pattern shared by single-label services (see build.rs).
+                    for label in entries.split(' ') {
+                        reg.services.push((vec![label.to_string()], vec![urls.replace("{}", label)]));
+                    }
+                    continue;
+                }
                 reg.services.push((
                     entries.split(' ').map(str::to_string).collect(),
                     urls.split(' ').map(str::to_string).collect(),
@@ -269,6 +276,24 @@ mod tests {
         assert_eq!(b.asn_base_url(16509), Some("https://rdap.arin.net/registry/"));
         assert_eq!(b.entity_base_url("MAC74-ARIN"), Some("https://rdap.arin.net/registry/"));
         assert!(b.publication("dns").is_some());
+    }
+
+    #[test]
+    fn given_the_compact_dns_file_when_expanded_then_every_iana_service_is_there() {
+        // The bundled JSON and its compact form must give the same server for every label.
+        let json = include_str!("../data/iana-bootstrap/dns.json");
+        let mut from_json = Bootstrap::bundled();
+        from_json.update_from_json("dns", json).unwrap();
+        let bundled = Bootstrap::bundled();
+        let mut n = 0;
+        for (entries, _) in &from_json.dns.services {
+            for label in entries {
+                let name = format!("example.{label}");
+                assert_eq!(bundled.domain_base_url(&name), from_json.domain_base_url(&name), "{label}");
+                n += 1;
+            }
+        }
+        assert!(n > 1000, "only {n} labels");
     }
 
     #[test]

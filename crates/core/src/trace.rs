@@ -33,6 +33,11 @@ use std::net::IpAddr;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+/// The JSON value type [`Trace::from_analysis_json`] takes, re-exported so a facade
+/// can deserialize an analysis object it already holds (e.g. from JavaScript)
+/// without depending on serde_json itself.
+pub use serde_json::Value as JsonValue;
+
 use crate::analysis::AnalyzeOptions;
 use crate::bootstrap::Bootstrap;
 use crate::dns::{self, DnsAnswer, RecordType};
