@@ -176,7 +176,8 @@ fn rate(o: &mut Origin, hops: &[Hop], stamps: &mut [Stamp], limit: usize, provid
     let mut level = if o.confidence == Confidence::Low { 2 } else { 0 };
     // Chain consistency above the handoff.
     let mut broken = None;
-    for w in hops[..=o.hop.min(hops.len().saturating_sub(1))].windows(2) {
+    let above = hops.get(..=o.hop).unwrap_or(hops);
+    for w in above.windows(2) {
         if origin::chain_consistent(&w[0], &w[1]) == Some(false) && w[0].from_ip.is_some() {
             broken = Some(w[0].index);
         }
@@ -265,13 +266,16 @@ fn service_of(o: &Origin, hops: &[Hop], block: &HeaderBlock<'_>, stamps: &[Stamp
             }
         }
     }
-    // The line the service wrote about its own client (below the handoff).
-    let client_hop = hops.get(o.hop + 1).filter(|h| {
-        h.by_host
-            .as_deref()
-            .and_then(organisational_domain)
-            .is_some_and(|org| family.domains.iter().any(|d| *d == org))
-    });
+    // The lines the service wrote about its own client, just below the handoff
+    // (Gmail's `from client ([IP]) by smtp.gmail.com with ESMTPSA`).
+    let in_family = |h: &Hop| {
+        h.by_host.as_deref().and_then(organisational_domain).is_some_and(|org| family.domains.iter().any(|d| *d == org))
+    };
+    let client_hop = hops
+        .iter()
+        .skip(o.hop + 1)
+        .take_while(|h| in_family(h))
+        .find(|h| h.from_ip.as_deref().and_then(|s| s.parse::<IpAddr>().ok()).is_some_and(|a| !is_internal_address(a)));
     if let Some(sender) = hops.iter().skip(o.hop).find_map(|h| h.auth_sender.clone()) {
         account.insert("authenticated_sender".into(), sender);
     }

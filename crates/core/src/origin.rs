@@ -294,11 +294,20 @@ pub fn walk(hops: &mut [Hop], recipient_domains: &[(usize, String)], forwarders:
 /// Does hop `i`'s sending side name the host that wrote hop `i + 1`? `None` when
 /// either side is missing or not a real name.
 pub fn chain_consistent(upper: &Hop, lower: &Hop) -> Option<bool> {
+    // A mailbox download names the mailbox server, which wrote the line below through
+    // its own internal relays: no from/by pairing to check there.
+    if upper.retrieval || upper.from_ip.as_deref().and_then(|s| s.parse().ok()).is_some_and(is_internal_address) {
+        return None;
+    }
     let by = lower.by_host.as_deref().filter(|b| is_real_name(b))?;
     let names: Vec<&str> = host_names(upper).into_iter().filter(|h| is_real_name(h)).collect();
     if names.is_empty() {
         return None;
     }
     let by_org = organisational_domain(by);
-    Some(names.iter().any(|h| h.eq_ignore_ascii_case(by) || (by_org.is_some() && organisational_domain(h) == by_org)))
+    let family = |o: &Option<String>| o.as_deref().and_then(providers::family_of_domain).map(|f| f.id);
+    Some(names.iter().any(|h| {
+        let org = organisational_domain(h);
+        h.eq_ignore_ascii_case(by) || (by_org.is_some() && org == by_org) || (family(&org).is_some() && family(&org) == family(&by_org))
+    }))
 }
