@@ -4,6 +4,7 @@
 import { analyzeMessage } from './ui/engine.js';
 import { renderRecord } from './ui/render.js';
 import { loadTranslator, pickLanguage, translateDocument } from './ui/i18n.js';
+import { submitOnCtrlEnter } from './ui/form.js';
 
 const form = document.getElementById('paste-form');
 const input = document.getElementById('paste-input');
@@ -49,12 +50,7 @@ form.addEventListener('submit', async (event) => {
   show(await analyzeMessage(input.value, { source: 'paste' }));
 });
 
-input.addEventListener('keydown', (event) => {
-  if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
-    event.preventDefault();
-    form.requestSubmit();
-  }
-});
+submitOnCtrlEnter(input, form);
 
 fileInput.addEventListener('change', () => traceFile(fileInput.files?.[0]));
 

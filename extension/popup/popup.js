@@ -7,6 +7,7 @@
 import * as browser from '../lib/browser.js';
 import { loadTranslator, pickLanguage, translateDocument } from '../ui/i18n.js';
 import { renderRecord, renderNote } from '../ui/render.js';
+import { submitOnCtrlEnter } from '../ui/form.js';
 
 const params = new URLSearchParams(location.search);
 const resultBox = document.getElementById('result');
@@ -46,7 +47,7 @@ async function traceActiveTab(t) {
     show(t, { ok: false, error: { name: 'page-unreadable' } });
     return;
   }
-  renderNote(statusBox, t('page_reading'), 'page-status');
+  renderNote(statusBox, t('page_reading'), 'page-reading');
   const record = await browser.sendToBackground({ type: 'trace-tab', tabId });
   // The user may have traced pasted text meanwhile: that result wins.
   if (!pasted) show(t, record);
@@ -73,13 +74,7 @@ async function main() {
       button.disabled = false;
     }
   });
-  // Ctrl+Enter / ⌘+Enter in the paste box traces, as in most mail clients' compose boxes.
-  input.addEventListener('keydown', (event) => {
-    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
-      event.preventDefault();
-      form.requestSubmit();
-    }
-  });
+  submitOnCtrlEnter(input, form);
   if (params.get('window') === '1') await showStoredResult(t);
   else await traceActiveTab(t);
 }

@@ -35,9 +35,7 @@ function fill(entry, params) {
       const position = /^\$(\d)$/.exec(content);
       return position ? String(params[Number(position[1]) - 1] ?? '') : content;
     }
-    if (params && Object.hasOwn(params, key)) return String(params[key] ?? '');
-    if (params && Object.hasOwn(params, name)) return String(params[name] ?? '');
-    return '';
+    return params && Object.hasOwn(params, key) ? String(params[key] ?? '') : '';
   });
 }
 

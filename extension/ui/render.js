@@ -102,10 +102,9 @@ function renderError(t, error) {
 function renderOrigin(t, analysis) {
   const origin = isObject(analysis.origin) ? analysis.origin : null;
   if (!origin || !present(origin.ip)) {
-    const reasons = (analysis.findings ?? []).filter((f) => f?.id === 'no-origin').length ? null : t('origin_unknown_hint');
     return section('origin', 'origin_title', t,
       el('p', { className: 'origin-none', testid: 'no-origin', text: t('origin_unknown') }),
-      reasons && el('p', { className: 'muted', text: reasons }));
+      el('p', { className: 'muted', text: t('origin_unknown_hint') }));
   }
   const confidence = present(origin.confidence) ? t(codeKey('confidence', origin.confidence), null, String(origin.confidence)) : null;
   const reasons = Array.isArray(origin.reasons) ? origin.reasons.map((r) => reasonText(t, r)).filter(Boolean) : [];

@@ -37,13 +37,7 @@ after(async () => {
 
 for (const [file, ip] of Object.entries(TOOLBAR_CASES)) {
   test(`corpus ${file} opened as a raw page: the popup shows ${ip}`, { skip }, async () => {
-    const url = `${corpus.url}${file}`;
-    const page = await browser.context.newPage();
-    await page.goto(url);
-    const tabId = await browser.worker.evaluate(async (prefix) => (await chrome.tabs.query({})).find((tab) => tab.url === prefix)?.id, url);
-    const popup = await browser.context.newPage();
-    await popup.goto(browser.extensionUrl(`popup/popup.html?tab=${tabId}`));
-    await popup.locator('[data-testid=origin-ip]').waitFor();
+    const { page, popup } = await browser.traceInPopup(`${corpus.url}${file}`);
     assert.equal((await popup.locator('[data-testid=origin-ip]').textContent()).trim(), ip);
     assert.ok(await popup.locator('[data-testid=hop]').count() >= 2);
     await popup.close();

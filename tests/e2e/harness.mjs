@@ -20,19 +20,13 @@ export const EXTENSION_DIR = join(root, 'dist/chrome-e2e');
 export const WWW_DIR = join(root, 'dist/www');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-export async function launch({ extension = EXTENSION_DIR } = {}) {
-  assert.ok(existsSync(join(extension, 'manifest.json')), `${extension} is missing: run "make build" first`);
-  const profile = mkdtempSync(join(tmpdir(), 'sendertrace-e2e-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      `--disable-extensions-except=${extension}`, `--load-extension=${extension}`,
-      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    ],
-  });
-  const problems = [];
+const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+/** Record every console.error and uncaught error of the context's pages in `problems`. */
+function watchPages(context, problems) {
   const watchConsole = (where) => (message) => {
     // The fixture server has no favicon; the browser's request for it is not ours.
     if (message.location()?.url?.endsWith('/favicon.ico')) return;
@@ -44,6 +38,23 @@ export async function launch({ extension = EXTENSION_DIR } = {}) {
   };
   context.pages().forEach(watchPage);
   context.on('page', watchPage);
+  return watchConsole;
+}
+
+function assertClean(problems) {
+  assert.deepEqual(problems, [], 'no console.error or uncaught error anywhere');
+}
+
+export async function launch({ extension = EXTENSION_DIR } = {}) {
+  assert.ok(existsSync(join(extension, 'manifest.json')), `${extension} is missing: run "make build" first`);
+  const profile = mkdtempSync(join(tmpdir(), 'sendertrace-e2e-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [`--disable-extensions-except=${extension}`, `--load-extension=${extension}`, ...CHROMIUM_ARGS],
+  });
+  const problems = [];
+  const watchConsole = watchPages(context, problems);
 
   const worker = context.serviceWorkers()[0] ?? await context.waitForEvent('serviceworker');
   worker.on('console', watchConsole('service worker'));
@@ -54,6 +65,12 @@ export async function launch({ extension = EXTENSION_DIR } = {}) {
   });
   const extensionId = new URL(worker.url()).host;
   const server = await startServer(fixtures);
+  const extensionUrl = (path) => `chrome-extension://${extensionId}/${path}`;
+  /** The tab id of the tab showing `url`. */
+  const tabId = (url) => worker.evaluate(async (wanted) => {
+    const tabs = await chrome.tabs.query({});
+    return tabs.find((tab) => tab.url === wanted)?.id ?? null;
+  }, url);
 
   return {
     context,
@@ -61,15 +78,23 @@ export async function launch({ extension = EXTENSION_DIR } = {}) {
     extensionId,
     server,
     problems,
-    extensionUrl: (path) => `chrome-extension://${extensionId}/${path}`,
-    /** The tab id of the first tab whose URL starts with `url`. */
-    tabId: (url) => worker.evaluate(async (prefix) => {
-      const tabs = await chrome.tabs.query({});
-      return tabs.find((tab) => tab.url?.startsWith(prefix))?.id ?? null;
-    }, url),
-    assertClean() {
-      assert.deepEqual(problems, [], 'no console.error or uncaught error anywhere');
+    extensionUrl,
+    tabId,
+    /**
+     * The toolbar path: open `url` in a tab, then the popup for that tab
+     * (popup.html?tab=ID stands in for the toolbar click), and wait for a result.
+     */
+    async traceInPopup(url) {
+      const page = await context.newPage();
+      await page.goto(url);
+      const id = await tabId(page.url());
+      assert.equal(typeof id, 'number', 'the page\'s tab is visible to the extension');
+      const popup = await context.newPage();
+      await popup.goto(extensionUrl(`popup/popup.html?tab=${id}`));
+      await popup.locator('[data-testid=origin-ip], [data-testid=error], [data-testid=page-status]').first().waitFor();
+      return { page, popup };
     },
+    assertClean: () => assertClean(problems),
     async close() {
       await context.close();
       await server.close();
@@ -81,25 +106,16 @@ export async function launch({ extension = EXTENSION_DIR } = {}) {
 /** Standalone pages (www/) need no extension: a plain browser and a server for dist/www. */
 export async function launchWww() {
   assert.ok(existsSync(join(WWW_DIR, 'index.html')), `${WWW_DIR} is missing: run "make build" first`);
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   const context = await browser.newContext();
   const problems = [];
-  context.on('page', (page) => {
-    page.on('console', (message) => { if (message.type() === 'error') problems.push(`console.error: ${message.text()}`); });
-    page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-  });
+  watchPages(context, problems);
   const server = await startServer(WWW_DIR);
   return {
     context,
     server,
     problems,
-    assertClean() {
-      assert.deepEqual(problems, [], 'no console.error or uncaught error anywhere');
-    },
+    assertClean: () => assertClean(problems),
     async close() {
       await browser.close();
       await server.close();

@@ -9,19 +9,8 @@ let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
-async function traceFromPopup(pageUrl) {
-  const page = await browser.context.newPage();
-  await page.goto(pageUrl);
-  const tabId = await browser.tabId(pageUrl);
-  assert.equal(typeof tabId, 'number', 'the fixture tab is visible to the extension');
-  const popup = await browser.context.newPage();
-  await popup.goto(browser.extensionUrl(`popup/popup.html?tab=${tabId}`));
-  await popup.locator('[data-testid=origin-ip]').waitFor();
-  return { page, popup };
-}
-
 test('a text/plain raw message page: the popup shows the origin IP and every hop', async () => {
-  const { page, popup } = await traceFromPopup(`${browser.server.url}provider-chain.eml`);
+  const { page, popup } = await browser.traceInPopup(`${browser.server.url}provider-chain.eml`);
   assert.equal((await popup.locator('[data-testid=origin-ip]').textContent()).trim(), ORIGIN_IP);
   assert.equal(await popup.locator('[data-testid=hop]').count(), HOP_COUNT);
   assert.match(await popup.locator('[data-testid=hop]').first().textContent(), /mx\.example\.jp/);
@@ -31,7 +20,7 @@ test('a text/plain raw message page: the popup shows the origin IP and every hop
 });
 
 test('a "show original" page (pre#raw_message_text): the popup shows the origin IP', async () => {
-  const { page, popup } = await traceFromPopup(`${browser.server.url}show-original.html`);
+  const { page, popup } = await browser.traceInPopup(`${browser.server.url}show-original.html`);
   assert.equal((await popup.locator('[data-testid=origin-ip]').textContent()).trim(), ORIGIN_IP);
   assert.equal(await popup.locator('[data-testid=hop]').count(), HOP_COUNT);
   await popup.close();
@@ -40,11 +29,7 @@ test('a "show original" page (pre#raw_message_text): the popup shows the origin 
 });
 
 test('a page without a message: a hint, no error, the paste box stays usable', async () => {
-  const page = await browser.context.newPage();
-  await page.goto(`${browser.server.url}plain-page.html`);
-  const tabId = await browser.tabId(`${browser.server.url}plain-page.html`);
-  const popup = await browser.context.newPage();
-  await popup.goto(browser.extensionUrl(`popup/popup.html?tab=${tabId}`));
+  const { page, popup } = await browser.traceInPopup(`${browser.server.url}plain-page.html`);
   await popup.locator('[data-testid=page-status]', { hasText: /headers/ }).waitFor();
   assert.equal(await popup.locator('[data-testid=error]').count(), 0);
   assert.equal(await popup.locator('[data-testid=paste-input]').isEditable(), true);
