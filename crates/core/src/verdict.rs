@@ -88,13 +88,13 @@ pub fn rank(input: &Input<'_>) -> Vec<Party> {
     for d in input.domains {
         for (role, provider) in [("dns-host", &d.dns_provider), ("mail-host", &d.mail_provider)] {
             if let Some(m) = provider {
-                parties.push(provider_party(role, m, &d.domain));
+                push_hosting(&mut parties, provider_party(role, m, &d.domain));
             } else if let Some(n) = hosting_network(input.networks, role, &d.domain) {
                 let mut p = network_party(n, role);
                 p.subject = d.domain.clone();
                 p.why = hosting_why(role, &d.domain, n);
                 p.confidence = "low".into();
-                parties.push(p);
+                push_hosting(&mut parties, p);
             }
         }
         if let Some(n) = hosting_network(input.networks, "web-host", &d.domain) {
@@ -102,7 +102,7 @@ pub fn rank(input: &Input<'_>) -> Vec<Party> {
             p.subject = d.domain.clone();
             p.why = hosting_why("web-host", &d.domain, n);
             p.confidence = "low".into();
-            parties.push(p);
+            push_hosting(&mut parties, p);
         }
     }
     if input.japan {
@@ -113,6 +113,22 @@ pub fn rank(input: &Input<'_>) -> Vec<Party> {
         }
     }
     parties
+}
+
+/// Add a hosting party, unless the same organisation with the same first contact is
+/// already listed: then that party gets a note that it also plays this role (one
+/// company running the sending server, the DNS and the web site is one report).
+fn push_hosting(parties: &mut Vec<Party>, p: Party) {
+    let first = |x: &Party| x.contacts.iter().find(|c| c.actionable).map(|c| c.value.clone());
+    if let Some(existing) = parties.iter_mut().find(|x| x.name == p.name && first(x) == first(&p)) {
+        existing.notes.push(Warning::new(
+            "also-role",
+            "{name} is also the {role} of {subject}.",
+            &[("name", &p.name), ("role", &p.role), ("subject", &p.subject)],
+        ));
+        return;
+    }
+    parties.push(p);
 }
 
 fn service_party(s: &ServiceInfo, origin: Option<&OriginInfo>) -> Party {

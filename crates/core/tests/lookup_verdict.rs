@@ -108,3 +108,23 @@ fn given_a_known_sending_service_when_ranked_then_its_published_channel_is_given
     assert_eq!(report.parties[0].role, "sending-service");
     assert_eq!(report.parties[0].contacts[0].kind, "form");
 }
+
+#[test]
+fn given_one_company_for_origin_and_web_host_when_ranked_then_listed_once_with_a_note() {
+    let analysis = json!({"origin": {"ip": "13.64.1.1", "confidence": "high"}, "identities": {"return_path": "a@shop-example.com"}});
+    let report = run(Trace::from_analysis_json(&analysis, &TraceOptions::default(), NOW), |url| {
+        if url.contains("/ip/") {
+            Reply::ok("application/rdap+json", shared("rdap-samples/ip-arin-13.64.0.0.json"))
+        } else if url.contains("type=A") && url.contains("shop-example.com") {
+            Reply::ok("application/dns-json", br#"{"Status":0,"Answer":[{"name":"shop-example.com.","type":1,"TTL":60,"data":"13.70.1.1"}]}"#.to_vec())
+        } else if url.contains("/domain/") {
+            Reply::ok("application/rdap+json", br#"{"errorCode":404}"#.to_vec())
+        } else {
+            Reply::ok("application/dns-json", br#"{"Status":0}"#.to_vec())
+        }
+    });
+    let roles: Vec<&str> = report.parties.iter().map(|p| p.role.as_str()).collect();
+    assert_eq!(roles, ["network-operator"]);
+    assert!(report.parties[0].notes.iter().any(|n| n.id == "also-role" && n.params["role"] == "web-host"));
+    assert!(report.findings.iter().any(|f| f.id == "domain-not-found"));
+}
