@@ -3,7 +3,7 @@
 // www upload. Skipped when ../shared/corpus/dev is not there.
 
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { startServer } from '../../scripts/serve.mjs';
@@ -54,6 +54,37 @@ test('corpus 159-sisimai.eml uploaded to www: the ISO-2022-JP subject is decoded
   await page.locator('[data-testid=subject]').waitFor();
   assert.equal((await page.locator('[data-testid=subject]').textContent()).trim(), 'Undeliverable: ネコニャーン');
   assert.equal((await page.locator('[data-testid=origin-ip]').textContent()).trim(), '40.92.253.45');
+  await page.close();
+  www.assertClean();
+});
+
+test('every dev corpus message renders in the www page without an error', { skip }, async () => {
+  const page = await www.context.newPage();
+  await page.goto(www.server.url);
+  await page.locator('[data-testid=trace-button]:not(:empty)').waitFor();
+  const files = readdirSync(CORPUS).filter((name) => name.endsWith('.eml')).sort();
+  // One round trip: the messages go over as base64, the page analyses and renders
+  // each in English and Japanese and reports back.
+  const outcomes = await page.evaluate(async (messages) => {
+    const [{ analyzeMessage }, { renderRecord }, { loadTranslator }] = await Promise.all([
+      import('./ui/engine.js'), import('./ui/render.js'), import('./ui/i18n.js'),
+    ]);
+    const base = new URL('./', location.href);
+    const translators = [await loadTranslator(base, 'en'), await loadTranslator(base, 'ja')];
+    const box = document.createElement('div');
+    const results = [];
+    for (const [file, base64] of messages) {
+      const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+      const record = await analyzeMessage(bytes, { source: 'file' });
+      for (const t of translators) renderRecord(box, record, t);
+      results.push({ file, error: record.error?.name ?? null, hops: box.querySelectorAll('[data-testid=hop]').length });
+    }
+    return results;
+  }, files.map((file) => [file, readFileSync(join(CORPUS, file)).toString('base64')]));
+  assert.equal(outcomes.length, files.length);
+  for (const outcome of outcomes) assert.equal(outcome.error, null, `${outcome.file}: ${outcome.error}`);
+  const traced = outcomes.filter((outcome) => outcome.hops > 0).length;
+  assert.ok(traced >= files.length - 2, `${traced} of ${files.length} messages show hops`);
   await page.close();
   www.assertClean();
 });
