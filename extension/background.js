@@ -18,16 +18,26 @@ const MAX_PAGE_CHARS = 4 * 1024 * 1024;
 const RESULT_PREFIX = 'result:';
 const RESULTS_KEPT = 5;
 
-/** Read a tab (main frame, else every frame) and analyse the raw message it shows. */
+/** The best header block the page readers found in `frames` (see runInTab), or null. */
+async function readPage(tabId, frames) {
+  const injections = await browser.runInTab(tabId, frames, readRawPage, [MAX_PAGE_CHARS]);
+  return pickHeaderCandidate(injections.flatMap((injection) => injection?.result?.ok ? injection.result.candidates : []));
+}
+
+/**
+ * Read a tab and analyse the raw message it shows: the given frame, or the main
+ * frame and then every frame (a webmail may show the source in an iframe, e.g.
+ * Roundcube's preview). Chrome refuses allFrames when any frame is out of reach,
+ * so that second try may fail on its own.
+ */
 export async function traceTab(tabId, frameId) {
-  let injections;
+  let picked;
   try {
-    injections = await browser.runInTab(tabId, frameId === undefined ? null : [frameId], readRawPage, [MAX_PAGE_CHARS]);
+    picked = await readPage(tabId, frameId === undefined ? null : [frameId]);
   } catch (err) {
     return { ok: false, source: 'page', error: { name: 'page-unreadable', message: String(err?.message ?? err) } };
   }
-  const candidates = injections.flatMap((injection) => injection?.result?.ok ? injection.result.candidates : []);
-  const picked = pickHeaderCandidate(candidates);
+  if (!picked && frameId === undefined) picked = await readPage(tabId, 'all').catch(() => null);
   if (!picked) return { ok: false, source: 'page', error: { name: 'no-raw-message', message: 'no header block on the page' } };
   return analyzeMessage(picked.text, { source: `page:${picked.source}` });
 }

@@ -57,9 +57,12 @@ export async function activeTab() {
   return tab ?? null;
 }
 
-/** Run a self-contained function in a tab; resolves to the InjectionResult list. */
-export function runInTab(tabId, frameIds, func, args) {
-  const target = frameIds ? { tabId, frameIds } : { tabId };
+/**
+ * Run a self-contained function in a tab; resolves to the InjectionResult list.
+ * `frames`: null for the main frame, a list of frame ids, or 'all'.
+ */
+export function runInTab(tabId, frames, func, args) {
+  const target = frames === 'all' ? { tabId, allFrames: true } : frames ? { tabId, frameIds: frames } : { tabId };
   return ext.scripting.executeScript({ target, func, args });
 }
 

@@ -37,3 +37,12 @@ test('a page without a message: a hint, no error, the paste box stays usable', a
   await page.close();
   browser.assertClean();
 });
+
+test('a raw message inside an iframe (a preview pane): the popup finds it', async () => {
+  const { page, popup } = await browser.traceInPopup(`${browser.server.url}framed-original.html`);
+  await popup.locator('[data-testid=origin-ip]').waitFor();
+  assert.equal((await popup.locator('[data-testid=origin-ip]').textContent()).trim(), ORIGIN_IP);
+  await popup.close();
+  await page.close();
+  browser.assertClean();
+});
