@@ -110,3 +110,10 @@ test('every value of the enumerations the renderer translates has a message', ()
     for (const value of values) assert.ok(en[`${prefix}_${value.replace(/-/g, '_')}`], `${prefix}_${value}`);
   }
 });
+
+test('store limits: name ≤ 75 and description ≤ 132 characters in every language', () => {
+  for (const [lang, messages] of [['en', en], ['ja', ja]]) {
+    assert.ok(messages.ext_name.message.length <= 75, `${lang}: ext_name`);
+    assert.ok(messages.ext_description.message.length <= 132, `${lang}: ext_description`);
+  }
+});
