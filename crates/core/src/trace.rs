@@ -1133,7 +1133,8 @@ impl Trace {
             d.registrar = Some(summary);
         } else {
             d.registry = Some(summary);
-            if let Some(url) = related {
+            // A thick registry may link to itself; asking again would learn nothing.
+            if let Some(url) = related.filter(|u| !u.eq_ignore_ascii_case(&answered_by)) {
                 self.queue.push_front(Job::new(JobKind::RdapRegistrar { dom }, url));
             }
         }
