@@ -9,8 +9,6 @@
 //! The boundary is derived from the content (no randomness in the core) and checked
 //! not to occur in it.
 
-use mail_parser::MessageParser;
-
 use super::draft::Context;
 use super::mask::{base64_encode, encode_words};
 use super::{Draft, Recipient, ReportOptions, Role, PLACEHOLDER_ADDRESS};
@@ -95,9 +93,9 @@ fn original_part(ctx: &Context, raw: &[u8], options: &ReportOptions, masked: boo
     }
     full.extend_from_slice(&ctx.masker.mask_bytes(body));
     // A base64 part can still carry the address: check what a reader would decode.
-    let msg = MessageParser::new().parse(&full)?;
-    let leaks = msg.parts().any(|p| p.is_text() && ctx.masker.contains_any(&p.decoded()))
-        || msg.text_bodies().any(|t| ctx.masker.contains_any(t.as_bytes()));
+    let leaks = super::mime::leaves(&full)
+        .iter()
+        .any(|l| ctx.masker.contains_any(&l.bytes) || (l.is_text() && ctx.masker.contains_any(l.text().as_bytes())));
     (!leaks).then_some(full)
 }
 

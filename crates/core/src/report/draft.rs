@@ -1,8 +1,6 @@
 //! Assembling a [`Draft`]: the per-message facts are gathered once ([`Context`]);
 //! each party then gets its language, masking, text, form fields, mailto and notes.
 
-use mail_parser::MessageParser;
-
 use crate::analysis::Analysis;
 use crate::warning::Warning;
 
@@ -47,13 +45,7 @@ impl Context {
         let masker = Masker::new(&addresses);
         let header_block = raw[split.header_start..split.header_end].to_vec();
         let masked_header_block = masker.mask_header_block(&header_block);
-        let body_text = MessageParser::new().parse(raw).and_then(|m| {
-            let parts: Vec<String> = (0..m.text_body().len().max(m.html_body().len()))
-                .filter_map(|i| m.body_text(i).map(|t| t.into_owned()))
-                .filter(|t| !t.trim().is_empty())
-                .collect();
-            (!parts.is_empty()).then(|| parts.join("\n\n"))
-        });
+        let body_text = super::mime::body_text(raw);
         let body_text = body_text.filter(|_| split.body_start < raw.len());
         let display_check = body_text.as_deref().map(tokushoho::check);
         // Japanese text: kana or kanji in the subject or the body. The charset label

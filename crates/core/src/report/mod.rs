@@ -12,6 +12,7 @@
 //! The pieces, one file each:
 //! - `headers`: the raw header block and the byte span of every field;
 //! - `mask`: finding the user's own address and masking it everywhere;
+//! - `mime`: just enough MIME to read a body as text (no full parser in the wasm);
 //! - `time`: UTC / local renderings of a timestamp without a time-zone database;
 //! - `text`: the Japanese and English wording;
 //! - `draft`: choosing the language and assembling a [`Draft`];
@@ -27,6 +28,7 @@ mod draft;
 mod headers;
 mod mailto;
 mod mask;
+mod mime;
 mod text;
 mod time;
 pub mod tokushoho;

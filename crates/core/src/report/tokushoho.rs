@@ -92,7 +92,7 @@ const EVIDENCE_CHARS: usize = 120;
 /// Check `body` (decoded text) for the four items.
 pub fn check(body: &str) -> DisplayCheck {
     let lines: Vec<&str> = body.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
-    let lower: Vec<String> = lines.iter().map(|l| l.to_lowercase()).collect();
+    let lower: Vec<String> = lines.iter().map(|l| l.to_ascii_lowercase()).collect();
     let has = |i: usize, words: &[&str]| words.iter().any(|w| lower[i].contains(w));
 
     let sender = (0..lines.len()).find(|&i| has(i, SENDER_WORDS));
@@ -170,7 +170,7 @@ fn is_postal(line: &str) -> bool {
 }
 
 fn is_phone(line: &str) -> bool {
-    let l = line.to_lowercase();
+    let l = line.to_ascii_lowercase();
     (l.contains("tel") || l.contains("電話") || l.contains("ｔｅｌ")) && digits(line) >= 9
 }
 
