@@ -38,6 +38,10 @@ fn verdict_parties_convert() {
     let nissankyo = json!({"role": "national-channel", "name": "日本産業協会 電子商取引モニタリングセンター"});
     assert_eq!(Recipient::from_json(&nissankyo).unwrap().kind, DraftKind::Nissankyo);
 
+    // A JPNIC-sourced contact means a Japanese network, whatever its domain.
+    let jpnic = json!({"role": "network-operator", "name": "Example Hosting", "subject": "203.0.113.9",
+        "contacts": [{"kind": "email", "value": "abuse@hosting.example.com", "source": "jpnic-whois", "actionable": true}]});
+    assert_eq!(Recipient::from_json(&jpnic).unwrap().country.as_deref(), Some("JP"));
     // The draft's own form round-trips too.
     let own = serde_json::to_value(Recipient::network_operator()).unwrap();
     assert_eq!(Recipient::from_json(&own), Some(Recipient::network_operator()));
@@ -47,7 +51,7 @@ fn verdict_parties_convert() {
     let raw = fixture("ipv6-en.eml");
     let a = analysis(&raw);
     let d = Report::new(&raw, &a, options(None, false)).draft(&Recipient::from_json(&network).unwrap());
-    assert_eq!((d.language, d.language_reason), (Language::Ja, LanguageReason::JpContact));
+    assert_eq!((d.language, d.language_reason), (Language::Ja, LanguageReason::PartyCountry), "JPNIC-sourced");
     assert!(!d.requires_confirmation);
     let d = Report::new(&raw, &a, options(None, false)).draft(&Recipient::from_json(&rental).unwrap());
     assert!(d.requires_confirmation);

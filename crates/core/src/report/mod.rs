@@ -324,9 +324,14 @@ impl Recipient {
             return None;
         }
         let list = |k: &str| value.get(k).and_then(|c| c.as_array()).cloned().unwrap_or_default();
-        let contacts: Vec<(String, String, bool)> = list("contacts")
+        let contacts: Vec<PartyContact> = list("contacts")
             .iter()
-            .map(|c| (text(c, "kind"), text(c, "value"), c.get("actionable").and_then(|a| a.as_bool()).unwrap_or(true)))
+            .map(|c| PartyContact {
+                kind: text(c, "kind"),
+                value: text(c, "value"),
+                source: text(c, "source"),
+                actionable: c.get("actionable").and_then(|a| a.as_bool()).unwrap_or(true),
+            })
             .collect();
         let notes: Vec<String> = list("notes").iter().map(|n| text(n, "id")).collect();
         Some(from_party(&role, &text(value, "name"), &text(value, "subject"), &contacts, &notes))
@@ -338,14 +343,25 @@ impl From<&crate::verdict::Party> for Recipient {
     /// the national channels and the registrar rental-server form get their own
     /// templates.
     fn from(p: &crate::verdict::Party) -> Recipient {
-        let contacts: Vec<(String, String, bool)> =
-            p.contacts.iter().map(|c| (c.kind.clone(), c.value.clone(), c.actionable)).collect();
+        let contacts: Vec<PartyContact> = p
+            .contacts
+            .iter()
+            .map(|c| PartyContact { kind: c.kind.clone(), value: c.value.clone(), source: c.source.clone(), actionable: c.actionable })
+            .collect();
         let notes: Vec<String> = p.notes.iter().map(|n| n.id.clone()).collect();
         from_party(&p.role, &p.name, &p.subject, &contacts, &notes)
     }
 }
 
-fn from_party(role: &str, name: &str, subject: &str, contacts: &[(String, String, bool)], notes: &[String]) -> Recipient {
+/// A verdict contact, whichever way it arrived.
+struct PartyContact {
+    kind: String,
+    value: String,
+    source: String,
+    actionable: bool,
+}
+
+fn from_party(role: &str, name: &str, subject: &str, contacts: &[PartyContact], notes: &[String]) -> Recipient {
     let role = match role.replace('_', "-").as_str() {
         "sending-service" => Role::SendingService,
         "registrar" => Role::Registrar,
@@ -365,11 +381,14 @@ fn from_party(role: &str, name: &str, subject: &str, contacts: &[(String, String
     }
     let kind =
         if notes.iter().any(|n| n == "form-four-items") { DraftKind::RentalServerForm } else { DraftKind::AbuseDesk };
+    // A network whose contact came from JPNIC's whois is a Japanese network.
+    let japanese_network = contacts.iter().any(|c| c.actionable && c.source.starts_with("jpnic"));
     let contacts = contacts
         .iter()
-        .filter(|(_, _, actionable)| *actionable)
-        .filter_map(|(kind, value, _)| {
-            let kind = match kind.as_str() {
+        .filter(|c| c.actionable)
+        .filter_map(|c| {
+            let value = &c.value;
+            let kind = match c.kind.as_str() {
                 "email" => ContactKind::Email,
                 "form" => ContactKind::Form,
                 "phone" => ContactKind::Phone,
@@ -386,7 +405,7 @@ fn from_party(role: &str, name: &str, subject: &str, contacts: &[(String, String
         name: (!name.is_empty() && name != subject).then(|| name.to_string()),
         contacts,
         language: None,
-        country: None,
+        country: japanese_network.then(|| "JP".to_string()),
         domain: (!about_ip && !subject.is_empty()).then(|| subject.to_string()),
     }
 }
