@@ -10,6 +10,7 @@ import * as browser from './lib/browser.js';
 import { analyzeMessage, engineReady } from './ui/engine.js';
 import { pickHeaderCandidate, cleanPageText } from './ui/detect.js';
 import { readRawPage, readSelection } from './content/readers.js';
+import * as gmail from './content/adapters/gmail.js';
 
 const MENU_ID = 'trace-sender';
 // research/webmail.md §6.5: a header block is rarely above a few hundred KB; a
@@ -17,6 +18,8 @@ const MENU_ID = 'trace-sender';
 const MAX_PAGE_CHARS = 4 * 1024 * 1024;
 const RESULT_PREFIX = 'result:';
 const RESULTS_KEPT = 5;
+// Webmail adapters, tried when the page itself shows no raw message (research/webmail.md §7).
+const ADAPTERS = [gmail];
 
 /** The best header block the page readers found in `frames` (see runInTab), or null. */
 async function readPage(tabId, frames) {
@@ -24,20 +27,33 @@ async function readPage(tabId, frames) {
   return pickHeaderCandidate(injections.flatMap((injection) => injection?.result?.ok ? injection.result.candidates : []));
 }
 
+/** Ask each webmail adapter for the open message's original (main frame only). */
+async function readWithAdapters(tabId) {
+  const run = async (func, args, world) => (await browser.runInTab(tabId, null, func, args, world))[0]?.result ?? null;
+  for (const adapter of ADAPTERS) {
+    const text = await adapter.readOriginal(run, MAX_PAGE_CHARS).catch(() => null);
+    const picked = text && pickHeaderCandidate([{ source: adapter.id, text }]);
+    if (picked) return picked;
+  }
+  return null;
+}
+
 /**
  * Read a tab and analyse the raw message it shows: the given frame, or the main
- * frame and then every frame (a webmail may show the source in an iframe, e.g.
- * Roundcube's preview). Chrome refuses allFrames when any frame is out of reach,
- * so that second try may fail on its own.
+ * frame, then every frame (a webmail may show the source in an iframe, e.g.
+ * Roundcube's preview; Chrome refuses allFrames when any frame is out of reach,
+ * so that try may fail on its own), then the webmail adapters.
  */
 export async function traceTab(tabId, frameId) {
+  const wholeTab = !frameId; // the toolbar (no frame) or the context menu on the top frame (0)
   let picked;
   try {
-    picked = await readPage(tabId, frameId === undefined ? null : [frameId]);
+    picked = await readPage(tabId, wholeTab ? null : [frameId]);
   } catch (err) {
     return { ok: false, source: 'page', error: { name: 'page-unreadable', message: String(err?.message ?? err) } };
   }
-  if (!picked && frameId === undefined) picked = await readPage(tabId, 'all').catch(() => null);
+  if (!picked && wholeTab) picked = await readPage(tabId, 'all').catch(() => null);
+  if (!picked && wholeTab) picked = await readWithAdapters(tabId);
   if (!picked) return { ok: false, source: 'page', error: { name: 'no-raw-message', message: 'no header block on the page' } };
   return analyzeMessage(picked.text, { source: `page:${picked.source}` });
 }

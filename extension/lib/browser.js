@@ -59,11 +59,12 @@ export async function activeTab() {
 
 /**
  * Run a self-contained function in a tab; resolves to the InjectionResult list.
- * `frames`: null for the main frame, a list of frame ids, or 'all'.
+ * `frames`: null for the main frame, a list of frame ids, or 'all'. `world` 'MAIN'
+ * runs in the page's own JavaScript world (only for tiny read-only functions).
  */
-export function runInTab(tabId, frames, func, args) {
+export function runInTab(tabId, frames, func, args, world = 'ISOLATED') {
   const target = frames === 'all' ? { tabId, allFrames: true } : frames ? { tabId, frameIds: frames } : { tabId };
-  return ext.scripting.executeScript({ target, func, args });
+  return ext.scripting.executeScript({ target, func, args, world });
 }
 
 export function openPopupWindow(path, width, height) {

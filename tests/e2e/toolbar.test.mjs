@@ -2,8 +2,10 @@
 // ?tab=ID, since the toolbar cannot be clicked from a test) reads it and shows the origin.
 
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { launch, ORIGIN_IP, HOP_COUNT } from './harness.mjs';
+import { fixtures, launch, ORIGIN_IP, HOP_COUNT } from './harness.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -44,5 +46,29 @@ test('a raw message inside an iframe (a preview pane): the popup finds it', asyn
   assert.equal((await popup.locator('[data-testid=origin-ip]').textContent()).trim(), ORIGIN_IP);
   await popup.close();
   await page.close();
+  browser.assertClean();
+});
+
+test('Gmail: the open message\'s "Show original" is fetched in the tab and traced', async () => {
+  const requested = [];
+  const original = readFileSync(join(fixtures, 'show-original.html'), 'utf8');
+  // Stands in for Gmail's view=om endpoint: only the expected message, with its ik.
+  await browser.context.route(/\/mail\/u\/0\/\?.*view=om/, (route) => {
+    const url = new URL(route.request().url());
+    requested.push(url.search);
+    const right = url.searchParams.get('ik') === '0a1b2c3d4e' && url.searchParams.get('permmsgid') === 'msg-f:1568184822149037543';
+    return route.fulfill(right ? { status: 200, contentType: 'text/html; charset=utf-8', body: original } : { status: 404, body: '' });
+  });
+  try {
+    const { page, popup } = await browser.traceInPopup(`${browser.server.url}mail/u/0/`);
+    await popup.locator('[data-testid=origin-ip]').waitFor();
+    assert.equal((await popup.locator('[data-testid=origin-ip]').textContent()).trim(), ORIGIN_IP);
+    assert.equal(await popup.locator('[data-testid=hop]').count(), HOP_COUNT);
+    assert.deepEqual(requested, ['?ik=0a1b2c3d4e&view=om&permmsgid=msg-f%3A1568184822149037543']);
+    await popup.close();
+    await page.close();
+  } finally {
+    await browser.context.unrouteAll();
+  }
   browser.assertClean();
 });

@@ -39,3 +39,19 @@ test('no top-level await in the background', () => {
   const code = readFileSync(join(root, 'extension/background.js'), 'utf8');
   for (const line of code.split('\n')) assert.doesNotMatch(line, /^(?:const .*= )?await\b/, line);
 });
+
+test('every webmail adapter names an existing test page and is registered in the background', () => {
+  const dir = join(root, 'extension/content/adapters');
+  const background = readFileSync(join(root, 'extension/background.js'), 'utf8');
+  const registered = /const ADAPTERS = \[([^\]]*)\]/.exec(background)?.[1].split(',').map((name) => name.trim()) ?? [];
+  for (const name of readdirSync(dir).filter((file) => file.endsWith('.js'))) {
+    const code = readFileSync(join(dir, name), 'utf8');
+    const page = /Test page: (\S+)/.exec(code)?.[1];
+    assert.ok(page, `${name} lists its test page`);
+    assert.ok(statSync(join(root, page), { throwIfNoEntry: false })?.isFile(), `${name}: ${page} exists`);
+    const module = name.replace(/\.js$/, '');
+    assert.match(background, new RegExp(`import \\* as ${module} from './content/adapters/${name}'`), `${name} is imported`);
+    assert.ok(registered.includes(module), `${name} is in ADAPTERS`);
+    for (const fn of ['readOriginal']) assert.match(code, new RegExp(`export (async )?function ${fn}\\b`), `${name} exports ${fn}`);
+  }
+});
