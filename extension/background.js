@@ -11,6 +11,9 @@ import { analyzeMessage, engineReady } from './ui/engine.js';
 import { pickHeaderCandidate, cleanPageText } from './ui/detect.js';
 import { readRawPage, readSelection } from './content/readers.js';
 import * as gmail from './content/adapters/gmail.js';
+import * as roundcube from './content/adapters/roundcube.js';
+import * as snappymail from './content/adapters/snappymail.js';
+import * as zimbra from './content/adapters/zimbra.js';
 
 const MENU_ID = 'trace-sender';
 // research/webmail.md §6.5: a header block is rarely above a few hundred KB; a
@@ -19,7 +22,7 @@ const MAX_PAGE_CHARS = 4 * 1024 * 1024;
 const RESULT_PREFIX = 'result:';
 const RESULTS_KEPT = 5;
 // Webmail adapters, tried when the page itself shows no raw message (research/webmail.md §7).
-const ADAPTERS = [gmail];
+const ADAPTERS = [gmail, roundcube, snappymail, zimbra];
 
 /** The best header block the page readers found in `frames` (see runInTab), or null. */
 async function readPage(tabId, frames) {

@@ -72,3 +72,52 @@ test('Gmail: the open message\'s "Show original" is fetched in the tab and trace
   }
   browser.assertClean();
 });
+
+// Self-hosted webmails: each adapter's "view source" request is answered with the
+// raw fixture, and only when it asks for exactly the right message.
+const RAW = readFileSync(join(fixtures, 'provider-chain.eml'), 'utf8');
+const WEBMAILS = [
+  {
+    name: 'Roundcube (preview pane, Japanese folder)',
+    page: 'roundcube/?_task=mail&_mbox=%26MEAwqTDr-',
+    routes: {
+      '_action=preview': () => ({ status: 200, contentType: 'text/html; charset=utf-8', body: '<!doctype html><title>preview</title><p>Buy now.</p>' }),
+      '_action=viewsource': (url) => url.searchParams.get('_uid') === '42' && url.searchParams.get('_mbox') === '&MEAwqTDr-' && url.pathname.endsWith('/roundcube/'),
+    },
+  },
+  {
+    name: 'SnappyMail ("View original" link)',
+    page: 'snappymail/',
+    routes: { '/Raw/': (url) => url.search === '?/Raw/&q[]=/0/ViewAsPlain/&q[]=/eyJmb2xkZXIiOiJJTkJPWCIsInVpZCI6NDJ9' },
+  },
+  {
+    name: 'Zimbra (selected row)',
+    page: 'zimbra/',
+    routes: { '/service/home/': (url) => url.pathname === '/service/home/~/' && url.searchParams.get('view') === 'text' && url.searchParams.get('id') === '4437' },
+  },
+];
+
+for (const webmail of WEBMAILS) {
+  test(`${webmail.name}: the popup fetches the source in the tab and traces it`, async () => {
+    const answered = [];
+    await browser.context.route((url) => Object.keys(webmail.routes).some((part) => url.href.includes(part)), (route) => {
+      const url = new URL(route.request().url());
+      const [part, answer] = Object.entries(webmail.routes).find(([key]) => url.href.includes(key));
+      const result = answer(url);
+      if (typeof result === 'object') return route.fulfill(result);
+      answered.push(part);
+      return route.fulfill(result ? { status: 200, contentType: 'text/plain; charset=utf-8', body: RAW } : { status: 404, body: '' });
+    });
+    try {
+      const { page, popup } = await browser.traceInPopup(`${browser.server.url}${webmail.page}`);
+      await popup.locator('[data-testid=origin-ip]').waitFor();
+      assert.equal((await popup.locator('[data-testid=origin-ip]').textContent()).trim(), ORIGIN_IP);
+      assert.equal(answered.length, 1, 'one source request, for the right message');
+      await popup.close();
+      await page.close();
+    } finally {
+      await browser.context.unrouteAll();
+    }
+    browser.assertClean();
+  });
+}

@@ -10,6 +10,8 @@
 // endpoints that InboxSDK, gmail.js and lankeami/gmail-sender-info use, and the
 // raw-page, selection and paste paths stay as fallbacks.
 
+import { fetchOriginal } from '../fetch.js';
+
 export const id = 'gmail';
 
 /**
@@ -47,27 +49,6 @@ export function readGmailIk() {
   } catch {
     return null;
   }
-}
-
-/**
- * ISOLATED world: fetch the "Show original" page for one message, trying the
- * URL forms in turn (permmsgid, legacy thread id, without ik). Returns
- * { ok: true, body } with the response text (HTML or plain), or { ok: false }.
- */
-export async function fetchGmailOriginal(urls, maxChars) {
-  for (const url of urls) {
-    try {
-      const response = await fetch(url, { credentials: 'include' });
-      if (!response.ok) continue;
-      const body = await response.text();
-      if (body.includes('raw_message_text') || /^(?:Received|Delivered-To|Return-Path|ARC-Seal|X-Received):/m.test(body.slice(0, 4000))) {
-        return { ok: true, body: body.length > maxChars ? body.slice(0, maxChars) : body };
-      }
-    } catch {
-      // Try the next form.
-    }
-  }
-  return { ok: false };
 }
 
 /** The view=om URLs for a message, best first. */
@@ -118,6 +99,6 @@ export async function readOriginal(run, maxChars) {
   const message = page && pickMessage(page.messages);
   if (!message) return null;
   const ik = await run(readGmailIk, [], 'MAIN').catch(() => null);
-  const fetched = await run(fetchGmailOriginal, [originalUrls(page.base, ik, message), maxChars]);
+  const fetched = await run(fetchOriginal, [originalUrls(page.base, ik, message), maxChars]);
   return fetched?.ok ? extractOriginal(fetched.body) : null;
 }

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { extractOriginal, originalUrls, pickMessage } from '../../extension/content/adapters/gmail.js';
+import { viewSourceUrl } from '../../extension/content/adapters/roundcube.js';
+import { restUrl } from '../../extension/content/adapters/zimbra.js';
 
 test('the raw message is cut out of a "Show original" page and its entities decoded', () => {
   const page = `<!doctype html><html><body><table><tr><td>SPF:</td><td>PASS</td></tr></table>
@@ -44,4 +46,13 @@ test('the message to trace is the last expanded one, else the last one', () => {
   assert.equal(pickMessage([a, b]), a);
   assert.equal(pickMessage([b, { permmsgid: 'msg-f:4', expanded: false }]).permmsgid, 'msg-f:4');
   assert.equal(pickMessage([]), null);
+});
+
+test('Roundcube: viewsource URL keeps the mailbox name byte for byte (modified UTF-7)', () => {
+  assert.equal(viewSourceUrl({ base: 'https://mail.example.jp/roundcube/', uid: '42', mbox: '&MEAwqTDr-' }),
+    'https://mail.example.jp/roundcube/?_task=mail&_action=viewsource&_uid=42&_mbox=%26MEAwqTDr-&_extwin=1');
+});
+
+test('Zimbra: REST URL for a message id', () => {
+  assert.equal(restUrl('https://zimbra.example.jp', '4437'), 'https://zimbra.example.jp/service/home/~/?auth=co&view=text&id=4437');
 });
