@@ -587,6 +587,25 @@ impl Trace {
             }
             return;
         }
+        // RFC 2606 / 6761 names never belong to anyone who could act.
+        let tld = domain.rsplit('.').next().unwrap_or_default();
+        if matches!(tld, "example" | "test" | "invalid" | "localhost" | "local")
+            || matches!(domain.as_str(), "example.com" | "example.net" | "example.org")
+        {
+            return;
+        }
+        // A shared mail service's own domain (gmail.com, sendgrid.net, ocn.ne.jp): its
+        // registrar and hosts cannot act on one of its users; the service can.
+        if let Some(family) = crate::providers::family_of_domain(&domain) {
+            if !self.findings.iter().any(|f| f.id == "domain-is-shared-service" && f.params.get("domain") == Some(&domain)) {
+                self.finding(Warning::new(
+                    "domain-is-shared-service",
+                    "{domain} belongs to {service}, a shared mail service: its registrar and hosts cannot act on one sender, so it was not looked up. Report the sending account to {service}.",
+                    &[("domain", &domain), ("service", family.name)],
+                ));
+            }
+            return;
+        }
         if self.domains.len() >= self.options.max_domains {
             self.finding(Warning::new(
                 "domain-cap-reached",

@@ -118,16 +118,16 @@ fn given_private_or_forged_inputs_when_planned_then_nothing_is_asked_about_them(
 #[test]
 fn given_an_authenticated_from_when_planned_then_it_is_looked_up_with_its_reason() {
     let analysis = json!({
-        "identities": {"from": "news@shop.example.com", "dkim_domains": ["mailer.example.net", "forged.example.org"]},
-        "auth": {"verdict": "verified", "from_domain": "shop.example.com",
-                 "dkim": [{"result": "pass", "domain": "mailer.example.net"}, {"result": "fail", "domain": "forged.example.org"}]}
+        "identities": {"from": "news@shop.example-store.com", "dkim_domains": ["mailer.example-esp.net", "forged.example-victim.org"]},
+        "auth": {"verdict": "verified", "from_domain": "shop.example-store.com",
+                 "dkim": [{"result": "pass", "domain": "mailer.example-esp.net"}, {"result": "fail", "domain": "forged.example-victim.org"}]}
     });
     let t = Trace::from_analysis_json(&analysis, &no_dns(), NOW);
     let r = t.report();
     let domains: Vec<(&str, &Vec<String>)> = r.domains.iter().map(|d| (d.domain.as_str(), &d.why)).collect();
-    assert_eq!(domains[0].0, "example.com");
+    assert_eq!(domains[0].0, "example-store.com");
     assert_eq!(domains[0].1, &["from-authenticated"]);
-    assert_eq!(domains[1].0, "example.net");
+    assert_eq!(domains[1].0, "example-esp.net");
     assert_eq!(domains[1].1, &["dkim-signer"]);
     assert_eq!(domains.len(), 2, "a DKIM signature that failed is not a signer");
 }
@@ -189,4 +189,14 @@ fn given_an_abuse_entity_without_vcard_when_traced_then_its_self_link_is_followe
     let r = t.report();
     assert_eq!(r.parties[0].contacts[0].value, "abuse@networks.example");
     assert_eq!(r.parties[0].name, "Example Networks");
+}
+
+#[test]
+fn given_shared_service_and_example_domains_when_planned_then_they_are_not_looked_up() {
+    let analysis = json!({"identities": {"return_path": "bounce@gmail.com", "reply_to": "x@example.com"}, "auth": {}});
+    let t = Trace::from_analysis_json(&analysis, &no_dns(), NOW);
+    let r = t.report();
+    assert!(r.domains.is_empty(), "{:?}", r.domains);
+    let f = r.findings.iter().find(|f| f.id == "domain-is-shared-service").expect("said why");
+    assert_eq!(f.params["domain"], "gmail.com");
 }
