@@ -6,9 +6,6 @@
 
 const ext = globalThis.browser ?? globalThis.chrome;
 
-/** True when running inside the extension (false in the standalone www page). */
-export const inExtension = Boolean(ext && ext.runtime && ext.runtime.id);
-
 export function extensionUrl(path) {
   return ext.runtime.getURL(path);
 }

@@ -24,6 +24,12 @@ async function translator() {
   return loadTranslator(browser.extensionUrl('/'), lang);
 }
 
+/** Ask the background; a failure to reach it becomes an 'internal' error record. */
+function ask(message) {
+  return browser.sendToBackground(message)
+    .catch((err) => ({ ok: false, error: { name: 'internal', message: String(err?.message ?? err) } }));
+}
+
 // Page-reading failures are not input errors: show a hint, keep the paste box.
 const PAGE_NOTES = { 'page-unreadable': 'page_unreadable', 'no-raw-message': 'page_no_raw_message' };
 
@@ -48,7 +54,7 @@ async function traceActiveTab(t) {
     return;
   }
   renderNote(statusBox, t('page_reading'), 'page-reading');
-  const record = await browser.sendToBackground({ type: 'trace-tab', tabId });
+  const record = await ask({ type: 'trace-tab', tabId });
   // The user may have traced pasted text meanwhile: that result wins.
   if (!pasted) show(t, record);
 }
@@ -69,7 +75,7 @@ async function main() {
     pasted = true;
     try {
       statusBox.replaceChildren();
-      show(t, await browser.sendToBackground({ type: 'analyze-text', text: input.value }));
+      show(t, await ask({ type: 'analyze-text', text: input.value }));
     } finally {
       button.disabled = false;
     }

@@ -30,10 +30,10 @@ const isObject = (value) => value !== null && typeof value === 'object' && !Arra
 const present = (value) => value !== null && value !== undefined && value !== '';
 
 /** A reason from the core: {code, params, text} (wire format) or a bare English string (early builds). */
-function reasonText(t, reason, prefix = 'reason') {
+function reasonText(t, reason) {
   if (typeof reason === 'string') return reason;
   if (!isObject(reason)) return '';
-  return t(codeKey(prefix, reason.code ?? ''), reason.params ?? {}, reason.text ?? String(reason.code ?? ''));
+  return t(codeKey('reason', reason.code ?? ''), reason.params ?? {}, reason.text ?? String(reason.code ?? ''));
 }
 
 function section(id, titleKey, t, ...children) {
