@@ -73,7 +73,7 @@ fn print_analysis(file: &str, a: &Analysis, json: bool) -> Result<()> {
         Some(o) => {
             println!("  Origin:    {} ({}) at hop {}, confidence {:?}", o.ip, o.host.as_deref().unwrap_or("no name"), o.hop, o.confidence);
             for r in &o.reasons {
-                println!("             - {}", r.text);
+                println!("             - {}", r.text());
             }
         }
         None => println!("  Origin:    not found"),
@@ -116,7 +116,7 @@ fn print_analysis(file: &str, a: &Analysis, json: bool) -> Result<()> {
             h.by_host.as_deref().unwrap_or("?"),
             delay
         );
-        println!("               {}", h.reason.text);
+        println!("               {}", h.reason.text());
     }
     if !a.findings.is_empty() {
         println!("  Findings:");

@@ -51,7 +51,7 @@ impl Finding {
             .find(|(_, i, _, _)| *i == id)
             .map(|(c, _, s, t)| (*c, *s, *t))
             .unwrap_or((0, Severity::Info, id));
-        let text = fill(template, &params);
+        let text = fill(template, params.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         Finding { code, id, severity, params, text }
     }
 }

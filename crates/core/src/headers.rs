@@ -79,7 +79,7 @@ impl<'a> HeaderBlock<'a> {
 
 /// Length of the line starting at `pos` without its line end, and the position after the line end.
 fn line_at(raw: &[u8], pos: usize) -> (usize, usize, bool) {
-    match raw[pos..].iter().position(|&b| b == b'\n') {
+    match memchr::memchr(b'\n', &raw[pos..]) {
         Some(n) => {
             let content_end = if n > 0 && raw[pos + n - 1] == b'\r' { pos + n - 1 } else { pos + n };
             (content_end, pos + n + 1, true)

@@ -227,16 +227,16 @@ pub fn walk(hops: &mut [Hop], recipient_domains: &[(usize, String)], forwarders:
             continue;
         }
         let names = host_names(hop);
-        let outbound_named = |f: &Family| names.iter().any(|h| f.is_outbound_host(h));
+        let outbound = names.iter().find_map(|h| providers::outbound_family(h)).filter(|f| f.kind != Kind::Forwarder);
+        let outbound_named = |f: &Family| outbound.is_some_and(|o| o.id == f.id);
         if let Some(f) = trust.trusted_families().find(|f| f.is_internal_ip(ip, outbound_named(f))) {
             hop.reason = Reason::with("provider-internal-range", &[("ip", &ip_text), ("provider", f.name)]);
             continue;
         }
         // The sending pool of a family is always outside, even the recipient's own family.
-        let sending = providers::families()
-            .iter()
-            .filter(|f| f.kind != Kind::Forwarder)
-            .find(|f| outbound_named(f) || f.in_sending_range(ip));
+        let sending = outbound.or_else(|| {
+            providers::families().iter().filter(|f| f.kind != Kind::Forwarder).find(|f| f.in_sending_range(ip))
+        });
         if sending.is_none() {
             if let Some(rdns) = hop.from_rdns.as_deref() {
                 if let Some(org) = trust.provider_org(rdns) {

@@ -114,9 +114,27 @@ pub fn families() -> &'static [Family] {
     })
 }
 
-/// The family whose domains contain this organisational domain.
+/// The family whose domains contain this organisational domain (lower case).
 pub fn family_of_domain(org: &str) -> Option<&'static Family> {
-    families().iter().find(|f| f.domains.iter().any(|d| d.eq_ignore_ascii_case(org)))
+    static INDEX: OnceLock<std::collections::HashMap<&'static str, usize>> = OnceLock::new();
+    let index = INDEX.get_or_init(|| {
+        let mut m = std::collections::HashMap::new();
+        for (i, f) in families().iter().enumerate() {
+            for d in &f.domains {
+                m.entry(*d).or_insert(i);
+            }
+        }
+        m
+    });
+    index.get(org).and_then(|&i| families().get(i))
+}
+
+/// The family whose sending pool this host name belongs to.
+pub fn outbound_family(host: &str) -> Option<&'static Family> {
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    let org = crate::psl::organisational_domain(&host)?;
+    let f = family_of_domain(&org)?;
+    f.outbound_hosts.iter().any(|p| glob(p, &host)).then_some(f)
 }
 
 /// `*` matches any run of characters (dots included).
@@ -150,12 +168,7 @@ fn glob(pattern: &str, text: &str) -> bool {
 impl Family {
     /// Is `host` named like this family's sending pool?
     pub fn is_outbound_host(&self, host: &str) -> bool {
-        let host = host.trim_end_matches('.').to_ascii_lowercase();
-        let Some(org) = crate::psl::organisational_domain(&host) else { return false };
-        if !self.domains.iter().any(|d| *d == org) {
-            return false;
-        }
-        self.outbound_hosts.iter().any(|p| glob(p, &host))
+        outbound_family(host).is_some_and(|f| f.id == self.id)
     }
 
     pub fn in_sending_range(&self, ip: IpAddr) -> bool {
@@ -171,12 +184,12 @@ impl Family {
 
 /// Which family sends from this host or address (for naming the sending service).
 pub fn sending_family(hosts: &[&str], ip: Option<IpAddr>) -> Option<&'static Family> {
+    if let Some(f) = hosts.iter().find_map(|h| outbound_family(h)).filter(|f| f.kind != Kind::Forwarder) {
+        return Some(f);
+    }
     for f in families() {
         if f.kind == Kind::Forwarder {
             continue;
-        }
-        if hosts.iter().any(|h| f.is_outbound_host(h)) {
-            return Some(f);
         }
         if let Some(ip) = ip {
             if f.in_sending_range(ip) {
@@ -185,19 +198,11 @@ pub fn sending_family(hosts: &[&str], ip: Option<IpAddr>) -> Option<&'static Fam
         }
     }
     // A name in the family's domains (an ISP's own relay, a Japanese carrier).
-    for f in families() {
-        if f.kind == Kind::Forwarder {
-            continue;
-        }
-        for h in hosts {
-            if let Some(org) = crate::psl::organisational_domain(h) {
-                if f.domains.iter().any(|d| *d == org) {
-                    return Some(f);
-                }
-            }
-        }
-    }
-    None
+    hosts
+        .iter()
+        .filter_map(|h| crate::psl::organisational_domain(h))
+        .find_map(|org| family_of_domain(&org))
+        .filter(|f| f.kind != Kind::Forwarder)
 }
 
 #[cfg(test)]

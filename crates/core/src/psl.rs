@@ -13,39 +13,49 @@
 const DATA: &str = include_str!("../data/psl-icann-subset.txt");
 
 fn is_suffix(candidate: &str) -> bool {
-    DATA.lines()
-        .filter(|l| !l.starts_with('#'))
-        .flat_map(str::split_whitespace)
-        .any(|s| s == candidate)
+    static SET: std::sync::OnceLock<std::collections::HashSet<&'static str>> = std::sync::OnceLock::new();
+    SET.get_or_init(|| DATA.lines().filter(|l| !l.starts_with('#')).flat_map(str::split_whitespace).collect())
+        .contains(candidate)
 }
 
 /// The organisational domain of `host` (lower-cased), or `None` for an IP literal
 /// or a single label.
 pub fn organisational_domain(host: &str) -> Option<String> {
-    let host = host.trim().trim_end_matches('.').to_ascii_lowercase();
-    if host.starts_with('[') || host.parse::<std::net::IpAddr>().is_ok() {
+    let host = host.trim().trim_end_matches('.');
+    if host.starts_with('[') || host.is_empty() || host.split('.').any(str::is_empty) {
         return None;
     }
-    let labels: Vec<&str> = host.split('.').collect();
+    let lower;
+    let host = if host.bytes().any(|b| b.is_ascii_uppercase()) {
+        lower = host.to_ascii_lowercase();
+        lower.as_str()
+    } else {
+        host
+    };
+    if host.bytes().all(|b| b.is_ascii_digit() || b == b'.') || host.contains(':') {
+        return None; // an address literal
+    }
     // A redacted name (`hotel.<domain>`, as some published samples write it): the
     // placeholder stands for the whole registered domain.
-    if let Some(p) = labels.iter().position(|l| l.starts_with('<')) {
-        return Some(labels[p..].join("."));
+    if let Some(p) = host.find('<') {
+        let start = host[..p].rfind('.').map(|d| d + 1).unwrap_or(0);
+        return Some(host[start..].to_string());
     }
-    if labels.len() < 2 || labels.iter().any(|l| l.is_empty()) {
+    if is_suffix(host) {
         return None;
     }
-    // Listed suffixes have two labels; a name that is itself a suffix has no
-    // organisational domain.
-    let n = labels.len();
-    if is_suffix(&host) {
-        return None;
+    // Start of the last two labels and of the last three.
+    let last_dot = host.rfind('.')?;
+    let two = host[..last_dot].rfind('.').map(|d| d + 1).unwrap_or(0);
+    let two_labels = &host[two..];
+    if two == 0 {
+        return Some(two_labels.to_string());
     }
-    let take = if n >= 3 && is_suffix(&labels[n - 2..].join(".")) { 3 } else { 2 };
-    if n < take {
-        return None;
+    if is_suffix(two_labels) {
+        let three = host[..two - 1].rfind('.').map(|d| d + 1).unwrap_or(0);
+        return Some(host[three..].to_string());
     }
-    Some(labels[n - take..].join("."))
+    Some(two_labels.to_string())
 }
 
 #[cfg(test)]

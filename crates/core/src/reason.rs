@@ -7,11 +7,24 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// Serialised as `{code, params, text}`; the English `text` is filled in when it is
+/// asked for (or serialised), so building reasons on the hot path stays cheap.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reason {
     pub code: &'static str,
-    pub params: BTreeMap<String, String>,
-    pub text: String,
+    pub params: Vec<(&'static str, String)>,
+}
+
+impl Serialize for Reason {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let params: BTreeMap<&str, &str> = self.params.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let mut st = serializer.serialize_struct("Reason", 3)?;
+        st.serialize_field("code", self.code)?;
+        st.serialize_field("params", &params)?;
+        st.serialize_field("text", &self.text())?;
+        st.end()
+    }
 }
 
 /// Every reason code with its English template (`{name}` placeholders).
@@ -28,6 +41,7 @@ pub const REASONS: &[(&str, &str)] = &[
     ("handoff", "{by} (the recipient's provider) received this message from {ip}, which is outside the provider: this is where the message entered."),
     ("handoff-provider-outbound", "{by} received this message from {ip}, an outgoing server of {provider}: the message was sent through {provider}."),
     ("claimed", "Written below the handoff by servers outside the recipient's provider: the sender's claim, which cannot be verified."),
+    ("note", "{text}"),
     ("unreadable-line", "This Received line could not be read."),
     ("origin-handoff", "{ip} handed the message to the recipient's provider ({provider})."),
     ("origin-chain-consistent", "Every line above the handoff names the host the next line was written by."),
@@ -50,11 +64,32 @@ pub const REASONS: &[(&str, &str)] = &[
 ];
 
 /// Fill `{name}` placeholders.
-pub fn fill(template: &str, params: &BTreeMap<String, String>) -> String {
-    let mut out = template.to_string();
-    for (k, v) in params {
-        out = out.replace(&format!("{{{k}}}"), v);
+pub fn fill<'a>(template: &str, params: impl IntoIterator<Item = (&'a str, &'a str)> + Clone) -> String {
+    let mut out = String::with_capacity(template.len() + 32);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}') {
+            Some(close) => {
+                let key = &after[..close];
+                match params.clone().into_iter().find(|(k, _)| *k == key) {
+                    Some((_, v)) => out.push_str(v),
+                    None => {
+                        out.push('{');
+                        out.push_str(key);
+                        out.push('}');
+                    }
+                }
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push_str(&rest[open..]);
+                rest = "";
+            }
+        }
     }
+    out.push_str(rest);
     out
 }
 
@@ -63,11 +98,14 @@ impl Reason {
         Reason::with(code, &[])
     }
 
-    pub fn with(code: &'static str, params: &[(&str, &str)]) -> Reason {
-        let params: BTreeMap<String, String> = params.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        let template = REASONS.iter().find(|(c, _)| *c == code).map(|(_, t)| *t).unwrap_or(code);
-        let text = fill(template, &params);
-        Reason { code, params, text }
+    pub fn with(code: &'static str, params: &[(&'static str, &str)]) -> Reason {
+        Reason { code, params: params.iter().map(|(k, v)| (*k, v.to_string())).collect() }
+    }
+
+    /// The English text with the params filled in.
+    pub fn text(&self) -> String {
+        let template = REASONS.iter().find(|(c, _)| *c == self.code).map(|(_, t)| *t).unwrap_or(self.code);
+        fill(template, self.params.iter().map(|(k, v)| (*k, v.as_str())))
     }
 }
 
@@ -75,6 +113,6 @@ impl Reason {
 /// reasons of their own, e.g. test fixtures.
 impl From<&'static str> for Reason {
     fn from(text: &'static str) -> Reason {
-        Reason { code: "note", params: BTreeMap::new(), text: text.to_string() }
+        Reason { code: "note", params: vec![("text", text.to_string())] }
     }
 }

@@ -292,17 +292,17 @@ impl Hop {
             read_from_comment(c, &mut hop);
         }
         for c in &all_comments {
-            let lower = c.to_ascii_lowercase();
-            if lower.contains("authenticated sender:") {
+            let has = |needle: &str| crate::stamps::find_ci(c, needle).is_some();
+            if has("authenticated sender:") {
                 hop.authenticated = true;
                 hop.auth_sender = c.split(':').nth(1).map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
-            } else if lower.contains("authenticated user") || lower.starts_with("authenticated") {
+            } else if has("authenticated user") || c.get(..13).is_some_and(|p| p.eq_ignore_ascii_case("authenticated")) {
                 hop.authenticated = true;
             }
             if hop.tls.is_none() {
                 hop.tls = tls_in(c);
             }
-            if lower.contains("fetchmail") || lower.contains("getmail") || lower.contains("odmr") {
+            if has("fetchmail") || has("getmail") || has("odmr") {
                 hop.retrieval = true;
             }
         }

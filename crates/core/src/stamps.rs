@@ -29,10 +29,18 @@ pub struct Stamp {
     pub offset: usize,
 }
 
+/// Byte position of `needle` (ASCII, lower case) in `hay`, ignoring ASCII case.
+pub fn find_ci(hay: &str, needle: &str) -> Option<usize> {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    if n.is_empty() || h.len() < n.len() {
+        return None;
+    }
+    (0..=h.len() - n.len()).find(|&i| h[i..i + n.len()].eq_ignore_ascii_case(n))
+}
+
 /// The token after `key` (case-insensitive), up to a separator.
 fn value_after<'a>(text: &'a str, key: &str) -> Option<&'a str> {
-    let lower = text.to_ascii_lowercase();
-    let pos = lower.find(key)?;
+    let pos = find_ci(text, key)?;
     let rest = text.get(pos + key.len()..)?;
     let end = rest.find(|c: char| c == ';' || c == ' ' || c == ')' || c == ',' || c == '\t').unwrap_or(rest.len());
     Some(&rest[..end])

@@ -156,7 +156,7 @@ pub(crate) fn build(ctx: &Context, analysis: &Analysis, options: &ReportOptions,
     let origin = analysis.origin.as_ref();
     let origin_ip = origin.map(|o| o.ip.as_str());
     // Origin reasons are translatable objects; the report prints their English text.
-    let reason_texts: Vec<String> = origin.map(|o| o.reasons.iter().map(|r| r.text.clone()).collect()).unwrap_or_default();
+    let reason_texts: Vec<String> = origin.map(|o| o.reasons.iter().map(|r| r.text()).collect()).unwrap_or_default();
     let origin_host = origin.and_then(|o| o.host.as_deref());
     let (lang, language_reason) = language(party, origin_host, options);
     let want_mask = options.mask_recipient.unwrap_or(true);
