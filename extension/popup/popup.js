@@ -44,6 +44,18 @@ function show(t, record) {
   }
   statusBox.replaceChildren();
   renderRecord(resultBox, record, t);
+  const source = record?.ok ? sourceNote(t, record.source) : null;
+  if (source) renderNote(statusBox, source, 'source');
+}
+
+// Where a page result came from (engine records carry source: page:<reader or adapter>).
+const WEBMAILS = { gmail: 'Gmail', roundcube: 'Roundcube', snappymail: 'SnappyMail', zimbra: 'Zimbra' };
+
+function sourceNote(t, source) {
+  if (source === 'selection') return t('source_selection');
+  const [kind, where] = String(source ?? '').split(':');
+  if (kind !== 'page') return null;
+  return WEBMAILS[where] ? t('source_webmail', { webmail: WEBMAILS[where] }) : t('source_page');
 }
 
 async function traceActiveTab(t) {

@@ -44,6 +44,7 @@ test('selected header text → "Trace sender" → the popup window shows the ori
   const result = await clickMenu(url, selected.replace(/\s+/g, ' '));
   assert.equal((await result.locator('[data-testid=origin-ip]').textContent()).trim(), ORIGIN_IP);
   assert.equal(await result.locator('[data-testid=hop]').count(), HOP_COUNT);
+  assert.match(await result.locator('[data-testid=source]').textContent(), /selected text/);
   // The window is a real popup-type window.
   const windowType = await browser.worker.evaluate(async () => {
     const windows = await chrome.windows.getAll({ populate: true });

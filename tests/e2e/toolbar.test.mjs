@@ -14,6 +14,7 @@ after(async () => { await browser?.close(); });
 test('a text/plain raw message page: the popup shows the origin IP and every hop', async () => {
   const { page, popup } = await browser.traceInPopup(`${browser.server.url}provider-chain.eml`);
   assert.equal((await popup.locator('[data-testid=origin-ip]').textContent()).trim(), ORIGIN_IP);
+  assert.match(await popup.locator('[data-testid=source]').textContent(), /shown on this page/);
   assert.equal(await popup.locator('[data-testid=hop]').count(), HOP_COUNT);
   assert.match(await popup.locator('[data-testid=hop]').first().textContent(), /mx\.example\.jp/);
   await popup.close();
@@ -65,6 +66,7 @@ test('Gmail: the open message\'s "Show original" is fetched in the tab and trace
     assert.equal((await popup.locator('[data-testid=origin-ip]').textContent()).trim(), ORIGIN_IP);
     assert.equal(await popup.locator('[data-testid=hop]').count(), HOP_COUNT);
     assert.deepEqual(requested, ['?ik=0a1b2c3d4e&view=om&permmsgid=msg-f%3A1568184822149037543']);
+    assert.match(await popup.locator('[data-testid=source]').textContent(), /fetched from Gmail/);
     await popup.close();
     await page.close();
   } finally {
