@@ -168,10 +168,6 @@ function writeZip(dir, zipPath) {
 }
 
 // --- manifests -----------------------------------------------------------------
-function chromeManifest(base) {
-  return base;
-}
-
 function firefoxManifest(base) {
   const manifest = structuredClone(base);
   // Firefox MV3 runs background scripts (an event page), not a service worker.
@@ -231,7 +227,7 @@ function main() {
   };
 
   const builds = [
-    ['chrome', chromeManifest(base)],
+    ['chrome', base],
     ['firefox', firefoxManifest(base)],
     ['chrome-e2e', e2eManifest(base)],
   ];
