@@ -196,19 +196,24 @@ fn apnic_to_jpnic_ip() {
 
 #[test]
 fn com_domain_registry_then_registrar() {
-    // GIVEN an authenticated Return-Path domain in .com (thin registry)
-    let analysis = json!({"origin": null, "identities": {"return_path": "bounce@google.com"}, "auth": {"verdict": "unknown"}});
+    // GIVEN a Return-Path domain in .com (thin registry: the registrar has the details)
+    let analysis = json!({"origin": null, "identities": {"return_path": "bounce@cloudflare.com"}, "auth": {"verdict": "unknown"}});
     let trace = Trace::from_analysis_json(&analysis, &no_dns(), START);
     let script = Script::new(vec![
-        ("https://rdap.verisign.com/com/v1/domain/google.com", rdap(shared("rdap-samples/domain-verisign-google.com.json"))),
-        ("https://rdap.markmonitor.com/rdap/domain/GOOGLE.COM", rdap(shared("rdap-samples/domain-registrar-markmonitor-google.com.json"))),
+        ("https://rdap.verisign.com/com/v1/domain/cloudflare.com", rdap(shared("rdap-samples/domain-verisign-cloudflare.com.json"))),
+        (
+            "https://rdap.cloudflare.com/rdap/v1/domain/CLOUDFLARE.COM",
+            rdap(shared("rdap-samples/domain-registrar-cloudflare-cloudflare.com.json")),
+        ),
     ]);
     let (log, report) = drive(trace, script);
     check_golden("com-domain", &log);
     let reg = report.parties.iter().find(|p| p.role == "registrar").unwrap();
-    assert_eq!(reg.name, "MarkMonitor Inc.");
-    assert_eq!(reg.contacts[0].value, "abusecomplaints@markmonitor.com");
+    assert_eq!(reg.name, "Cloudflare, Inc.");
+    assert_eq!(reg.contacts[0].value, "registrar-abuse@cloudflare.com");
+    assert!(reg.notes.iter().any(|n| n.id == "registrant-privacy-proxy"), "DATA REDACTED registrant");
     assert_eq!(report.domains[0].why, ["return-path"]);
+    assert_eq!(report.requests.len(), 2);
 }
 
 #[test]
