@@ -210,7 +210,8 @@ function renderHops(t, analysis) {
         present(hop.by_host) || extras
           ? el('div', { className: 'small by' }, present(hop.by_host) ? t('hop_by', { host: hop.by_host }) : '', extras ? `${present(hop.by_host) ? ' · ' : ''}${extras}` : '')
           : null,
-        present(reason) ? el('div', { className: 'small reason', text: reason }) : null),
+        present(reason) ? el('div', { className: 'small reason', text: reason }) : null,
+        present(hop.raw) ? el('details', { className: 'raw' }, el('summary', { className: 'small', text: t('hop_raw') }), el('code', { text: hop.raw })) : null),
       el('td', null,
         formatTime(t, hop).map((text) => el('div', { className: 'small', text })),
         delay !== null ? el('div', { className: `small delay${delay < 0 ? ' negative' : ''}`, text: delay < 0 ? formatDelay(t, delay) : t('hop_delay', { delay: formatDelay(t, delay) }) }) : null),

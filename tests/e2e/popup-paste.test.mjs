@@ -39,6 +39,11 @@ test('pasted headers: origin and every hop, newest first', async () => {
   assert.equal(await hops.count(), HOP_COUNT);
   assert.match(await hops.nth(0).textContent(), /mbox3\.example\.jp/, 'the newest hop comes first');
   assert.match(await hops.nth(2).textContent(), /192\.168\.10\.20/, 'the oldest hop comes last');
+  // The line as written is one keyboard action away.
+  const raw = hops.nth(1).locator('details summary');
+  await raw.focus();
+  await popup.keyboard.press('Enter');
+  assert.match(await hops.nth(1).locator('details code').innerText(), /from mailer\.sender\.example \(mailer\.sender\.example \[203\.0\.113\.45\]\)/);
   assert.equal(await popup.locator('[data-testid=error]').count(), 0);
   assert.match(await popup.locator('[data-testid=from]').textContent(), /sales@sender\.example/);
   await popup.close();
