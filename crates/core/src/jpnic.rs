@@ -216,7 +216,9 @@ fn html_to_text(html: &str) -> String {
 
 /// `&amp;` `&lt;` `&gt;` `&quot;` `&nbsp;` `&#NN;` `&#xHH;` at the start of `s` → (char, bytes used).
 fn entity(s: &str) -> Option<(char, usize)> {
-    let end = s.get(..12.min(s.len())).unwrap_or(s).find(';')?;
+    // Look no further than 12 characters (never the whole page: that would be quadratic).
+    let limit = s.char_indices().nth(12).map_or(s.len(), |(i, _)| i);
+    let end = s[..limit].find(';')?;
     let name = &s[1..end];
     let c = match name {
         "amp" => '&',
@@ -254,6 +256,8 @@ mod tests {
         assert_eq!(html_to_text("a&amp;b &#64; &#x40; &bogus; <b>x</b>"), "a&b @ @ &bogus; x");
         let hostile = "&#38;".repeat(200_000);
         assert_eq!(html_to_text(&hostile).len(), 200_000);
+        let hostile = "&ééééééééééééé".repeat(50_000);
+        assert_eq!(html_to_text(&hostile).chars().count(), 14 * 50_000);
     }
 
     #[test]
