@@ -16,11 +16,6 @@ export function engineReady() {
   return ready;
 }
 
-export async function engineVersion() {
-  await engineReady();
-  return version();
-}
-
 /** Analyse a string, Uint8Array or ArrayBuffer. */
 export async function analyzeMessage(input, { source = 'paste', options } = {}) {
   try {

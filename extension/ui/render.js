@@ -248,6 +248,6 @@ export function renderRecord(container, record, t) {
 }
 
 /** A status line (reading the page…, nothing found) that is not an input error. */
-export function renderNote(container, text, testid = 'note') {
+export function renderNote(container, text, testid) {
   container.replaceChildren(el('p', { className: 'note', testid, role: 'status', text }));
 }
