@@ -200,3 +200,36 @@ fn given_shared_service_and_example_domains_when_planned_then_they_are_not_looke
     let f = r.findings.iter().find(|f| f.id == "domain-is-shared-service").expect("said why");
     assert_eq!(f.params["domain"], "gmail.com");
 }
+
+#[test]
+fn given_garbage_answers_when_handled_then_nothing_panics_and_the_trace_ends() {
+    // A tiny deterministic generator: random bytes, and recorded-looking JSON cut short
+    // or with its punctuation scrambled, fed to every parser and to the trace.
+    let mut seed: u64 = 0x5eed;
+    let mut next = move || {
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (seed >> 33) as u32
+    };
+    let base = fixture("rdap/ip-apnic-jpnic-block-133.json");
+    for round in 0..300 {
+        let body: Vec<u8> = match round % 3 {
+            0 => (0..(next() % 2000)).map(|_| next() as u8).collect(),
+            1 => base[..(next() as usize % base.len())].to_vec(),
+            _ => base.iter().map(|&b| if next() % 23 == 0 { b"{}[]\",:<&;"[next() as usize % 10] } else { b }).collect(),
+        };
+        let _ = sendertrace_core::rdap::interpret_bytes(&body);
+        let _ = sendertrace_core::jpnic::parse_page(&body, Some("text/html; charset=shift_jis"));
+        let _ = sendertrace_core::dns::parse_answer(&body, sendertrace_core::dns::RecordType::Mx);
+        let mut t = Trace::from_analysis_json(&origin("133.1.2.5"), &TraceOptions::default(), NOW);
+        let mut steps = 0;
+        while let Some(req) = t.poll_request() {
+            steps += 1;
+            assert!(steps < 60, "no end in sight");
+            let status = [200, 200, 301, 404, 429, 500][next() as usize % 6];
+            let headers = vec![("location".to_string(), format!("https://rdap.example/{}", next() % 4)), ("retry-after".into(), "1".into())];
+            t.handle_response(req.id, Reply::Http { status, headers, body: body.clone(), url: None, at: None });
+        }
+        assert!(t.is_done());
+        let _ = serde_json::to_string(&t.report()).unwrap();
+    }
+}
