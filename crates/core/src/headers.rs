@@ -18,6 +18,14 @@ pub struct Field<'a> {
     pub raw_value: &'a [u8],
     /// Byte range of the whole field (name to end of value, line end excluded).
     pub span: (usize, usize),
+    /// Name length and lower-cased first byte: lets lookups skip most names with
+    /// one integer comparison (a message has a hundred fields, lookups are many).
+    key: u32,
+}
+
+fn name_key(name: &str) -> u32 {
+    let first = name.as_bytes().first().map(|b| b.to_ascii_lowercase()).unwrap_or(0);
+    ((name.len() as u32) << 8) | u32::from(first)
 }
 
 impl Field<'_> {
@@ -29,29 +37,49 @@ impl Field<'_> {
     }
 
     pub fn is(&self, name: &str) -> bool {
-        self.name.eq_ignore_ascii_case(name)
+        self.key == name_key(name) && self.name.eq_ignore_ascii_case(name)
     }
 }
 
 /// Unfold a raw header value.
 pub fn unfold(raw: &[u8]) -> String {
+    let raw = trim_ws(raw);
+    // Most values are one line of ASCII/UTF-8: copy them as they are.
+    if memchr::memchr3(b'\r', b'\n', b'\t', raw).is_none() {
+        return match std::str::from_utf8(raw) {
+            Ok(s) => s.to_string(),
+            Err(_) => String::from_utf8_lossy(raw).into_owned(),
+        };
+    }
     let mut out = Vec::with_capacity(raw.len());
     let mut i = 0;
-    while i < raw.len() {
-        let b = raw[i];
-        if b == b'\r' || b == b'\n' {
-            // Replace the line end and the following white space by a single space.
-            while i < raw.len() && matches!(raw[i], b'\r' | b'\n' | b' ' | b'\t') {
-                i += 1;
-            }
+    // Copy runs between line ends and tabs in one go (a value has a few folds at most).
+    while let Some(p) = memchr::memchr3(b'\r', b'\n', b'\t', &raw[i..]) {
+        out.extend_from_slice(&raw[i..i + p]);
+        i += p;
+        if raw[i] == b'\t' {
             out.push(b' ');
+            i += 1;
             continue;
         }
-        out.push(if b == b'\t' { b' ' } else { b });
-        i += 1;
+        // Replace the line end and the following white space by a single space.
+        while i < raw.len() && matches!(raw[i], b'\r' | b'\n' | b' ' | b'\t') {
+            i += 1;
+        }
+        out.push(b' ');
     }
-    let text = String::from_utf8_lossy(&out);
-    text.trim().to_string()
+    out.extend_from_slice(&raw[i..]);
+    match String::from_utf8(out) {
+        Ok(s) => s,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    }
+}
+
+fn trim_ws(raw: &[u8]) -> &[u8] {
+    let is_ws = |b: &u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
+    let start = raw.iter().position(|b| !is_ws(b)).unwrap_or(raw.len());
+    let end = raw.iter().rposition(|b| !is_ws(b)).map(|p| p + 1).unwrap_or(start);
+    &raw[start..end.max(start)]
 }
 
 /// The parsed header block of one message.
@@ -105,7 +133,7 @@ fn flush<'a>(raw: &'a [u8], cur: Pending, fields: &mut Vec<Field<'a>>) {
     if let Some((fs, ne, vs, ce)) = cur {
         let name = std::str::from_utf8(&raw[fs..ne]).unwrap_or("").trim_end();
         let name = name.strip_prefix('>').unwrap_or(name);
-        fields.push(Field { name, raw_value: &raw[vs.min(ce)..ce], span: (fs, ce) });
+        fields.push(Field { name, raw_value: &raw[vs.min(ce)..ce], span: (fs, ce), key: name_key(name) });
     }
 }
 

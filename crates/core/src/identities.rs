@@ -226,14 +226,14 @@ pub fn read(block: &HeaderBlock<'_>) -> Identities {
     let date = date_field.as_deref().and_then(crate::received::parse_date);
     let mut dkim_domains: Vec<String> = Vec::new();
     for f in block.fields.iter().filter(|f| f.is("DKIM-Signature")) {
-        let v = f.value();
-        for tag in v.split(';') {
-            if let Some((k, val)) = tag.split_once('=') {
-                if k.trim() == "d" {
-                    let d = val.trim().to_ascii_lowercase();
-                    if !d.is_empty() && !dkim_domains.contains(&d) {
-                        dkim_domains.push(d);
-                    }
+        // Tags are `name=value;` (RFC 6376 §3.2); only d= is needed, so the long b=
+        // and bh= values are never copied.
+        for tag in f.raw_value.split(|&b| b == b';') {
+            let Some(eq) = tag.iter().position(|&b| b == b'=') else { continue };
+            if tag[..eq].iter().filter(|b| !b.is_ascii_whitespace()).eq(b"d".iter()) {
+                let d = unfold(&tag[eq + 1..]).to_ascii_lowercase();
+                if !d.is_empty() && !dkim_domains.contains(&d) {
+                    dkim_domains.push(d);
                 }
             }
         }
@@ -249,7 +249,7 @@ pub fn read(block: &HeaderBlock<'_>) -> Identities {
             (!v.is_empty()).then_some(v)
         }),
         message_id: block.get("Message-ID").map(|f| f.value()).filter(|s| !s.is_empty()),
-        date: date.as_ref().map(|d| d.to_rfc3339()),
+        date: date.as_ref().map(crate::received::rfc3339),
         date_timestamp: date.as_ref().map(|d| d.to_timestamp()),
         subject: block.get("Subject").map(|f| decode_words(f.raw_value, cs)),
         list_unsubscribe: block.get("List-Unsubscribe").map(|f| f.value()).filter(|s| !s.is_empty()),

@@ -116,9 +116,9 @@ pub fn families() -> &'static [Family] {
 
 /// The family whose domains contain this organisational domain (lower case).
 pub fn family_of_domain(org: &str) -> Option<&'static Family> {
-    static INDEX: OnceLock<std::collections::HashMap<&'static str, usize>> = OnceLock::new();
+    static INDEX: OnceLock<std::collections::HashMap<&'static str, usize, crate::psl::FnvBuild>> = OnceLock::new();
     let index = INDEX.get_or_init(|| {
-        let mut m = std::collections::HashMap::new();
+        let mut m = std::collections::HashMap::default();
         for (i, f) in families().iter().enumerate() {
             for d in &f.domains {
                 m.entry(*d).or_insert(i);

@@ -138,6 +138,14 @@ fn tokenize(s: &str) -> Vec<Token<'_>> {
 /// Parse an address token: `1.2.3.4`, `[1.2.3.4]`, `[IPv6:2001:db8::1]`,
 /// `fe80::1%9`, `[1.2.3.4]:port`, `user@1.2.3.4`. The whole token must be an address.
 pub fn parse_ip(token: &str) -> Option<IpAddr> {
+    // Most words of a Received line are not addresses: reject them before any work.
+    let first = *token.as_bytes().first()?;
+    if !(first.is_ascii_hexdigit() || first == b'[' || first == b':' || first.is_ascii_alphabetic()) {
+        return None;
+    }
+    if !token.bytes().any(|b| b == b'.' || b == b':') {
+        return None;
+    }
     let mut t = token.trim().trim_end_matches([',', ';']);
     if let Some(at) = t.rfind('@') {
         t = &t[at + 1..];
@@ -192,6 +200,39 @@ fn split_date(value: &str) -> (&str, Option<mail_parser::DateTime>) {
     (value, None)
 }
 
+/// `YYYY-MM-DDThh:mm:ss±hh:mm`, written by hand: `format!` costs more than the
+/// rest of a hop's parse.
+pub fn rfc3339(dt: &mail_parser::DateTime) -> String {
+    fn two(out: &mut String, v: u8) {
+        out.push(char::from(b'0' + (v / 10) % 10));
+        out.push(char::from(b'0' + v % 10));
+    }
+    let mut out = String::with_capacity(25);
+    let y = dt.year;
+    for d in [y / 1000 % 10, y / 100 % 10, y / 10 % 10, y % 10] {
+        out.push(char::from(b'0' + d as u8));
+    }
+    out.push('-');
+    two(&mut out, dt.month);
+    out.push('-');
+    two(&mut out, dt.day);
+    out.push('T');
+    two(&mut out, dt.hour);
+    out.push(':');
+    two(&mut out, dt.minute);
+    out.push(':');
+    two(&mut out, dt.second);
+    if dt.tz_hour == 0 && dt.tz_minute == 0 {
+        out.push('Z');
+    } else {
+        out.push(if dt.tz_before_gmt { '-' } else { '+' });
+        two(&mut out, dt.tz_hour);
+        out.push(':');
+        two(&mut out, dt.tz_minute);
+    }
+    out
+}
+
 /// RFC 5322 dates as MTAs write them (mail-parser's lenient date grammar), with a
 /// sanity check so garbage does not become year 0.
 pub fn parse_date(text: &str) -> Option<mail_parser::DateTime> {
@@ -228,7 +269,7 @@ impl Hop {
         };
         let (clauses, date) = split_date(&raw);
         if let Some(dt) = date {
-            hop.date = Some(dt.to_rfc3339());
+            hop.date = Some(rfc3339(&dt));
             hop.timestamp = Some(dt.to_timestamp());
         }
         let tokens = tokenize(clauses);
@@ -291,35 +332,40 @@ impl Hop {
         for c in &from_comments {
             read_from_comment(c, &mut hop);
         }
-        for c in &all_comments {
-            let has = |needle: &str| crate::stamps::find_ci(c, needle).is_some();
-            if has("authenticated sender:") {
-                hop.authenticated = true;
-                hop.auth_sender = c.split(':').nth(1).map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
-            } else if has("authenticated user") || c.get(..13).is_some_and(|p| p.eq_ignore_ascii_case("authenticated")) {
-                hop.authenticated = true;
-            }
-            if hop.tls.is_none() {
-                hop.tls = tls_in(c);
-            }
-            if has("fetchmail") || has("getmail") || has("odmr") {
-                hop.retrieval = true;
-            }
+        // Markers are searched once in a lower-cased copy of the whole field with
+        // searchers built once: per-comment searches cost more than the parse.
+        let lower = raw.to_ascii_lowercase();
+        let f = finders();
+        let lb = lower.as_bytes();
+        if let Some(p) = f[0].find(lb) {
+            hop.authenticated = true;
+            let start = p + "authenticated sender:".len();
+            hop.auth_sender = raw
+                .get(start..)
+                .and_then(|rest| rest.split(')').next())
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty());
+        } else if f[1].find(lb).is_some() || all_comments.iter().any(|c| c.get(..13).is_some_and(|p| p.eq_ignore_ascii_case("authenticated"))) {
+            hop.authenticated = true;
         }
-        if !with_words.is_empty() {
-            let proto = with_words.join(" ");
-            let upper = proto.to_ascii_uppercase();
-            let first = upper.split(' ').next().unwrap_or("");
-            if matches!(first, "ESMTPA" | "ESMTPSA" | "LMTPA" | "LMTPSA" | "UTF8SMTPA" | "UTF8SMTPSA" | "SMTPA" | "SMTPSA") {
+        if f[2].find(lb).is_some() || f[3].find(lb).is_some() || f[4].find(lb).is_some() {
+            hop.retrieval = true;
+        }
+        if f[5].find(lb).is_some() || f[6].find(lb).is_some() {
+            hop.tls = all_comments.iter().find_map(|c| tls_in(c));
+        }
+        if let Some(first) = with_words.first() {
+            let is = |list: &[&str]| list.iter().any(|k| first.eq_ignore_ascii_case(k));
+            if is(&["ESMTPA", "ESMTPSA", "LMTPA", "LMTPSA", "UTF8SMTPA", "UTF8SMTPSA", "SMTPA", "SMTPSA"]) {
                 hop.authenticated = true;
             }
-            if matches!(first, "IMAP" | "IMAPS" | "POP3" | "POP" | "POP3S" | "IMAP4") {
+            if is(&["IMAP", "IMAPS", "POP3", "POP", "POP3S", "IMAP4"]) {
                 hop.retrieval = true;
             }
-            if hop.tls.is_none() && (first.ends_with("SMTPS") || first.ends_with("SMTPSA") || first == "HTTPS") {
+            if hop.tls.is_none() && is(&["ESMTPS", "ESMTPSA", "UTF8SMTPS", "UTF8SMTPSA", "SMTPS", "LMTPS", "HTTPS"]) {
                 hop.tls = Some("TLS".into());
             }
-            hop.protocol = Some(proto);
+            hop.protocol = Some(with_words.join(" "));
         }
         hop.raw = raw;
         hop
@@ -374,11 +420,28 @@ fn read_from_comment(c: &str, hop: &mut Hop) {
     }
 }
 
+/// Substring searchers for the markers read from comments, built once.
+fn finders() -> &'static [memchr::memmem::Finder<'static>; 7] {
+    static F: std::sync::OnceLock<[memchr::memmem::Finder<'static>; 7]> = std::sync::OnceLock::new();
+    F.get_or_init(|| {
+        use memchr::memmem::Finder;
+        [
+            Finder::new("authenticated sender:"),
+            Finder::new("authenticated user"),
+            Finder::new("fetchmail"),
+            Finder::new("getmail"),
+            Finder::new("odmr"),
+            Finder::new("tls"),
+            Finder::new("sslv3"),
+        ]
+    })
+}
+
 fn tls_in(c: &str) -> Option<String> {
+    let starts = |w: &str, p: &str| w.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p));
     for w in c.split(|ch: char| ch.is_whitespace() || ch == ',' || ch == '(' || ch == ')') {
         let w = w.trim_start_matches("version=");
-        let upper = w.to_ascii_uppercase();
-        if upper.starts_with("TLS1") || upper.starts_with("TLSV1") || upper.starts_with("SSLV3") {
+        if starts(w, "TLS1") || starts(w, "TLSV1") || starts(w, "SSLV3") {
             return Some(w.to_string());
         }
     }

@@ -35,12 +35,24 @@ pub fn find_ci(hay: &str, needle: &str) -> Option<usize> {
     if n.is_empty() || h.len() < n.len() {
         return None;
     }
-    (0..=h.len() - n.len()).find(|&i| h[i..i + n.len()].eq_ignore_ascii_case(n))
+    // Short needles on short values: a lower-cased copy and one SIMD search.
+    let lower = h.to_ascii_lowercase();
+    memchr::memmem::find(&lower, n)
 }
 
 /// The token after `key` (case-insensitive), up to a separator.
 fn value_after<'a>(text: &'a str, key: &str) -> Option<&'a str> {
     let pos = find_ci(text, key)?;
+    value_at(text, pos, key)
+}
+
+/// Like [`value_after`] with the lower-cased text computed once by the caller.
+fn value_after_lower<'a>(text: &'a str, lower: &str, key: &str) -> Option<&'a str> {
+    let pos = memchr::memmem::find(lower.as_bytes(), key.as_bytes())?;
+    value_at(text, pos, key)
+}
+
+fn value_at<'a>(text: &'a str, pos: usize, key: &str) -> Option<&'a str> {
     let rest = text.get(pos + key.len()..)?;
     let end = rest.find(|c: char| c == ';' || c == ' ' || c == ')' || c == ',' || c == '\t').unwrap_or(rest.len());
     Some(&rest[..end])
@@ -79,13 +91,15 @@ pub fn read(block: &HeaderBlock<'_>) -> Vec<Stamp> {
             // ARC-Authentication-Results starts with `i=N;`.
             let body = if header.starts_with("ARC") { v.split_once(';').map(|(_, r)| r).unwrap_or(&v) } else { &v };
             let id = authserv_id(body);
-            if let Some(ip) = value_after(body, "smtp.remote-ip=").and_then(parse_ip) {
+            let lower = body.to_ascii_lowercase();
+            let after = |key: &str| value_after_lower(body, &lower, key).and_then(parse_ip);
+            if let Some(ip) = after("smtp.remote-ip=") {
                 push(&mut out, header, "smtp.remote-ip", Some(ip), id.clone(), offset);
-            } else if let Some(ip) = value_after(body, "policy.iprev=").and_then(parse_ip) {
+            } else if let Some(ip) = after("policy.iprev=") {
                 push(&mut out, header, "iprev", Some(ip), id.clone(), offset);
-            } else if let Some(ip) = value_after(body, "sender ip is ").and_then(parse_ip) {
+            } else if let Some(ip) = after("sender ip is ") {
                 push(&mut out, header, "sender-ip", Some(ip), id.clone(), offset);
-            } else if let Some(ip) = value_after(body, "iprev=pass (").and_then(parse_ip) {
+            } else if let Some(ip) = after("iprev=pass (") {
                 push(&mut out, header, "iprev", Some(ip), id.clone(), offset);
             }
         }
