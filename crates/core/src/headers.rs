@@ -141,7 +141,8 @@ fn flush<'a>(raw: &'a [u8], cur: Pending, fields: &mut Vec<Field<'a>>) {
 /// separator, and up to three stray lines (a log line or a tool banner pasted above
 /// the message) when real header fields with a `Received:` follow.
 pub fn header_start(raw: &[u8]) -> usize {
-    let mut pos = 0;
+    // A UTF-8 byte order mark (Windows editors add one when saving a pasted header).
+    let mut pos = if raw.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
     while pos < raw.len() && matches!(raw[pos], b' ' | b'\t' | b'\r' | b'\n') {
         pos += 1;
     }
@@ -173,7 +174,7 @@ pub fn header_start(raw: &[u8]) -> usize {
 pub fn split(raw: &[u8]) -> HeaderBlock<'_> {
     let mut pos = header_start(raw);
     let start = pos;
-    let mut fields: Vec<Field<'_>> = Vec::new();
+    let mut fields: Vec<Field<'_>> = Vec::with_capacity(96);
     let mut has_body_separator = false;
     let mut stray_lines = 0;
     let mut ends_mid_line = false;

@@ -17,6 +17,7 @@ const TELLTALE: &[&str] = &[
 
 /// Check `raw` before splitting its header block.
 pub fn check(raw: &[u8]) -> Result<(), InputErrorKind> {
+    let raw = raw.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(raw);
     let mut trimmed = trim_leading_blank(raw);
     if trimmed.is_empty() {
         return Err(InputErrorKind::Empty);

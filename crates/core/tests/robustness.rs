@@ -19,7 +19,11 @@ fn bad_inputs_are_named() {
     assert_eq!(err(b"--boundary123\nContent-Type: text/plain\n\nhello\n"), Some(InputErrorKind::NoHeadersOnlyBody));
     assert_eq!(err(b"<html><body>Win!</body></html>"), Some(InputErrorKind::NoHeadersOnlyBody));
     assert_eq!(err(b"From sender@example.com Mon Jan  1 00:00:00 2026\n\n"), Some(InputErrorKind::Empty));
-    // An mbox separator in front of a message is fine.
+    // A byte order mark, a banner line or an mbox separator in front of a message are fine.
+    let bom = analyze(b"\xEF\xBB\xBFReceived: from a.example.net (a.example.net [203.0.113.1]) by mx.example.jp with ESMTP; Mon, 2 Nov 2026 01:00:00 +0000\n\n", &AnalyzeOptions::default()).unwrap();
+    assert_eq!(bom.origin.unwrap().ip, "203.0.113.1");
+    let banner = analyze(b"Loading configuration...\nReceived: from a.example.net (a.example.net [203.0.113.1]) by mx.example.jp with ESMTP; Mon, 2 Nov 2026 01:00:00 +0000\nSubject: x\n\n", &AnalyzeOptions::default()).unwrap();
+    assert_eq!(banner.hops.len(), 1);
     let a = analyze(b"From x@example.net Mon Nov  2 01:00:00 2026\nReceived: from a.example.net (a.example.net [203.0.113.1]) by mx.example.jp with ESMTP; Mon, 2 Nov 2026 01:00:00 +0000\nSubject: x\n\nbody", &AnalyzeOptions::default()).unwrap();
     assert_eq!(a.origin.unwrap().ip, "203.0.113.1");
 }
