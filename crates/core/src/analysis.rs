@@ -247,7 +247,6 @@ const ACCOUNT_HEADERS: &[(&str, &str)] = &[
     ("X-Google-Sender-Auth", "google_sender_auth"),
     ("X-Authenticated-Sender", "authenticated_sender"),
     ("X-Yahoo-Newman-Id", "yahoo_newman_id"),
-    ("X-Ms-Exchange-Crosstenant-Id", "microsoft_tenant_id"),
 ];
 
 fn service_of(o: &Origin, hops: &[Hop], block: &HeaderBlock<'_>, stamps: &[Stamp], limit: usize) -> Option<Service> {
@@ -257,8 +256,8 @@ fn service_of(o: &Origin, hops: &[Hop], block: &HeaderBlock<'_>, stamps: &[Stamp
     let family = providers::sending_family(&names, ip).filter(|f| f.kind != Kind::Forwarder)?;
     let mut account = BTreeMap::new();
     for (header, key) in ACCOUNT_HEADERS {
-        // Only what sits below the provider's own stamps was written by the sender side;
-        // crosstenant ids are written by Microsoft for the sending tenant as well.
+        // Written by the sending service (or by the sender through it); the
+        // recipient's provider does not add these.
         if let Some(f) = block.get(header) {
             let v = f.value();
             if !v.is_empty() {
