@@ -114,7 +114,21 @@ function renderOrigin(t, analysis) {
       present(origin.host) ? el('span', { className: 'origin-host', testid: 'origin-host', text: origin.host }) : null),
     el('p', { className: 'muted', text: t('origin_explained') }),
     confidence && el('p', { className: `confidence confidence-${origin.confidence}`, testid: 'origin-confidence', text: t('origin_confidence', { level: confidence }) }),
-    reasons.length ? el('ul', { className: 'reasons' }, reasons.map((text) => el('li', { text }))) : null);
+    reasons.length ? el('ul', { className: 'reasons' }, reasons.map((text) => el('li', { text }))) : null,
+    renderStamps(t, analysis));
+}
+
+/** Provider stamps (Received-SPF client-ip, X-Originating-IP, …): corroboration or doubt. */
+function renderStamps(t, analysis) {
+  const stamps = Array.isArray(analysis.stamps) ? analysis.stamps.filter((s) => isObject(s) && present(s.ip)) : [];
+  if (!stamps.length) return null;
+  return el('div', { className: 'stamps' },
+    el('p', { className: 'small muted', text: t('stamps_title') }),
+    el('ul', { className: 'small' }, stamps.map((stamp) => el('li', { testid: 'stamp' },
+      el('span', { text: [stamp.header, present(stamp.field) ? `(${stamp.field})` : null].filter(present).join(' ') }), ' ',
+      el('span', { className: 'ip', text: stamp.ip }),
+      stamp.agrees_with_origin === true ? el('span', { className: 'agrees', text: ` — ${t('stamp_agrees')}` })
+        : stamp.agrees_with_origin === false ? el('span', { className: 'differs', text: ` — ${t('stamp_differs')}` }) : null))));
 }
 
 function renderService(t, analysis) {

@@ -92,16 +92,23 @@ test('the renderer copes with missing, null and future fields and renders reason
       identities: { from: 'a@bank.example', from_name: '<b>銀行</b>', subject: '<script>x</script>', dkim_domains: [] },
       service: { id: 'gmail', name: 'Gmail', kind: 'mailbox', account: { authenticated_sender: 'x@gmail.com' }, client_ip: null },
       findings: [{ code: 1011, id: 'from-forged', severity: 'warning', params: { domain: 'bank.example' }, text: 'English' }],
+      stamps: [
+        { header: 'Received-SPF', ip: '203.0.113.7', field: 'client-ip', authserv_id: null, agrees_with_origin: true },
+        { header: 'X-Originating-IP', ip: '198.51.100.9', field: 'value', authserv_id: null, agrees_with_origin: false },
+        { header: 'X-Odd', ip: null },
+      ],
     } }, t);
     return {
       text: box.textContent,
       scripts: box.querySelectorAll('script, b').length,
       hops: box.querySelectorAll('[data-testid=hop]').length,
+      stamps: [...box.querySelectorAll('[data-testid=stamp]')].map((node) => node.textContent),
       ip: box.querySelector('[data-testid=origin-ip]')?.textContent,
     };
   });
   assert.equal(outcome.ip, '203.0.113.7');
   assert.equal(outcome.hops, 2);
+  assert.deepEqual(outcome.stamps, ['Received-SPF (client-ip) 203.0.113.7 — 同じアドレス', 'X-Originating-IP (value) 198.51.100.9 — 異なるアドレス']);
   assert.equal(outcome.scripts, 0, 'header text is never markup');
   assert.match(outcome.text, /<script>x<\/script>/);
   assert.match(outcome.text, /203\.0\.113\.7 が受信者のメール事業者（example\.jp）にこのメールを渡しました/);
