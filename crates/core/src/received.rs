@@ -92,9 +92,16 @@ enum Token<'a> {
     Comment(&'a str),
 }
 
+fn comments<'a>(tokens: &'a [Token<'a>]) -> impl Iterator<Item = &'a str> + 'a {
+    tokens.iter().filter_map(|t| match t {
+        Token::Comment(c) => Some(*c),
+        Token::Word(_) => None,
+    })
+}
+
 fn tokenize(s: &str) -> Vec<Token<'_>> {
     let bytes = s.as_bytes();
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(32);
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
@@ -274,10 +281,12 @@ impl Hop {
         }
         let tokens = tokenize(clauses);
         let mut current: Option<&'static str> = None;
-        let mut from_words: Vec<&str> = Vec::new();
+        // Only the first two words of the from clause matter; the with clause is
+        // joined as written. Fixed slots avoid an allocation per clause.
+        let mut from_words: [Option<&str>; 2] = [None, None];
         let mut from_comments: Vec<&str> = Vec::new();
-        let mut with_words: Vec<&str> = Vec::new();
-        let mut all_comments: Vec<&str> = Vec::new();
+        let mut protocol = String::new();
+        let mut first_with: Option<&str> = None;
         let mut seen_by = false;
         for tok in &tokens {
             match *tok {
@@ -294,9 +303,20 @@ impl Hop {
                         }
                     }
                     match current {
-                        Some("from") => from_words.push(w),
+                        Some("from") => {
+                            if let Some(slot) = from_words.iter_mut().find(|s| s.is_none()) {
+                                *slot = Some(w);
+                            }
+                        }
                         Some("by") if hop.by_host.is_none() => hop.by_host = clean_host(w),
-                        Some("with") => with_words.push(w),
+                        Some("with") => {
+                            if first_with.is_none() {
+                                first_with = Some(w);
+                            } else {
+                                protocol.push(' ');
+                            }
+                            protocol.push_str(w);
+                        }
                         Some("id") if hop.id.is_none() => hop.id = Some(w.trim_end_matches(',').to_string()),
                         Some("for") if hop.for_addr.is_none() => {
                             hop.for_addr = clean_host(w).map(|s| s.trim_matches(['<', '>']).to_string())
@@ -305,7 +325,6 @@ impl Hop {
                     }
                 }
                 Token::Comment(c) => {
-                    all_comments.push(c);
                     if current == Some("from") {
                         from_comments.push(c);
                     }
@@ -316,7 +335,7 @@ impl Hop {
             hop.unreadable = true;
         }
         // The from clause: first word is the name the sender gave (or an address literal).
-        if let Some(first) = from_words.first() {
+        if let Some(first) = from_words[0] {
             if let Some(ip) = parse_ip(first) {
                 // `from [IP]` (Exim) or Yahoo's `from IP (EHLO …)`: the receiver wrote the peer address.
                 hop.from_ip = Some(ip.to_string());
@@ -324,7 +343,7 @@ impl Hop {
             } else {
                 hop.from_host = clean_host(first);
                 // `from host [IP]` (fetchmail, old sendmail) puts the literal as a second word.
-                if let Some(ip) = from_words.get(1).and_then(|w| parse_ip(w)) {
+                if let Some(ip) = from_words[1].and_then(parse_ip) {
                     hop.from_ip = Some(ip.to_string());
                 }
             }
@@ -345,16 +364,16 @@ impl Hop {
                 .and_then(|rest| rest.split(')').next())
                 .map(|s| s.trim().to_string())
                 .filter(|s| !s.is_empty());
-        } else if f[1].find(lb).is_some() || all_comments.iter().any(|c| c.get(..13).is_some_and(|p| p.eq_ignore_ascii_case("authenticated"))) {
+        } else if f[1].find(lb).is_some() || comments(&tokens).any(|c| c.get(..13).is_some_and(|p| p.eq_ignore_ascii_case("authenticated"))) {
             hop.authenticated = true;
         }
         if f[2].find(lb).is_some() || f[3].find(lb).is_some() || f[4].find(lb).is_some() {
             hop.retrieval = true;
         }
         if f[5].find(lb).is_some() || f[6].find(lb).is_some() {
-            hop.tls = all_comments.iter().find_map(|c| tls_in(c));
+            hop.tls = comments(&tokens).find_map(tls_in);
         }
-        if let Some(first) = with_words.first() {
+        if let Some(first) = first_with {
             let is = |list: &[&str]| list.iter().any(|k| first.eq_ignore_ascii_case(k));
             if is(&["ESMTPA", "ESMTPSA", "LMTPA", "LMTPSA", "UTF8SMTPA", "UTF8SMTPSA", "SMTPA", "SMTPSA"]) {
                 hop.authenticated = true;
@@ -365,7 +384,7 @@ impl Hop {
             if hop.tls.is_none() && is(&["ESMTPS", "ESMTPSA", "UTF8SMTPS", "UTF8SMTPSA", "SMTPS", "LMTPS", "HTTPS"]) {
                 hop.tls = Some("TLS".into());
             }
-            hop.protocol = Some(with_words.join(" "));
+            hop.protocol = Some(protocol);
         }
         hop.raw = raw;
         hop
@@ -374,36 +393,33 @@ impl Hop {
 
 /// What the receiver put in the comment after the sender's name.
 fn read_from_comment(c: &str, hop: &mut Hop) {
-    let words: Vec<&str> = c.split_whitespace().collect();
-    let first_lower = words.first().map(|w| w.to_ascii_lowercase()).unwrap_or_default();
+    let mut words = c.split_whitespace();
+    let first = words.next().unwrap_or("");
     // qmail: (HELO name) ; Yahoo: (EHLO name)
-    if (first_lower == "helo" || first_lower == "ehlo") && words.len() >= 2 {
-        if hop.helo.is_none() {
-            hop.helo = clean_host(words[1]);
+    if first.eq_ignore_ascii_case("helo") || first.eq_ignore_ascii_case("ehlo") {
+        if let (None, Some(name)) = (&hop.helo, words.next()) {
+            hop.helo = clean_host(name);
         }
         return;
     }
     let mut comment_ip: Option<IpAddr> = None;
-    for (i, w) in words.iter().enumerate() {
-        let lower = w.to_ascii_lowercase();
-        if let Some(h) = lower.strip_prefix("helo=") {
+    let first_is_ip = parse_ip(first).is_some();
+    for (i, w) in c.split_whitespace().enumerate() {
+        if let Some(h) = w.get(..5).filter(|p| p.eq_ignore_ascii_case("helo=")).map(|_| &w[5..]) {
             if hop.helo.is_none() {
-                hop.helo = clean_host(&w[w.len() - h.len()..]);
+                hop.helo = clean_host(h);
             }
             continue;
         }
-        if lower.contains('=') {
+        if w.contains('=') {
             continue;
         }
-        if let Some(ip) = parse_ip(w) {
-            if comment_ip.is_none() {
+        if comment_ip.is_none() {
+            if let Some(ip) = parse_ip(w) {
                 comment_ip = Some(ip);
                 // `(RDNS [IP])`: the word before the literal is the receiver's reverse DNS.
-                if i == 1 && w.starts_with('[') && parse_ip(words[0]).is_none() {
-                    let rdns = words[0];
-                    if !rdns.contains('@') {
-                        hop.from_rdns = clean_host(rdns);
-                    }
+                if i == 1 && w.starts_with('[') && !first_is_ip && !first.contains('@') {
+                    hop.from_rdns = clean_host(first);
                 }
             }
         }
