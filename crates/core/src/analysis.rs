@@ -156,8 +156,11 @@ pub fn analyze(raw: &[u8], options: &AnalyzeOptions) -> Result<Analysis, InputEr
             });
         }
     }
+    // from/by pairing of each hop with the one below, down to the handoff.
+    let upto = origin.as_ref().map(|o| o.hop).unwrap_or(hops.len().saturating_sub(1));
+    let chain: Vec<Option<bool>> = hops.windows(2).take(upto).map(|w| origin::chain_consistent(&w[0], &w[1])).collect();
     if let Some(o) = origin.as_mut() {
-        rate(o, &hops, &mut stamps, limit, walk.trust.is_empty());
+        rate(o, &hops, &chain, &mut stamps, limit, walk.trust.is_empty());
     }
 
     let identities = identities::read(&block);
@@ -167,19 +170,18 @@ pub fn analyze(raw: &[u8], options: &AnalyzeOptions) -> Result<Analysis, InputEr
     };
     let auth = auth::evaluate(&block, identities.from.as_deref(), limit, &hop_of_offset, &is_provider_id);
     let service = origin.as_ref().and_then(|o| service_of(o, &hops, &block, &stamps, limit));
-    let findings = findings(&block, &hops, origin.as_ref(), &walk, &auth, &identities, service.as_ref(), options);
+    let findings = findings(&block, &hops, &chain, origin.as_ref(), &walk, &auth, &identities, service.as_ref(), options);
     Ok(Analysis { origin, hops, stamps, auth, identities, service, findings })
 }
 
 /// Confidence and supporting reasons for the origin.
-fn rate(o: &mut Origin, hops: &[Hop], stamps: &mut [Stamp], limit: usize, provider_unknown: bool) {
+fn rate(o: &mut Origin, hops: &[Hop], chain: &[Option<bool>], stamps: &mut [Stamp], limit: usize, provider_unknown: bool) {
     let mut level = if o.confidence == Confidence::Low { 2 } else { 0 };
     // Chain consistency above the handoff.
     let mut broken = None;
-    let above = hops.get(..=o.hop).unwrap_or(hops);
-    for w in above.windows(2) {
-        if origin::chain_consistent(&w[0], &w[1]) == Some(false) && w[0].from_ip.is_some() {
-            broken = Some(w[0].index);
+    for (i, c) in chain.iter().enumerate().take(o.hop) {
+        if *c == Some(false) && hops.get(i).is_some_and(|h| h.from_ip.is_some()) {
+            broken = Some(i);
         }
     }
     match broken {
@@ -297,6 +299,7 @@ fn service_of(o: &Origin, hops: &[Hop], block: &HeaderBlock<'_>, stamps: &[Stamp
 pub(crate) fn findings(
     block: &HeaderBlock<'_>,
     hops: &[Hop],
+    chain: &[Option<bool>],
     origin: Option<&Origin>,
     walk: &origin::Walk,
     auth: &Auth,
@@ -327,9 +330,8 @@ pub(crate) fn findings(
             out.push(Finding::new("unparsed-received", &[("hop", h.index.to_string())]));
         }
     }
-    let upto = origin.map(|o| o.hop).unwrap_or(hops.len().saturating_sub(1));
-    for w in hops.windows(2).take(upto) {
-        if w[0].class != HopClass::Claimed && origin::chain_consistent(&w[0], &w[1]) == Some(false) {
+    for (w, c) in hops.windows(2).zip(chain) {
+        if w[0].class != HopClass::Claimed && *c == Some(false) {
             let from = w[0].from_rdns.clone().or_else(|| w[0].helo.clone()).or_else(|| w[0].from_host.clone()).unwrap_or_default();
             out.push(Finding::new("chain-break", &[("hop", w[0].index.to_string()), ("from", from), ("by", w[1].by_host.clone().unwrap_or_default())]));
         }

@@ -49,14 +49,17 @@ fn trim_leading_blank(raw: &[u8]) -> &[u8] {
     &raw[start..]
 }
 
-/// NUL bytes in the first kilobyte or a high share of control bytes: not mail text.
+/// NUL bytes in the first 512 bytes or a high share of control bytes: not mail text.
 fn looks_binary(raw: &[u8]) -> bool {
-    let head = &raw[..raw.len().min(1024)];
-    let controls = head
-        .iter()
-        .filter(|&&b| b == 0 || (b < 0x20 && !matches!(b, b'\r' | b'\n' | b'\t' | 0x1b | 0x0c)))
-        .count();
-    head.contains(&0) || controls * 10 > head.len()
+    let head = &raw[..raw.len().min(512)];
+    let mut controls = 0;
+    for &b in head {
+        if b == 0 {
+            return true;
+        }
+        controls += usize::from(b < 0x20 && !matches!(b, b'\r' | b'\n' | b'\t' | 0x1b | 0x0c));
+    }
+    controls * 10 > head.len()
 }
 
 /// The first line must be `Name: value` with a field name of printable ASCII, and

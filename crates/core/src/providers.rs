@@ -131,9 +131,18 @@ pub fn family_of_domain(org: &str) -> Option<&'static Family> {
 
 /// The family whose sending pool this host name belongs to.
 pub fn outbound_family(host: &str) -> Option<&'static Family> {
-    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    let host = host.trim_end_matches('.');
+    // Cheap suffix test first: only names under a family's domains can match, and
+    // most relay names are under none of them.
+    let under = |d: &str| {
+        host.len() > d.len()
+            && host.as_bytes()[host.len() - d.len() - 1] == b'.'
+            && host.get(host.len() - d.len()..).is_some_and(|t| t.eq_ignore_ascii_case(d))
+    };
+    let f = families().iter().find(|f| !f.outbound_hosts.is_empty() && f.domains.iter().any(|d| under(d)))?;
+    let host = host.to_ascii_lowercase();
     let org = crate::psl::organisational_domain(&host)?;
-    let f = family_of_domain(&org)?;
+    let f = if f.domains.iter().any(|d| *d == org) { f } else { family_of_domain(&org)? };
     f.outbound_hosts.iter().any(|p| glob(p, &host)).then_some(f)
 }
 
