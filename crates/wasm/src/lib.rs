@@ -8,6 +8,7 @@
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+use sendertrace_core::trace::{Reply, Trace, TraceOptions};
 use sendertrace_core::{AnalyzeOptions, InputError};
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
@@ -69,4 +70,101 @@ fn text_decoder(label: &str, bytes: &[u8]) -> Option<String> {
 #[wasm_bindgen(start)]
 fn start() {
     sendertrace_core::charset::set_external_decoder(text_decoder);
+}
+
+fn options_from<T: serde::de::DeserializeOwned + Default>(value: JsValue) -> Result<T, JsValue> {
+    if value.is_undefined() || value.is_null() {
+        Ok(T::default())
+    } else {
+        serde_wasm_bindgen::from_value(value).map_err(|e| js_error("bad-argument", &e.to_string()))
+    }
+}
+
+/// The lookup state machine (`sendertrace_core::trace::Trace`) for the JS driver
+/// (`extension/ui/driver.js`). The driver loop is in docs/lookup-wire-format.md:
+/// poll requests, perform them with `fetch`, hand the replies back, re-render
+/// `report()` after each one. Replies arrive as typed arguments rather than one
+/// object: deserialising a body byte by byte through serde costs size and time.
+#[wasm_bindgen(js_name = Trace)]
+pub struct WasmTrace(Trace);
+
+#[wasm_bindgen(js_class = Trace)]
+impl WasmTrace {
+    /// `new Trace(analysis, options, nowSeconds)`: start from the analysis object
+    /// `analyze()` returned (not the raw message: the mail never needs to cross
+    /// again). `options` is TraceOptions (`{}` or null for the defaults).
+    #[wasm_bindgen(constructor)]
+    pub fn new(analysis: JsValue, options: JsValue, now: f64) -> Result<WasmTrace, JsValue> {
+        let analysis: serde_json::Value = serde_wasm_bindgen::from_value(analysis)
+            .map_err(|e| js_error("bad-argument", &e.to_string()))?;
+        let options: TraceOptions = options_from(options)?;
+        Ok(WasmTrace(Trace::from_analysis_json(&analysis, &options, seconds(now))))
+    }
+
+    /// The next request to perform, or `null` when none is ready now.
+    #[wasm_bindgen(js_name = pollRequest)]
+    pub fn poll_request(&mut self) -> Result<JsValue, JsValue> {
+        match self.0.poll_request() {
+            Some(request) => to_js(&request),
+            None => Ok(JsValue::NULL),
+        }
+    }
+
+    /// An HTTP answer for request `id`: status, headers as a flat
+    /// `[name, value, name, value, …]` list, the body bytes, the final URL when the
+    /// driver followed redirects (or null), and the arrival time in seconds.
+    #[wasm_bindgen(js_name = handleResponse)]
+    pub fn handle_response(
+        &mut self,
+        id: f64,
+        status: u16,
+        headers: Vec<String>,
+        body: Vec<u8>,
+        url: Option<String>,
+        at: f64,
+    ) {
+        let headers = headers.chunks_exact(2).map(|p| (p[0].clone(), p[1].clone())).collect();
+        let reply = Reply::Http { status, headers, body, url, at: Some(seconds(at)) };
+        self.0.handle_response(id as u64, reply);
+    }
+
+    /// Request `id` failed: `timeout` true for a timeout, else a transport error
+    /// (DNS, TLS, CORS, reset) described by `message`.
+    #[wasm_bindgen(js_name = handleFailure)]
+    pub fn handle_failure(&mut self, id: f64, timeout: bool, message: String, at: f64) {
+        let at = Some(seconds(at));
+        let reply = if timeout { Reply::Timeout { at } } else { Reply::Error { message, at } };
+        self.0.handle_response(id as u64, reply);
+    }
+
+    /// The progressive report (parties, networks, domains, requests, findings).
+    pub fn report(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.0.report())
+    }
+
+    /// The next log event (`{kind, text}`), or `null`.
+    #[wasm_bindgen(js_name = pollEvent)]
+    pub fn poll_event(&mut self) -> Result<JsValue, JsValue> {
+        match self.0.poll_event() {
+            Some(event) => to_js(&event),
+            None => Ok(JsValue::NULL),
+        }
+    }
+
+    /// Nothing queued and nothing in flight.
+    #[wasm_bindgen(js_name = isDone)]
+    pub fn is_done(&self) -> bool {
+        self.0.is_done()
+    }
+
+    /// Requests handed out and not yet answered.
+    #[wasm_bindgen(js_name = inFlight)]
+    pub fn in_flight(&self) -> usize {
+        self.0.in_flight()
+    }
+}
+
+/// JS numbers to whole seconds; negative or NaN times become 0 rather than wrapping.
+fn seconds(value: f64) -> u64 {
+    if value.is_finite() && value > 0.0 { value as u64 } else { 0 }
 }
