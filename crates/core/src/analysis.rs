@@ -20,7 +20,7 @@ use crate::origin::{self, is_internal_address, Confidence, Origin};
 use crate::providers::{self, Kind};
 use crate::psl::organisational_domain;
 use crate::reason::Reason;
-use crate::received::{self, Hop, HopClass};
+use crate::received::{self, parse_addr, Hop, HopClass};
 use crate::stamps::{self, Stamp};
 
 /// Caller-controlled settings of an analysis.
@@ -146,7 +146,7 @@ pub fn analyze(raw: &[u8], options: &AnalyzeOptions) -> Result<Analysis, InputEr
     });
     if origin.is_none() && walk.last_private.is_none() {
         // No Received line names an outside peer: a provider stamp may still record it.
-        if let Some(s) = stamps.iter().find(|s| s.field != "value" && s.ip.parse::<IpAddr>().is_ok_and(|ip| !is_internal_address(ip))) {
+        if let Some(s) = stamps.iter().find(|s| s.field != "value" && parse_addr(&s.ip).is_some_and(|ip| !is_internal_address(ip))) {
             origin = Some(Origin {
                 ip: s.ip.clone(),
                 host: None,
@@ -254,7 +254,7 @@ const ACCOUNT_HEADERS: &[(&str, &str)] = &[
 fn service_of(o: &Origin, hops: &[Hop], block: &HeaderBlock<'_>, stamps: &[Stamp], limit: usize) -> Option<Service> {
     let hop = hops.get(o.hop)?;
     let names: Vec<&str> = [hop.from_rdns.as_deref(), hop.helo.as_deref(), hop.from_host.as_deref()].into_iter().flatten().collect();
-    let ip: Option<IpAddr> = o.ip.parse().ok();
+    let ip: Option<IpAddr> = parse_addr(&o.ip);
     let family = providers::sending_family(&names, ip).filter(|f| f.kind != Kind::Forwarder)?;
     let mut account = BTreeMap::new();
     for (header, key) in ACCOUNT_HEADERS {
@@ -276,20 +276,20 @@ fn service_of(o: &Origin, hops: &[Hop], block: &HeaderBlock<'_>, stamps: &[Stamp
         .iter()
         .skip(o.hop + 1)
         .take_while(|h| in_family(h))
-        .find(|h| h.from_ip.as_deref().and_then(|s| s.parse::<IpAddr>().ok()).is_some_and(|a| !is_internal_address(a)));
+        .find(|h| h.from_ip.as_deref().and_then(parse_addr).is_some_and(|a| !is_internal_address(a)));
     if let Some(sender) = hops.iter().skip(o.hop).find_map(|h| h.auth_sender.clone()) {
         account.insert("authenticated_sender".into(), sender);
     }
     let mut client_ip = client_hop
         .and_then(|h| h.from_ip.clone())
-        .filter(|ip| ip.parse::<IpAddr>().is_ok_and(|a| !is_internal_address(a)));
+        .filter(|ip| parse_addr(ip).is_some_and(|a| !is_internal_address(a)));
     if client_ip.is_none() {
         // Outlook.com and Yahoo stamp the webmail client's address.
         client_ip = stamps
             .iter()
             .filter(|s| s.header == "X-Originating-IP" && s.offset < limit)
             .map(|s| s.ip.clone())
-            .find(|ip| *ip != o.ip && ip.parse::<IpAddr>().is_ok_and(|a| !is_internal_address(a)));
+            .find(|ip| *ip != o.ip && parse_addr(ip).is_some_and(|a| !is_internal_address(a)));
     }
     Some(Service { id: family.id, name: family.name, kind: if family.kind == Kind::Esp { "esp" } else { "mailbox" }, account, client_ip })
 }

@@ -53,18 +53,33 @@ struct ResInfo {
 }
 
 fn strip_comments(s: &str) -> String {
+    // Parentheses are ASCII, so cutting at them keeps the text valid UTF-8.
+    let b = s.as_bytes();
     let mut out = String::with_capacity(s.len());
-    let mut depth = 0;
-    for c in s.chars() {
-        match c {
-            '(' => depth += 1,
-            ')' if depth > 0 => depth -= 1,
-            _ if depth == 0 => out.push(c),
-            _ => {}
+    let mut depth = 0usize;
+    let mut i = 0;
+    while let Some(p) = memchr::memchr2(b'(', b')', &b[i..]) {
+        let j = i + p;
+        if depth == 0 {
+            out.push_str(&s[i..j]);
         }
+        if b[j] == b'(' {
+            depth += 1;
+        } else if depth > 0 {
+            depth -= 1;
+        } else {
+            out.push(')');
+        }
+        i = j + 1;
+    }
+    if depth == 0 {
+        out.push_str(&s[i..]);
     }
     out
 }
+
+/// The only properties [`evaluate`] reads: the others are never copied.
+const PROPS: &[&str] = &["smtp.mailfrom", "smtp.helo", "header.d", "header.i", "header.s"];
 
 fn parse_resinfos(value: &str) -> Vec<ResInfo> {
     let clean = strip_comments(value);
@@ -79,6 +94,7 @@ fn parse_resinfos(value: &str) -> Vec<ResInfo> {
         }
         let props = words
             .filter_map(|w| w.split_once('='))
+            .filter(|(k, _)| PROPS.iter().any(|p| k.eq_ignore_ascii_case(p)))
             .map(|(k, v)| (k.to_ascii_lowercase(), v.trim_matches('"').to_string()))
             .collect();
         out.push(ResInfo { method, result: result.trim().to_ascii_lowercase(), props });

@@ -89,7 +89,7 @@ fn q_decode(text: &[u8]) -> Vec<u8> {
 /// Decode bytes that are not encoded words: UTF-8 as is; raw ISO-2022-JP; else the
 /// message charset (Shift_JIS / EUC-JP mailers), else Latin-1-ish lossy UTF-8.
 fn decode_plain(bytes: &[u8], fallback_charset: Option<&str>) -> String {
-    if bytes.windows(2).any(|w| w == b"\x1b$" || w == b"\x1b(") {
+    if memchr::memchr(0x1b, bytes).is_some() && bytes.windows(2).any(|w| w == b"\x1b$" || w == b"\x1b(") {
         if let Some(s) = charset::decode("iso-2022-jp", bytes) {
             return s;
         }
@@ -108,15 +108,16 @@ pub fn decode_words(raw: &[u8], fallback_charset: Option<&str>) -> String {
     // Unfold first (byte level, keeps 8-bit bytes).
     let mut bytes = Vec::with_capacity(raw.len());
     let mut i = 0;
-    while i < raw.len() {
-        if raw[i] == b'\r' || raw[i] == b'\n' {
-            while i < raw.len() && matches!(raw[i], b'\r' | b'\n') {
-                i += 1;
-            }
-            continue;
-        }
-        bytes.push(raw[i]);
-        i += 1;
+    while let Some(p) = memchr::memchr2(b'\r', b'\n', &raw[i..]) {
+        bytes.extend_from_slice(&raw[i..i + p]);
+        i += p + 1;
+    }
+    bytes.extend_from_slice(&raw[i..]);
+    // Without an encoded word everything below is one plain run.
+    if !bytes.windows(2).any(|w| w == b"=?") {
+        let out = decode_plain(&bytes, fallback_charset);
+        let trimmed = out.trim();
+        return if trimmed.len() == out.len() { out } else { trimmed.to_string() };
     }
     let mut out = String::new();
     let mut pending_ws: Vec<u8> = Vec::new();

@@ -86,7 +86,7 @@ fn matches_forwarder(entry: &str, hop: &Hop, ip: IpAddr) -> bool {
 
 fn is_real_name(h: &str) -> bool {
     let h = h.trim_end_matches('.');
-    h.contains('.') && h.parse::<IpAddr>().is_err() && !h.starts_with('[') && !h.eq_ignore_ascii_case("localhost.localdomain")
+    h.contains('.') && crate::received::parse_addr(h).is_none() && !h.starts_with('[') && !h.eq_ignore_ascii_case("localhost.localdomain")
 }
 
 /// The provider's organisational domains, grown as the walk goes down.
@@ -209,12 +209,12 @@ pub fn walk(hops: &mut [Hop], recipient_domains: &[(usize, String)], forwarders:
         if let Some(by) = hop.by_host.clone() {
             trust.add_host(&by);
         }
-        let Some(ip) = hop.from_ip.as_deref().and_then(|s| s.parse::<IpAddr>().ok()) else {
+        let Some(ip) = hop.from_ip.as_deref().and_then(crate::received::parse_addr) else {
             hop.class = HopClass::Internal;
             hop.reason = if hop.unreadable { Reason::new("unreadable-line") } else { Reason::new("no-connecting-ip") };
             continue;
         };
-        let ip_text = ip.to_string();
+        let ip_text = crate::received::ip_text(ip);
         hop.class = HopClass::Internal;
         if forwarders.iter().any(|f| matches_forwarder(f, hop, ip)) {
             let host = hop.from_rdns.clone().or_else(|| hop.from_host.clone()).unwrap_or_else(|| ip_text.clone());
@@ -296,7 +296,7 @@ pub fn walk(hops: &mut [Hop], recipient_domains: &[(usize, String)], forwarders:
 pub fn chain_consistent(upper: &Hop, lower: &Hop) -> Option<bool> {
     // A mailbox download names the mailbox server, which wrote the line below through
     // its own internal relays: no from/by pairing to check there.
-    if upper.retrieval || upper.from_ip.as_deref().and_then(|s| s.parse().ok()).is_some_and(is_internal_address) {
+    if upper.retrieval || upper.from_ip.as_deref().and_then(crate::received::parse_addr).is_some_and(is_internal_address) {
         return None;
     }
     let by = lower.by_host.as_deref().filter(|b| is_real_name(b))?;

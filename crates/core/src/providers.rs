@@ -133,13 +133,36 @@ pub fn family_of_domain(org: &str) -> Option<&'static Family> {
 pub fn outbound_family(host: &str) -> Option<&'static Family> {
     let host = host.trim_end_matches('.');
     // Cheap suffix test first: only names under a family's domains can match, and
-    // most relay names are under none of them.
-    let under = |d: &str| {
-        host.len() > d.len()
-            && host.as_bytes()[host.len() - d.len() - 1] == b'.'
-            && host.get(host.len() - d.len()..).is_some_and(|t| t.eq_ignore_ascii_case(d))
-    };
-    let f = families().iter().find(|f| !f.outbound_hosts.is_empty() && f.domains.iter().any(|d| under(d)))?;
+    // most relay names are under none of them. The first family (in table order)
+    // with a sending pool and a domain that `host` is under: every suffix after a dot
+    // is looked up once instead of comparing with every domain of every family.
+    static UNDER: OnceLock<std::collections::HashMap<String, usize, crate::psl::FnvBuild>> = OnceLock::new();
+    let under = UNDER.get_or_init(|| {
+        let mut m = std::collections::HashMap::default();
+        for (i, f) in families().iter().enumerate().filter(|(_, f)| !f.outbound_hosts.is_empty()) {
+            for d in &f.domains {
+                m.entry(d.to_ascii_lowercase()).or_insert(i);
+            }
+        }
+        m
+    });
+    let mut buf = [0u8; 64];
+    let mut best: Option<usize> = None;
+    let bytes = host.as_bytes();
+    for (p, _) in bytes.iter().enumerate().filter(|(_, b)| **b == b'.') {
+        let tail = &bytes[p + 1..];
+        if tail.is_empty() || tail.len() > buf.len() {
+            continue;
+        }
+        let key = &mut buf[..tail.len()];
+        key.copy_from_slice(tail);
+        key.make_ascii_lowercase();
+        let Ok(key) = std::str::from_utf8(key) else { continue };
+        if let Some(&i) = under.get(key) {
+            best = Some(best.map_or(i, |b| b.min(i)));
+        }
+    }
+    let f = families().get(best?)?;
     let host = host.to_ascii_lowercase();
     let org = crate::psl::organisational_domain(&host)?;
     let f = if f.domains.iter().any(|d| *d == org) { f } else { family_of_domain(&org)? };
@@ -150,6 +173,14 @@ pub fn outbound_family(host: &str) -> Option<&'static Family> {
 fn glob(pattern: &str, text: &str) -> bool {
     let p = pattern.as_bytes();
     let t = text.as_bytes();
+    let eq = |a: &[u8], b: &[u8]| a.iter().zip(b).all(|(&pc, &tc)| pc == tc.to_ascii_lowercase() || pc == tc);
+    // One star (most patterns): a prefix and a suffix, no backtracking.
+    if let Some(star) = memchr::memchr(b'*', p) {
+        if memchr::memchr(b'*', &p[star + 1..]).is_none() {
+            let (pre, suf) = (&p[..star], &p[star + 1..]);
+            return t.len() >= pre.len() + suf.len() && eq(pre, &t[..pre.len()]) && eq(suf, &t[t.len() - suf.len()..]);
+        }
+    }
     let (mut pi, mut ti) = (0, 0);
     let (mut star, mut mark) = (None, 0);
     while ti < t.len() {
@@ -229,6 +260,33 @@ mod tests {
         let g = families().iter().find(|f| f.id == "google").unwrap();
         assert!(g.is_outbound_host("mail-io1-f43.google.com"));
         assert!(glob("*", "anything.example"));
+        for (p, t) in [("mail-*.google.com", "mail-io1-f43.google.com"), ("mail-*.google.com", "mail-.google.com"), ("a*a", "a"), ("*.mail.*.yahoo.com", "x.mail.gq1.yahoo.com"), ("*.x", "X.X"), ("sender*.zoho.*", "sender1.zoho.eu"), ("*b", "ab"), ("*b", "a")] {
+            let slow = |pattern: &str, text: &str| {
+                let (p, t) = (pattern.as_bytes(), text.as_bytes());
+                let (mut pi, mut ti, mut star, mut mark) = (0, 0, None, 0);
+                while ti < t.len() {
+                    if pi < p.len() && (p[pi] == t[ti].to_ascii_lowercase() || p[pi] == t[ti]) {
+                        pi += 1;
+                        ti += 1;
+                    } else if pi < p.len() && p[pi] == b'*' {
+                        star = Some(pi);
+                        mark = ti;
+                        pi += 1;
+                    } else if let Some(s) = star {
+                        pi = s + 1;
+                        mark += 1;
+                        ti = mark;
+                    } else {
+                        return false;
+                    }
+                }
+                while pi < p.len() && p[pi] == b'*' {
+                    pi += 1;
+                }
+                pi == p.len()
+            };
+            assert_eq!(glob(p, t), slow(p, t), "{p} {t}");
+        }
         assert_eq!(family_of_domain("dream.jp").map(|f| f.id), Some("dti"));
     }
 }

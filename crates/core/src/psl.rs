@@ -32,50 +32,94 @@ impl std::hash::Hasher for Fnv {
 
 pub type FnvBuild = std::hash::BuildHasherDefault<Fnv>;
 
+/// The suffix set, and the most dots any suffix has (longer names need no lookup).
+fn suffixes() -> &'static (std::collections::HashSet<&'static str, FnvBuild>, usize) {
+    static SET: std::sync::OnceLock<(std::collections::HashSet<&'static str, FnvBuild>, usize)> = std::sync::OnceLock::new();
+    SET.get_or_init(|| {
+        let set: std::collections::HashSet<&'static str, FnvBuild> =
+            DATA.lines().filter(|l| !l.starts_with('#')).flat_map(str::split_whitespace).collect();
+        let dots = set.iter().map(|s| s.bytes().filter(|&b| b == b'.').count()).max().unwrap_or(0);
+        (set, dots)
+    })
+}
+
 fn is_suffix(candidate: &str) -> bool {
-    static SET: std::sync::OnceLock<std::collections::HashSet<&'static str, FnvBuild>> = std::sync::OnceLock::new();
-    SET.get_or_init(|| DATA.lines().filter(|l| !l.starts_with('#')).flat_map(str::split_whitespace).collect())
-        .contains(candidate)
+    suffixes().0.contains(candidate)
 }
 
 /// The organisational domain of `host` (lower-cased), or `None` for an IP literal
 /// or a single label.
 pub fn organisational_domain(host: &str) -> Option<String> {
+    organisational_domain_lower(host).map(|(s, lowered)| if lowered { s.to_ascii_lowercase() } else { s.to_string() })
+}
+
+/// [`organisational_domain`] without the copy: the slice of `host` that is the
+/// organisational domain, and whether it still needs lower-casing. One pass over
+/// the bytes (the trust walk asks this for every name of every hop).
+pub(crate) fn organisational_domain_lower(host: &str) -> Option<(&str, bool)> {
     let host = host.trim().trim_end_matches('.');
-    if host.starts_with('[') || host.is_empty() || host.split('.').any(str::is_empty) {
+    let b = host.as_bytes();
+    if b.is_empty() || b[0] == b'[' {
         return None;
     }
-    let lower;
-    let host = if host.bytes().any(|b| b.is_ascii_uppercase()) {
-        lower = host.to_ascii_lowercase();
-        lower.as_str()
-    } else {
-        host
-    };
-    if host.bytes().all(|b| b.is_ascii_digit() || b == b'.') || host.contains(':') {
+    let (mut upper, mut numeric, mut colon, mut lt, mut dots) = (false, true, false, None, 0usize);
+    let mut prev_dot = true; // an empty first label
+    let (mut d1, mut d2, mut d3) = (None, None, None); // the last three dots, newest first
+    for (i, &c) in b.iter().enumerate() {
+        if c == b'.' {
+            if prev_dot {
+                return None; // an empty label
+            }
+            prev_dot = true;
+            dots += 1;
+            (d3, d2, d1) = (d2, d1, Some(i));
+            continue;
+        }
+        prev_dot = false;
+        upper |= c.is_ascii_uppercase();
+        numeric &= c.is_ascii_digit();
+        colon |= c == b':';
+        if c == b'<' && lt.is_none() {
+            lt = Some(i);
+        }
+    }
+    if numeric || colon {
         return None; // an address literal
     }
     // A redacted name (`hotel.<domain>`, as some published samples write it): the
     // placeholder stands for the whole registered domain.
-    if let Some(p) = host.find('<') {
+    if let Some(p) = lt {
         let start = host[..p].rfind('.').map(|d| d + 1).unwrap_or(0);
-        return Some(host[start..].to_string());
+        return Some((&host[start..], upper));
     }
-    if is_suffix(host) {
+    // Lookups need lower case: the last two labels are enough (a longer name
+    // than any suffix is none), copied to the stack.
+    let max_dots = suffixes().1;
+    let two = d2.map(|d| d + 1).unwrap_or(0);
+    let mut buf = [0u8; 128];
+    let tail = &b[two..];
+    let probe = |s: &[u8], buf: &mut [u8; 128]| -> bool {
+        if s.len() > buf.len() {
+            return is_suffix(&String::from_utf8_lossy(s).to_ascii_lowercase());
+        }
+        let key = &mut buf[..s.len()];
+        key.copy_from_slice(s);
+        key.make_ascii_lowercase();
+        std::str::from_utf8(key).is_ok_and(is_suffix)
+    };
+    if dots <= max_dots && probe(b, &mut buf) {
         return None;
     }
     // Start of the last two labels and of the last three.
-    let last_dot = host.rfind('.')?;
-    let two = host[..last_dot].rfind('.').map(|d| d + 1).unwrap_or(0);
-    let two_labels = &host[two..];
+    d1?;
     if two == 0 {
-        return Some(two_labels.to_string());
+        return Some((host, upper));
     }
-    if is_suffix(two_labels) {
-        let three = host[..two - 1].rfind('.').map(|d| d + 1).unwrap_or(0);
-        return Some(host[three..].to_string());
+    if probe(tail, &mut buf) {
+        let three = d3.map(|d| d + 1).unwrap_or(0);
+        return Some((&host[three..], upper));
     }
-    Some(two_labels.to_string())
+    Some((&host[two..], upper))
 }
 
 #[cfg(test)]

@@ -142,6 +142,130 @@ fn tokenize(s: &str) -> Vec<Token<'_>> {
     out
 }
 
+/// `s.parse::<IpAddr>().ok()`, with dotted-quad IPv4 read by hand first: the
+/// standard parser costs more than the rest of a hop's parse.
+pub fn parse_addr(s: &str) -> Option<IpAddr> {
+    let b = s.as_bytes();
+    if b.len() <= 15 && !b.is_empty() && b.iter().all(|c| c.is_ascii_digit() || *c == b'.') {
+        let mut octets = [0u8; 4];
+        let mut n = 0;
+        for part in b.split(|&c| c == b'.') {
+            // 1-3 digits, no leading zero, at most 255: what std accepts.
+            if n == 4 || part.is_empty() || part.len() > 3 || (part.len() > 1 && part[0] == b'0') {
+                return None;
+            }
+            let v = part.iter().fold(0u32, |a, d| a * 10 + u32::from(d - b'0'));
+            octets[n] = u8::try_from(v).ok()?;
+            n += 1;
+        }
+        return (n == 4).then(|| IpAddr::from(octets));
+    }
+    if !b.is_empty() && b.len() <= 39 && b.iter().all(|c| c.is_ascii_hexdigit() || *c == b':') {
+        return parse_v6_groups(b).map(|g| IpAddr::from(std::net::Ipv6Addr::from(g)));
+    }
+    s.parse().ok()
+}
+
+/// IPv6 without an embedded IPv4 part (only hex digits and colons), with std's
+/// grammar: 1-4 hex digits a group, eight groups, or fewer around one `::`.
+fn parse_v6_groups(b: &[u8]) -> Option<[u16; 8]> {
+    fn groups(part: &[u8], out: &mut [u16; 8], at: usize) -> Option<usize> {
+        if part.is_empty() {
+            return Some(0);
+        }
+        let mut n = 0;
+        for g in part.split(|&c| c == b':') {
+            if g.is_empty() || g.len() > 4 || at + n >= 8 {
+                return None;
+            }
+            out[at + n] = g.iter().fold(0u16, |a, &d| (a << 4) | (char::from(d).to_digit(16).unwrap_or(0) as u16));
+            n += 1;
+        }
+        Some(n)
+    }
+    let mut out = [0u16; 8];
+    match b.windows(2).position(|w| w == b"::") {
+        None => (groups(b, &mut out, 0)? == 8).then_some(out),
+        Some(p) => {
+            let head = groups(&b[..p], &mut out, 0)?;
+            let mut tail = [0u16; 8];
+            let n = groups(&b[p + 2..], &mut tail, 0)?;
+            if head + n > 7 {
+                return None;
+            }
+            out[8 - n..].copy_from_slice(&tail[..n]);
+            Some(out)
+        }
+    }
+}
+
+/// `ip.to_string()`, with IPv4 written by hand (the formatter costs ~1,700
+/// instructions an address).
+pub fn ip_text(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(v4) => {
+            let mut out = String::with_capacity(15);
+            for (i, o) in v4.octets().into_iter().enumerate() {
+                if i > 0 {
+                    out.push('.');
+                }
+                if o >= 100 {
+                    out.push(char::from(b'0' + o / 100));
+                }
+                if o >= 10 {
+                    out.push(char::from(b'0' + o / 10 % 10));
+                }
+                out.push(char::from(b'0' + o % 10));
+            }
+            out
+        }
+        IpAddr::V6(v6) if v6.to_ipv4_mapped().is_some() => v6.to_string(),
+        IpAddr::V6(v6) => {
+            // RFC 5952 as std writes it: the first longest run of two or more zero
+            // groups becomes `::`, groups in lower-case hex without leading zeros.
+            let seg = v6.segments();
+            let (mut best, mut cur) = ((0, 0), (0, 0)); // (start, len)
+            for (i, &g) in seg.iter().enumerate() {
+                if g == 0 {
+                    if cur.1 == 0 {
+                        cur.0 = i;
+                    }
+                    cur.1 += 1;
+                    if cur.1 > best.1 {
+                        best = cur;
+                    }
+                } else {
+                    cur = (0, 0);
+                }
+            }
+            let mut out = String::with_capacity(39);
+            let hex = |out: &mut String, groups: &[u16]| {
+                for (i, &g) in groups.iter().enumerate() {
+                    if i > 0 {
+                        out.push(':');
+                    }
+                    let mut started = false;
+                    for shift in [12, 8, 4, 0] {
+                        let d = (g >> shift) & 0xf;
+                        if d != 0 || started || shift == 0 {
+                            started = true;
+                            out.push(char::from(b"0123456789abcdef"[usize::from(d)]));
+                        }
+                    }
+                }
+            };
+            if best.1 > 1 {
+                hex(&mut out, &seg[..best.0]);
+                out.push_str("::");
+                hex(&mut out, &seg[best.0 + best.1..]);
+            } else {
+                hex(&mut out, &seg);
+            }
+            out
+        }
+    }
+}
+
 /// Parse an address token: `1.2.3.4`, `[1.2.3.4]`, `[IPv6:2001:db8::1]`,
 /// `fe80::1%9`, `[1.2.3.4]:port`, `user@1.2.3.4`. The whole token must be an address.
 pub fn parse_ip(token: &str) -> Option<IpAddr> {
@@ -172,7 +296,7 @@ pub fn parse_ip(token: &str) -> Option<IpAddr> {
     if t.is_empty() || !t.bytes().all(|b| b.is_ascii_hexdigit() || b == b'.' || b == b':') {
         return None;
     }
-    let ip: IpAddr = t.parse().ok()?;
+    let ip: IpAddr = parse_addr(t)?;
     // IPv4-mapped IPv6 (`::ffff:1.2.3.4`) is the IPv4 peer.
     Some(match ip {
         IpAddr::V6(v6) => v6.to_ipv4_mapped().map(IpAddr::V4).unwrap_or(ip),
@@ -338,13 +462,13 @@ impl Hop {
         if let Some(first) = from_words[0] {
             if let Some(ip) = parse_ip(first) {
                 // `from [IP]` (Exim) or Yahoo's `from IP (EHLO …)`: the receiver wrote the peer address.
-                hop.from_ip = Some(ip.to_string());
+                hop.from_ip = Some(ip_text(ip));
                 hop.from_host = Some(first.trim_matches(['[', ']']).to_string());
             } else {
                 hop.from_host = clean_host(first);
                 // `from host [IP]` (fetchmail, old sendmail) puts the literal as a second word.
                 if let Some(ip) = from_words[1].and_then(parse_ip) {
-                    hop.from_ip = Some(ip.to_string());
+                    hop.from_ip = Some(ip_text(ip));
                 }
             }
         }
@@ -426,7 +550,7 @@ fn read_from_comment(c: &str, hop: &mut Hop) {
     }
     if let Some(ip) = comment_ip {
         if hop.from_ip.is_none() {
-            hop.from_ip = Some(ip.to_string());
+            hop.from_ip = Some(ip_text(ip));
         }
         // Exchange writes `from NAME (IP)`: NAME is the HELO. Sendmail/Postfix write
         // `from HELO (RDNS [IP])`: the first word is the HELO there too.
@@ -456,7 +580,10 @@ fn finders() -> &'static [memchr::memmem::Finder<'static>; 7] {
 fn tls_in(c: &str) -> Option<String> {
     let starts = |w: &str, p: &str| w.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p));
     for w in c.split(|ch: char| ch.is_whitespace() || ch == ',' || ch == '(' || ch == ')') {
-        let w = w.trim_start_matches("version=");
+        let mut w = w;
+        while let Some(rest) = w.strip_prefix("version=") {
+            w = rest;
+        }
         if starts(w, "TLS1") || starts(w, "TLSV1") || starts(w, "SSLV3") {
             return Some(w.to_string());
         }
@@ -472,5 +599,54 @@ pub fn compute_delays(hops: &mut [Hop]) {
             (Some(a), Some(b)) => Some(a.saturating_sub(b)),
             _ => None,
         };
+    }
+}
+
+#[cfg(test)]
+mod text_tests {
+    use super::*;
+    use std::net::Ipv6Addr;
+
+    #[test]
+    fn ip_text_and_parse_addr_match_std() {
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for _ in 0..20_000 {
+            let r = next();
+            // Groups are zero often, so runs of every length and position occur.
+            let seg: [u16; 8] = std::array::from_fn(|i| if (r >> (i * 3)) & 3 == 0 { (next() & 0xffff) as u16 } else if (r >> (i * 3)) & 3 == 1 { (next() & 0xf) as u16 } else { 0 });
+            let ip = IpAddr::V6(Ipv6Addr::from(seg));
+            assert_eq!(ip_text(ip), ip.to_string());
+            let v4 = IpAddr::from(((r >> 32) as u32).to_be_bytes());
+            assert_eq!(ip_text(v4), v4.to_string());
+            assert_eq!(parse_addr(&v4.to_string()), Some(v4));
+        }
+        // Short strings over the IPv6 alphabet, and compressed forms of real addresses.
+        let alphabet = b"0:1:a:F:::0000:12345";
+        for _ in 0..200_000 {
+            let len = (next() % 24) as usize;
+            let s: String = (0..len).map(|_| char::from(alphabet[(next() % alphabet.len() as u64) as usize])).collect();
+            assert_eq!(parse_addr(&s), s.parse::<IpAddr>().ok(), "{s}");
+        }
+        for _ in 0..20_000 {
+            let r = next();
+            let seg: [u16; 8] = std::array::from_fn(|i| if (r >> (i * 2)) & 3 == 0 { next() as u16 } else { 0 });
+            let ip = IpAddr::V6(Ipv6Addr::from(seg));
+            let full = seg.iter().map(|g| format!("{g:X}")).collect::<Vec<_>>().join(":");
+            for s in [ip.to_string(), full.clone(), full.to_lowercase(), format!("{full}:"), format!(":{full}"), ip.to_string().replace("::", ":::")] {
+                assert_eq!(parse_addr(&s), s.parse::<IpAddr>().ok(), "{s}");
+            }
+        }
+        for s in ["1.2.3.04", "01.2.3.4", "0.0.0.0", "255.255.255.255", "256.1.1.1", "1.2.3", "1.2.3.4.5", "1..2.3", "1.2.3.4.", "", ".", "::", "::1", "::ffff:1.2.3.4", "999.1.1.1", "1.2.3.4444"] {
+            assert_eq!(parse_addr(s), s.parse::<IpAddr>().ok(), "{s}");
+            if let Some(ip) = parse_addr(s) {
+                assert_eq!(ip_text(ip), ip.to_string());
+            }
+        }
     }
 }

@@ -37,7 +37,16 @@ pub fn find_ci(hay: &str, needle: &str) -> Option<usize> {
     }
     // Short needles on short values: a lower-cased copy and one SIMD search.
     let lower = h.to_ascii_lowercase();
-    memchr::memmem::find(&lower, n)
+    finder(needle).map_or_else(|| memchr::memmem::find(&lower, n), |f| f.find(&lower))
+}
+
+/// Searchers for the keys read here, built once (building one costs more than
+/// searching a field with it).
+fn finder(key: &str) -> Option<&'static memchr::memmem::Finder<'static>> {
+    const KEYS: [&str; 6] = ["cip:", "client-ip=", "smtp.remote-ip=", "policy.iprev=", "sender ip is ", "iprev=pass ("];
+    static F: std::sync::OnceLock<Vec<memchr::memmem::Finder<'static>>> = std::sync::OnceLock::new();
+    let i = KEYS.iter().position(|k| *k == key)?;
+    F.get_or_init(|| KEYS.iter().map(|k| memchr::memmem::Finder::new(k.as_bytes())).collect()).get(i)
 }
 
 /// The token after `key` (case-insensitive), up to a separator.
@@ -48,7 +57,7 @@ fn value_after<'a>(text: &'a str, key: &str) -> Option<&'a str> {
 
 /// Like [`value_after`] with the lower-cased text computed once by the caller.
 fn value_after_lower<'a>(text: &'a str, lower: &str, key: &str) -> Option<&'a str> {
-    let pos = memchr::memmem::find(lower.as_bytes(), key.as_bytes())?;
+    let pos = finder(key).map_or_else(|| memchr::memmem::find(lower.as_bytes(), key.as_bytes()), |f| f.find(lower.as_bytes()))?;
     value_at(text, pos, key)
 }
 
@@ -60,7 +69,7 @@ fn value_at<'a>(text: &'a str, pos: usize, key: &str) -> Option<&'a str> {
 
 fn push(out: &mut Vec<Stamp>, header: &str, field: &'static str, ip: Option<IpAddr>, authserv: Option<String>, offset: usize) {
     if let Some(ip) = ip {
-        out.push(Stamp { header: header.to_string(), ip: ip.to_string(), field, authserv_id: authserv, agrees_with_origin: None, offset });
+        out.push(Stamp { header: header.to_string(), ip: crate::received::ip_text(ip), field, authserv_id: authserv, agrees_with_origin: None, offset });
     }
 }
 
