@@ -111,6 +111,10 @@ pub struct Analysis {
 
 /// Analyse one raw message (or header block).
 pub fn analyze(raw: &[u8], options: &AnalyzeOptions) -> Result<Analysis, InputError> {
+    crate::psl::with_memo(|| analyze_inner(raw, options))
+}
+
+fn analyze_inner(raw: &[u8], options: &AnalyzeOptions) -> Result<Analysis, InputError> {
     message::check(raw)?;
     let block = headers::split(raw);
     if block.fields.is_empty() {

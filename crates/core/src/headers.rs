@@ -23,6 +23,7 @@ pub struct Field<'a> {
     key: u32,
 }
 
+#[inline]
 fn name_key(name: &str) -> u32 {
     let first = name.as_bytes().first().map(|b| b.to_ascii_lowercase()).unwrap_or(0);
     ((name.len() as u32) << 8) | u32::from(first)
@@ -36,6 +37,7 @@ impl Field<'_> {
         unfold(self.raw_value)
     }
 
+    #[inline]
     pub fn is(&self, name: &str) -> bool {
         self.key == name_key(name) && self.name.eq_ignore_ascii_case(name)
     }

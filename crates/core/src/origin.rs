@@ -113,17 +113,14 @@ impl TrustSet {
 
     /// Use the recipient domains of the Delivered-To fields that sit above `limit`
     /// (byte offset): those were written by the provider, or by the relay being judged.
-    fn set_recipient_domains(&mut self, domains: &[(usize, String)], limit: usize) {
+    fn set_recipient_domains(&mut self, domains: &[(usize, Option<String>)], limit: usize) {
         self.recipient_orgs.clear();
-        for (offset, domain) in domains {
+        for (offset, org) in domains {
             if *offset >= limit {
                 continue;
             }
-            if let Some(org) = organisational_domain(domain) {
-                // Mailbox families' domains are not the user's own: their users send too.
-                if providers::family_of_domain(&org).is_none() {
-                    self.recipient_orgs.insert(org);
-                }
+            if let Some(org) = org {
+                self.recipient_orgs.insert(org.clone());
             }
         }
     }
@@ -186,17 +183,28 @@ pub fn walk(hops: &mut [Hop], recipient_domains: &[(usize, String)], forwarders:
     let mut handoff = None;
     let mut last_private = None;
     let n = hops.len();
+    // The recipient domains' organisational domains, once (mailbox families' domains
+    // are not the user's own: their users send too).
+    let recipient_orgs: Vec<(usize, Option<String>)> = recipient_domains
+        .iter()
+        .map(|(offset, domain)| {
+            (*offset, organisational_domain(domain).filter(|org| providers::family_of_domain(org).is_none()))
+        })
+        .collect();
+    let mut last_limit = None;
     for i in 0..n {
-        let next_by = hops.get(i + 1).and_then(|h| h.by_host.clone());
+        let (head, below) = hops.split_at_mut(i + 1);
+        let hop = &mut head[i];
+        let next_by = below.first().and_then(|h| h.by_host.as_deref());
         // A Delivered-To written by the relay judged here sits between its line and
         // the next line that records a connecting address.
-        let dt_limit = hops[i + 1..]
-            .iter()
-            .find(|h| h.from_ip.is_some())
-            .map(|h| h.span.0)
-            .unwrap_or(hops[i].span.1);
-        trust.set_recipient_domains(recipient_domains, dt_limit);
-        let hop = &mut hops[i];
+        let dt_limit = below.iter().find(|h| h.from_ip.is_some()).map(|h| h.span.0).unwrap_or(hop.span.1);
+        // The set only depends on which fields sit above the limit.
+        let above = recipient_orgs.iter().filter(|(o, _)| *o < dt_limit).count();
+        if last_limit != Some(above) || recipient_orgs.iter().any(|(o, _)| *o >= dt_limit) {
+            trust.set_recipient_domains(&recipient_orgs, dt_limit);
+            last_limit = Some(above);
+        }
         if hop.retrieval {
             if let Some(h) = hop.from_rdns.clone().or_else(|| hop.from_host.clone()) {
                 trust.add_host(&h);
@@ -206,8 +214,8 @@ pub fn walk(hops: &mut [Hop], recipient_domains: &[(usize, String)], forwarders:
             hop.reason = Reason::with("retrieval-hop", &[("host", &host)]);
             continue;
         }
-        if let Some(by) = hop.by_host.clone() {
-            trust.add_host(&by);
+        if let Some(by) = hop.by_host.as_deref() {
+            trust.add_host(by);
         }
         let Some(ip) = hop.from_ip.as_deref().and_then(crate::received::parse_addr) else {
             hop.class = HopClass::Internal;
@@ -251,7 +259,7 @@ pub fn walk(hops: &mut [Hop], recipient_domains: &[(usize, String)], forwarders:
             // Known only by the name it gave: trust it when the next line down was
             // written by that same host (the relay recorded its own receipt).
             let claimed = hop.helo.clone().or_else(|| hop.from_host.clone());
-            if let (Some(name), Some(next_by)) = (claimed, next_by.as_deref()) {
+            if let (Some(name), Some(next_by)) = (claimed, next_by) {
                 if name.eq_ignore_ascii_case(next_by) {
                     if let Some(org) = trust.provider_org(&name).or_else(|| trust.recipient_org(&name)) {
                         hop.reason = Reason::with("provider-relay-chain", &[("host", &name), ("domain", &org)]);
@@ -266,7 +274,7 @@ pub fn walk(hops: &mut [Hop], recipient_domains: &[(usize, String)], forwarders:
                     .filter(|f| f.kind == Kind::Forwarder)
                 {
                     hop.reason = Reason::with("known-forwarder", &[("host", rdns), ("name", f.name)]);
-                    if let Some(by) = next_by.as_deref() {
+                    if let Some(by) = next_by {
                         trust.add_host(by);
                     }
                     continue;
@@ -300,14 +308,23 @@ pub fn chain_consistent(upper: &Hop, lower: &Hop) -> Option<bool> {
         return None;
     }
     let by = lower.by_host.as_deref().filter(|b| is_real_name(b))?;
-    let names: Vec<&str> = host_names(upper).into_iter().filter(|h| is_real_name(h)).collect();
-    if names.is_empty() {
-        return None;
-    }
+    let mut names = [upper.from_rdns.as_deref(), upper.helo.as_deref(), upper.from_host.as_deref()]
+        .into_iter()
+        .flatten()
+        .filter(|h| is_real_name(h))
+        .peekable();
+    names.peek()?;
     let by_org = organisational_domain(by);
-    let family = |o: &Option<String>| o.as_deref().and_then(providers::family_of_domain).map(|f| f.id);
-    Some(names.iter().any(|h| {
+    let by_family = by_org.as_deref().and_then(providers::family_of_domain).map(|f| f.id);
+    Some(names.any(|h| {
+        if h.eq_ignore_ascii_case(by) {
+            return true;
+        }
         let org = organisational_domain(h);
-        h.eq_ignore_ascii_case(by) || (by_org.is_some() && org == by_org) || (family(&org).is_some() && family(&org) == family(&by_org))
+        if by_org.is_some() && org == by_org {
+            return true;
+        }
+        let family = org.as_deref().and_then(providers::family_of_domain).map(|f| f.id);
+        family.is_some() && family == by_family
     }))
 }

@@ -131,6 +131,14 @@ pub fn family_of_domain(org: &str) -> Option<&'static Family> {
 
 /// The family whose sending pool this host name belongs to.
 pub fn outbound_family(host: &str) -> Option<&'static Family> {
+    let i = crate::psl::memo_outbound(host, || {
+        let f = outbound_family_uncached(host)?;
+        families().iter().position(|g| std::ptr::eq(g, f))
+    });
+    families().get(i?)
+}
+
+fn outbound_family_uncached(host: &str) -> Option<&'static Family> {
     let host = host.trim_end_matches('.');
     // Cheap suffix test first: only names under a family's domains can match, and
     // most relay names are under none of them. The first family (in table order)

@@ -50,7 +50,76 @@ fn is_suffix(candidate: &str) -> bool {
 /// The organisational domain of `host` (lower-cased), or `None` for an IP literal
 /// or a single label.
 pub fn organisational_domain(host: &str) -> Option<String> {
+    // Inside one analysis the same few names are asked about again and again (the
+    // trust walk, the chain check, the sending service): answer those from a
+    // per-analysis table. Outside an analysis there is no table.
+    MEMO.with(|m| {
+        let mut m = m.borrow_mut();
+        let Some(Tables { org: memo, .. }) = m.as_mut() else { return compute(host) };
+        if let Some((_, v)) = memo.iter().find(|(k, _)| k == host) {
+            return v.clone();
+        }
+        let v = compute(host);
+        if memo.len() < 64 {
+            memo.push((host.to_string(), v.clone()));
+        }
+        v
+    })
+}
+
+fn compute(host: &str) -> Option<String> {
     organisational_domain_lower(host).map(|(s, lowered)| if lowered { s.to_ascii_lowercase() } else { s.to_string() })
+}
+
+/// Per-analysis answers: organisational domains, and the sending-pool family
+/// (index into `providers::families()`) of host names.
+#[derive(Default)]
+pub(crate) struct Tables {
+    org: Vec<(String, Option<String>)>,
+    pub(crate) outbound: Vec<(String, Option<usize>)>,
+}
+
+type Memo = std::cell::RefCell<Option<Tables>>;
+
+/// Look `key` up in the per-analysis outbound table, or compute and remember it.
+pub(crate) fn memo_outbound(key: &str, compute: impl FnOnce() -> Option<usize>) -> Option<usize> {
+    let cached = MEMO.with(|m| {
+        m.borrow().as_ref().map(|t| t.outbound.iter().find(|(k, _)| k == key).map(|(_, v)| *v))
+    });
+    match cached {
+        None => compute(),
+        Some(Some(v)) => v,
+        Some(None) => {
+            let v = compute();
+            MEMO.with(|m| {
+                if let Some(t) = m.borrow_mut().as_mut() {
+                    if t.outbound.len() < 64 {
+                        t.outbound.push((key.to_string(), v));
+                    }
+                }
+            });
+            v
+        }
+    }
+}
+
+thread_local! {
+    static MEMO: Memo = const { std::cell::RefCell::new(None) };
+}
+
+/// Run `f` (one analysis) with a fresh memo table for [`organisational_domain`],
+/// dropped afterwards: nothing is kept from one analysis to the next.
+pub(crate) fn with_memo<T>(f: impl FnOnce() -> T) -> T {
+    struct Reset(Option<Tables>);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            let previous = self.0.take();
+            MEMO.with(|m| *m.borrow_mut() = previous);
+        }
+    }
+    let previous = MEMO.with(|m| m.borrow_mut().replace(Tables::default()));
+    let _reset = Reset(previous);
+    f()
 }
 
 /// [`organisational_domain`] without the copy: the slice of `host` that is the

@@ -274,8 +274,23 @@ pub fn parse_ip(token: &str) -> Option<IpAddr> {
     if !(first.is_ascii_hexdigit() || first == b'[' || first == b':' || first.is_ascii_alphabetic()) {
         return None;
     }
-    if !token.bytes().any(|b| b == b'.' || b == b':') {
+    // One scan: an address needs a `.` or `:`, and what follows the last `@` must
+    // start like one (a digit or a-f, `[`, `:`, or `IPv6:`), which rejects host
+    // names without the trimming below.
+    let (mut sep, mut at) = (false, None);
+    for (i, &b) in token.as_bytes().iter().enumerate() {
+        match b {
+            b'.' | b':' => sep = true,
+            b'@' => at = Some(i),
+            _ => {}
+        }
+    }
+    if !sep {
         return None;
+    }
+    match token.as_bytes().get(at.map_or(0, |a| a + 1)) {
+        Some(&c) if c.is_ascii_hexdigit() || matches!(c, b'[' | b':' | b'I' | b'i') => {}
+        _ => return None,
     }
     let mut t = token.trim().trim_end_matches([',', ';']);
     if let Some(at) = t.rfind('@') {
@@ -527,7 +542,8 @@ fn read_from_comment(c: &str, hop: &mut Hop) {
         return;
     }
     let mut comment_ip: Option<IpAddr> = None;
-    let first_is_ip = parse_ip(first).is_some();
+    let first_ip = parse_ip(first);
+    let first_is_ip = first_ip.is_some();
     for (i, w) in c.split_whitespace().enumerate() {
         if let Some(h) = w.get(..5).filter(|p| p.eq_ignore_ascii_case("helo=")).map(|_| &w[5..]) {
             if hop.helo.is_none() {
@@ -539,7 +555,8 @@ fn read_from_comment(c: &str, hop: &mut Hop) {
             continue;
         }
         if comment_ip.is_none() {
-            if let Some(ip) = parse_ip(w) {
+            // The first word was read above.
+            if let Some(ip) = if i == 0 { first_ip } else { parse_ip(w) } {
                 comment_ip = Some(ip);
                 // `(RDNS [IP])`: the word before the literal is the receiver's reverse DNS.
                 if i == 1 && w.starts_with('[') && !first_is_ip && !first.contains('@') {
