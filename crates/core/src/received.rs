@@ -112,11 +112,16 @@ fn tokenize(s: &str) -> Vec<Token<'_>> {
             let mut depth = 1;
             i += 1;
             while i < bytes.len() && depth > 0 {
+                // Jump to the next byte that matters.
+                let Some(p) = memchr::memchr3(b'(', b')', b'\\', &bytes[i..]) else {
+                    i = bytes.len();
+                    break;
+                };
+                i += p;
                 match bytes[i] {
                     b'(' => depth += 1,
                     b')' => depth -= 1,
-                    b'\\' => i += 1,
-                    _ => {}
+                    _ => i += 1,
                 }
                 i += 1;
             }
@@ -423,8 +428,8 @@ impl Hop {
         // Only the first two words of the from clause matter; the with clause is
         // joined as written. Fixed slots avoid an allocation per clause.
         let mut from_words: [Option<&str>; 2] = [None, None];
-        let mut from_comments: Vec<&str> = Vec::new();
-        let mut protocol = String::new();
+        let mut from_comments: Vec<&str> = Vec::with_capacity(4);
+        let mut protocol = String::with_capacity(16);
         let mut first_with: Option<&str> = None;
         let mut seen_by = false;
         for tok in &tokens {
