@@ -229,8 +229,13 @@ pub fn read(block: &HeaderBlock<'_>) -> Identities {
     for f in block.fields.iter().filter(|f| f.is("DKIM-Signature")) {
         // Tags are `name=value;` (RFC 6376 §3.2); only d= is needed, so the long b=
         // and bh= values are never copied.
-        for tag in f.raw_value.split(|&b| b == b';') {
-            let Some(eq) = tag.iter().position(|&b| b == b'=') else { continue };
+        let raw = f.raw_value;
+        let ends = memchr::memchr_iter(b';', raw).chain(std::iter::once(raw.len()));
+        let mut start = 0;
+        for end in ends {
+            let tag = &raw[start..end];
+            start = end + 1;
+            let Some(eq) = memchr::memchr(b'=', tag) else { continue };
             if tag[..eq].iter().filter(|b| !b.is_ascii_whitespace()).eq(b"d".iter()) {
                 let d = unfold(&tag[eq + 1..]).to_ascii_lowercase();
                 if !d.is_empty() && !dkim_domains.contains(&d) {

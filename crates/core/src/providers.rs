@@ -144,20 +144,25 @@ fn outbound_family_uncached(host: &str) -> Option<&'static Family> {
     // most relay names are under none of them. The first family (in table order)
     // with a sending pool and a domain that `host` is under: every suffix after a dot
     // is looked up once instead of comparing with every domain of every family.
-    static UNDER: OnceLock<std::collections::HashMap<String, usize, crate::psl::FnvBuild>> = OnceLock::new();
-    let under = UNDER.get_or_init(|| {
+    // (domain -> first family, most dots in a domain): a suffix with more dots than
+    // any domain cannot be one, so only the last few dots are tried.
+    type Under = (std::collections::HashMap<String, usize, crate::psl::FnvBuild>, usize);
+    static UNDER: OnceLock<Under> = OnceLock::new();
+    let (under, max_dots) = UNDER.get_or_init(|| {
         let mut m = std::collections::HashMap::default();
+        let mut dots = 0;
         for (i, f) in families().iter().enumerate().filter(|(_, f)| !f.outbound_hosts.is_empty()) {
             for d in &f.domains {
+                dots = dots.max(d.bytes().filter(|&b| b == b'.').count());
                 m.entry(d.to_ascii_lowercase()).or_insert(i);
             }
         }
-        m
+        (m, dots)
     });
     let mut buf = [0u8; 64];
     let mut best: Option<usize> = None;
     let bytes = host.as_bytes();
-    for (p, _) in bytes.iter().enumerate().filter(|(_, b)| **b == b'.') {
+    for p in memchr::memrchr_iter(b'.', bytes).take(max_dots + 1) {
         let tail = &bytes[p + 1..];
         if tail.is_empty() || tail.len() > buf.len() {
             continue;
