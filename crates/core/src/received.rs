@@ -168,6 +168,10 @@ pub fn parse_addr(s: &str) -> Option<IpAddr> {
     if !b.is_empty() && b.len() <= 39 && b.iter().all(|c| c.is_ascii_hexdigit() || *c == b':') {
         return parse_v6_groups(b).map(|g| IpAddr::from(std::net::Ipv6Addr::from(g)));
     }
+    // std accepts nothing but hex digits, dots and colons: a host name stops here.
+    if !b.iter().all(|c| c.is_ascii_hexdigit() || matches!(c, b'.' | b':')) {
+        return None;
+    }
     s.parse().ok()
 }
 
@@ -664,7 +668,7 @@ mod text_tests {
                 assert_eq!(parse_addr(&s), s.parse::<IpAddr>().ok(), "{s}");
             }
         }
-        for s in ["1.2.3.04", "01.2.3.4", "0.0.0.0", "255.255.255.255", "256.1.1.1", "1.2.3", "1.2.3.4.5", "1..2.3", "1.2.3.4.", "", ".", "::", "::1", "::ffff:1.2.3.4", "999.1.1.1", "1.2.3.4444"] {
+        for s in ["1.2.3.04", "01.2.3.4", "0.0.0.0", "255.255.255.255", "256.1.1.1", "1.2.3", "1.2.3.4.5", "1..2.3", "1.2.3.4.", "", ".", "::", "::1", "::ffff:1.2.3.4", "999.1.1.1", "1.2.3.4444", "mail.example.com", "1.2.3.4%eth0", "[::1]", " 1.2.3.4", "::ffff:1.2.3.4x", "a.b"] {
             assert_eq!(parse_addr(s), s.parse::<IpAddr>().ok(), "{s}");
             if let Some(ip) = parse_addr(s) {
                 assert_eq!(ip_text(ip), ip.to_string());
