@@ -169,8 +169,8 @@ pub fn evaluate(
             }
         }
         used += 1;
-        let body = if id.is_some() { v.split_once(';').map(|(_, r)| r.to_string()).unwrap_or_default() } else { v.clone() };
-        infos.extend(parse_resinfos(&body));
+        let body: &str = if id.is_some() { v.split_once(';').map(|(_, r)| r).unwrap_or_default() } else { &v };
+        infos.extend(parse_resinfos(body));
     }
     if chosen.is_none() {
         auth.reasons.push(Reason::new("auth-missing"));
