@@ -186,7 +186,7 @@ function firefoxManifest(base) {
 
 function e2eManifest(base) {
   const manifest = structuredClone(base);
-  manifest.host_permissions = ['http://127.0.0.1/*'];
+  manifest.host_permissions = [...(base.host_permissions ?? []), 'http://127.0.0.1/*'];
   manifest.description = 'TEST BUILD for the end-to-end tests (host access to 127.0.0.1). Do not install.';
   return manifest;
 }

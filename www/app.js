@@ -5,6 +5,11 @@ import { analyzeMessage } from './ui/engine.js';
 import { renderRecord } from './ui/render.js';
 import { loadTranslator, pickLanguage, translateDocument } from './ui/i18n.js';
 import { submitOnCtrlEnter } from './ui/form.js';
+import { lookupsBox, runLookups } from './ui/lookups.js';
+import { makeCache, memoryStore } from './ui/driver.js';
+
+// The page keeps answers in memory only: a reload forgets them.
+const cache = makeCache(memoryStore());
 
 const form = document.getElementById('paste-form');
 const input = document.getElementById('paste-input');
@@ -22,6 +27,7 @@ let lastStatus = null;
 function show(record) {
   lastRecord = record;
   renderRecord(resultBox, record, t);
+  if (record?.ok) runLookups(lookupsBox(resultBox), record, t, { cache });
 }
 
 function setStatus(key, params) {

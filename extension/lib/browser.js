@@ -112,3 +112,14 @@ export async function installMenu(id, title, contexts) {
 export function onMenuClicked(listener) {
   ext.contextMenus.onClicked.addListener(listener);
 }
+
+/** storage.local as a key-value store for the lookup cache (driver.makeCache). */
+export const localStore = {
+  async get(key) {
+    const items = await ext.storage.local.get(key);
+    return items[key];
+  },
+  set(key, value) {
+    return ext.storage.local.set({ [key]: value });
+  },
+};

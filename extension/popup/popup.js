@@ -8,6 +8,10 @@ import * as browser from '../lib/browser.js';
 import { loadTranslator, pickLanguage, translateDocument } from '../ui/i18n.js';
 import { renderRecord, renderNote } from '../ui/render.js';
 import { submitOnCtrlEnter } from '../ui/form.js';
+import { lookupsBox, runLookups } from '../ui/lookups.js';
+import { makeCache } from '../ui/driver.js';
+
+const cache = makeCache(browser.localStore);
 
 const params = new URLSearchParams(location.search);
 const resultBox = document.getElementById('result');
@@ -44,6 +48,13 @@ function show(t, record) {
   }
   statusBox.replaceChildren();
   renderRecord(resultBox, record, t);
+  // The analysis is on screen; the lookups fill in who is responsible as answers come.
+  if (record?.ok) {
+    const box = lookupsBox(resultBox);
+    // storage.local "traceOptions" (TraceOptions, e.g. another DoH resolver) for the options page.
+    browser.settingsGet('traceOptions').catch(() => null)
+      .then((options) => runLookups(box, record, t, { cache, options: options && typeof options === 'object' ? options : {} }));
+  }
   const source = record?.ok ? sourceNote(t, record.source) : null;
   if (source) renderNote(statusBox, source, 'source');
 }

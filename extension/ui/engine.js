@@ -6,7 +6,7 @@
 // Error names come from the core (empty, binary, not-a-header-block, ...) or are
 // the extension's own (no-raw-message, page-unreadable, internal).
 
-import init, { analyze, version } from '../pkg/sendertrace_wasm.js';
+import init, { analyze, version, Trace } from '../pkg/sendertrace_wasm.js';
 
 let ready = null;
 
@@ -30,4 +30,13 @@ export async function analyzeMessage(input, { source = 'paste', options } = {}) 
     const name = typeof err?.name === 'string' && err.name !== 'Error' ? err.name : 'internal';
     return { ok: false, source, error: { name, message: String(err?.message ?? err) } };
   }
+}
+
+/**
+ * Start a lookup trace from an analysis already made (see driver.js for the loop).
+ * Resolves to a wasm Trace, or null when the wasm cannot start one.
+ */
+export async function startTrace(analysis, options = {}) {
+  await engineReady();
+  return new Trace(analysis, options, Date.now() / 1000);
 }

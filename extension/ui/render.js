@@ -265,3 +265,115 @@ export function renderRecord(container, record, t) {
 export function renderNote(container, text, testid) {
   container.replaceChildren(el('p', { className: 'note', testid, role: 'status', text }));
 }
+
+// --- lookups (the progressive trace report, docs/lookup-wire-format.md) -------------
+
+/** A Warning {id, text, params} in the UI language (lookup_<id>), else the core's English. */
+export function warningText(t, warning) {
+  if (typeof warning === 'string') return warning;
+  if (!isObject(warning)) return '';
+  const id = String(warning.id ?? '');
+  return t(codeKey('lookup', id), isObject(warning.params) ? warning.params : {}, present(warning.text) ? String(warning.text) : id);
+}
+
+/** Only http(s) links become links; anything else (javascript:, data:) stays text. */
+function safeHttpUrl(value) {
+  try {
+    const url = new URL(String(value));
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : null;
+  } catch {
+    return null;
+  }
+}
+
+function copyButton(t, value) {
+  const button = el('button', { type: 'button', className: 'copy small', testid: 'copy', text: t('contact_copy') });
+  button.addEventListener('click', () => {
+    navigator.clipboard?.writeText(String(value)).then(
+      () => { button.textContent = t('contact_copied'); },
+      () => { /* the address is on screen to select by hand */ });
+  });
+  return button;
+}
+
+function renderContact(t, contact) {
+  const actionable = contact.actionable !== false;
+  const kind = present(contact.kind) ? String(contact.kind) : 'email';
+  const value = present(contact.value) ? String(contact.value) : '';
+  const item = el('li', { className: `contact contact-${kind}${actionable ? '' : ' contact-unusable'}`, testid: 'contact', 'data-kind': kind, 'data-actionable': actionable ? 'true' : 'false' });
+  item.append(el('span', { className: 'contact-kind small muted', text: t(codeKey('contact_kind', kind), null, kind) }), ' ');
+  const href = kind === 'form' ? safeHttpUrl(value) : null;
+  if (href) item.append(el('a', { href, target: '_blank', rel: 'noopener noreferrer', className: 'contact-value', text: value }));
+  else item.append(el('span', { className: 'contact-value', testid: 'contact-value', text: value }));
+  if (actionable && kind === 'email' && value) item.append(' ', copyButton(t, value));
+  if (!actionable) item.append(el('div', { className: 'small warning', testid: 'contact-unusable', text: t('contact_do_not_use') }));
+  const warning = warningText(t, contact.warning);
+  if (warning) item.append(el('div', { className: 'small muted', text: warning }));
+  return item;
+}
+
+function renderParty(t, party) {
+  const role = present(party.role) ? String(party.role) : 'unknown';
+  const contacts = Array.isArray(party.contacts) ? party.contacts.filter(isObject) : [];
+  const notes = Array.isArray(party.notes) ? party.notes.map((n) => warningText(t, n)).filter(Boolean) : [];
+  const why = warningText(t, party.why);
+  return el('li', { className: `party party-${role}`, testid: 'party', 'data-role': role },
+    el('div', { className: 'party-head' },
+      el('span', { className: 'party-role badge', testid: 'party-role', text: t(codeKey('role', role), null, role) }), ' ',
+      el('strong', { className: 'party-name', testid: 'party-name', text: present(party.name) ? String(party.name) : t('party_unnamed') }),
+      present(party.subject) ? el('span', { className: 'small muted party-subject', text: ` — ${party.subject}` }) : null),
+    why ? el('p', { className: 'small', text: why }) : null,
+    contacts.length
+      ? el('ul', { className: 'contacts' }, contacts.map((c) => renderContact(t, c)))
+      : el('p', { className: 'small muted', testid: 'no-contact', text: t('party_no_contact') }),
+    notes.length ? el('ul', { className: 'small notes' }, notes.map((text) => el('li', { text }))) : null);
+}
+
+/** The lookups still running, one line each ("checking 13.64.20.30…"). */
+function pendingLookups(t, report) {
+  const lines = [];
+  for (const net of Array.isArray(report.networks) ? report.networks : []) {
+    if (isObject(net) && net.status === 'pending') lines.push(t('lookup_checking', { subject: net.ip ?? '' }));
+  }
+  for (const dom of Array.isArray(report.domains) ? report.domains : []) {
+    if (isObject(dom) && dom.status === 'pending') lines.push(t('lookup_checking', { subject: dom.domain ?? '' }));
+  }
+  return lines;
+}
+
+const FAILURE_IDS = new Set(['request-timeout', 'request-failed', 'rate-limited', 'server-error', 'reply-too-large', 'request-cap-reached']);
+
+/**
+ * Replace the content of `container` with the lookup report. `report` may be null
+ * (lookups not started yet: "checking…"). `state` is 'running', 'done' or 'off'.
+ */
+export function renderLookups(container, report, t, state = 'running') {
+  container.replaceChildren();
+  if (state === 'off') return;
+  const r = isObject(report) ? report : {};
+  const done = state === 'done' || r.done === true;
+  const parties = Array.isArray(r.parties) ? r.parties.filter(isObject) : [];
+  const findings = Array.isArray(r.findings) ? r.findings.filter(isObject) : [];
+  const requests = Array.isArray(r.requests) ? r.requests.filter(isObject) : [];
+  const pending = done ? [] : pendingLookups(t, r);
+  const status = done
+    ? el('p', { className: 'small muted', testid: 'lookup-done', role: 'status', text: t('lookup_finished', { count: String(requests.length) }) })
+    : el('p', { className: 'small checking', testid: 'lookup-checking', role: 'status', text: t('lookup_running') });
+  const failures = findings.filter((f) => FAILURE_IDS.has(f.id));
+  const others = findings.filter((f) => !FAILURE_IDS.has(f.id));
+  container.append(section('parties', 'parties_title', t,
+    status,
+    pending.length ? el('ul', { className: 'small checking' }, pending.map((text) => el('li', { testid: 'lookup-pending', text }))) : null,
+    failures.length ? el('ul', { className: 'failures', role: 'alert' }, failures.map((f) => el('li', { className: 'error small', testid: 'lookup-failure', 'data-id': f.id, text: warningText(t, f) }))) : null,
+    parties.length ? el('ol', { className: 'parties' }, parties.map((p) => renderParty(t, p)))
+      : done ? el('p', { className: 'muted', testid: 'no-party', text: t('parties_none') }) : null,
+    others.length ? el('ul', { className: 'small findings' }, others.map((f) => el('li', { testid: 'lookup-finding', 'data-id': f.id, text: warningText(t, f) }))) : null,
+    el('details', { className: 'requests small', testid: 'requests' },
+      el('summary', { text: t('requests_title', { count: String(requests.length) }) }),
+      el('p', { className: 'muted', text: t('requests_privacy') }),
+      requests.length
+        ? el('ul', null, requests.map((q) => el('li', { testid: 'request', 'data-outcome': q.outcome ?? '' },
+          el('code', { text: String(q.url ?? '') }), ' ',
+          el('span', { className: 'muted', text: `${t(codeKey('purpose', q.purpose ?? ''), null, String(q.purpose ?? ''))} · ${q.outcome === 'pending' ? t('request_pending') : String(q.outcome ?? '')}` }))))
+        : el('p', { className: 'muted', text: t('requests_none') }))));
+}

@@ -20,6 +20,10 @@ export const EXTENSION_DIR = join(root, 'dist/chrome-e2e');
 export const WWW_DIR = join(root, 'dist/www');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
+// Hermetic by default: no host but the local servers resolves, so lookups the tests do
+// not route (tests/e2e/lookups.test.mjs routes its own) fail fast instead of reaching out.
+const OFFLINE = '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1';
+
 const CHROMIUM_ARGS = [
   '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
@@ -30,6 +34,9 @@ function watchPages(context, problems) {
   const watchConsole = (where) => (message) => {
     // The fixture server has no favicon; the browser's request for it is not ours.
     if (message.location()?.url?.endsWith('/favicon.ico')) return;
+    // A lookup answered 404/429 or not at all: Chromium logs the network outcome of
+    // fetch() as an error; the driver handles it (the lookups tests check how).
+    if (/^Failed to load resource/.test(message.text()) && message.location()?.url?.startsWith('https://')) return;
     if (message.type() === 'error') problems.push(`${where}: console.error: ${message.text()}`);
   };
   const watchPage = (page) => {
@@ -45,13 +52,14 @@ function assertClean(problems) {
   assert.deepEqual(problems, [], 'no console.error or uncaught error anywhere');
 }
 
-export async function launch({ extension = EXTENSION_DIR } = {}) {
+export async function launch({ extension = EXTENSION_DIR, args = [] } = {}) {
   assert.ok(existsSync(join(extension, 'manifest.json')), `${extension} is missing: run "make build" first`);
   const profile = mkdtempSync(join(tmpdir(), 'sendertrace-e2e-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: [`--disable-extensions-except=${extension}`, `--load-extension=${extension}`, ...CHROMIUM_ARGS],
+    args: [`--disable-extensions-except=${extension}`, `--load-extension=${extension}`, ...CHROMIUM_ARGS,
+      ...(args.some((a) => a.startsWith('--host-resolver-rules=')) ? [] : [OFFLINE]), ...args],
   });
   const problems = [];
   const watchConsole = watchPages(context, problems);
@@ -106,7 +114,7 @@ export async function launch({ extension = EXTENSION_DIR } = {}) {
 /** Standalone pages (www/) need no extension: a plain browser and a server for dist/www. */
 export async function launchWww() {
   assert.ok(existsSync(join(WWW_DIR, 'index.html')), `${WWW_DIR} is missing: run "make build" first`);
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_ARGS, OFFLINE] });
   const context = await browser.newContext();
   const problems = [];
   watchPages(context, problems);

@@ -117,3 +117,20 @@ test('store limits: name ≤ 75 and description ≤ 132 characters in every lang
     assert.ok(messages.ext_description.message.length <= 132, `${lang}: ext_description`);
   }
 });
+
+test('every finding/note id and party role of the lookup wire format is translated', () => {
+  const doc = readFileSync(join(root, 'docs/lookup-wire-format.md'), 'utf8');
+  const start = doc.indexOf('| id | params | English text |');
+  assert.notEqual(start, -1, 'docs/lookup-wire-format.md has the Warning table');
+  const rows = [...doc.slice(start).matchAll(/^\| ([a-z0-9-]+) \| ([^|]*) \| [^|]* \|$/gm)].filter((m) => m[1] !== 'id');
+  assert.ok(rows.length > 50, `found ${rows.length} ids: the table scan works`);
+  for (const [, id, params] of rows) {
+    const key = `lookup_${id.replace(/-/g, '_')}`;
+    assert.ok(en[key], `${key} is missing`);
+    const allowed = params.split(',').map((p) => p.trim());
+    for (const name of referenced(en[key])) assert.ok(allowed.includes(name), `${key}: $${name}$ is not one of its params (${allowed})`);
+  }
+  const roles = /`role` \| ([^|]*) \|/.exec(doc)?.[1].match(/`([a-z-]+)`/g)?.map((r) => r.slice(1, -1)) ?? [];
+  assert.ok(roles.length >= 7, `found roles ${roles}`);
+  for (const role of roles) assert.ok(en[`role_${role.replace(/-/g, '_')}`], `role_${role}`);
+});

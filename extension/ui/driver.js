@@ -1,0 +1,172 @@
+// The lookup driver: performs the requests a wasm Trace asks for and feeds the
+// answers back. Shared by the popup, the context-menu result window and www.
+//
+// The core does no I/O, reads no clock and draws no random numbers; this loop does
+// all three. It honours not_before (setTimeout), runs up to MAX_PARALLEL requests at
+// once, enforces timeout_ms with an AbortController, reads at most max_body_bytes+1
+// bytes, refuses anything that is not https://, sends no cookies and no referrer, and
+// answers repeated requests from `cache` (cache_key, cache_ttl_secs). `onUpdate`
+// gets the progressive report after each answer.
+
+export const MAX_PARALLEL = 4;
+
+const now = () => Date.now() / 1000;
+
+/** Read at most `limit` bytes of a response body. */
+async function readLimited(response, limit) {
+  if (!response.body?.getReader) {
+    const all = new Uint8Array(await response.arrayBuffer());
+    return all.length > limit ? all.slice(0, limit) : all;
+  }
+  const reader = response.body.getReader();
+  const chunks = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    size += value.length;
+    if (size >= limit) {
+      reader.cancel().catch(() => {});
+      break;
+    }
+  }
+  const bytes = new Uint8Array(Math.min(size, limit));
+  let at = 0;
+  for (const chunk of chunks) {
+    const part = chunk.subarray(0, Math.min(chunk.length, bytes.length - at));
+    bytes.set(part, at);
+    at += part.length;
+  }
+  return bytes;
+}
+
+/** One HTTPS GET; resolves to {kind: 'http', status, headers, body, url} | {kind: 'timeout'} | {kind: 'error', message}. */
+export async function performRequest(request, fetchImpl = globalThis.fetch) {
+  let url;
+  try {
+    url = new URL(request.url);
+  } catch {
+    return { kind: 'error', message: 'bad URL' };
+  }
+  if (url.protocol !== 'https:') return { kind: 'error', message: 'not HTTPS: refused' };
+  const controller = new AbortController();
+  const timeoutMs = Number(request.timeout_ms) > 0 ? Number(request.timeout_ms) : 15000;
+  let timedOut = false;
+  const timer = setTimeout(() => { timedOut = true; controller.abort(); }, timeoutMs);
+  try {
+    const response = await fetchImpl(url.href, {
+      method: 'GET',
+      headers: { Accept: request.accept || 'application/json' },
+      credentials: 'omit',
+      referrerPolicy: 'no-referrer',
+      cache: 'no-store',
+      redirect: 'follow',
+      signal: controller.signal,
+    });
+    const max = Number(request.max_body_bytes) > 0 ? Number(request.max_body_bytes) : 1048576;
+    const body = await readLimited(response, max + 1);
+    const headers = [];
+    response.headers.forEach((value, name) => headers.push(name, value));
+    return { kind: 'http', status: response.status, headers, body, url: response.url || null };
+  } catch (err) {
+    if (timedOut) return { kind: 'timeout' };
+    return { kind: 'error', message: String(err?.message ?? err) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A cache over a key-value store with async get/set (storage.local, localStorage, a Map). */
+export function makeCache(store, prefix = 'lookup:') {
+  return {
+    async get(key) {
+      if (!key) return null;
+      const entry = await store.get(prefix + key);
+      if (!entry || typeof entry.expires !== 'number' || entry.expires < now()) return null;
+      return entry;
+    },
+    async set(key, ttl, reply) {
+      if (!key || !(ttl > 0)) return;
+      await store.set(prefix + key, {
+        expires: now() + ttl,
+        status: reply.status,
+        headers: reply.headers,
+        body: Array.from(reply.body),
+        url: reply.url,
+      });
+    },
+  };
+}
+
+/** An in-memory store (www, tests). */
+export function memoryStore() {
+  const map = new Map();
+  return { get: async (key) => map.get(key), set: async (key, value) => { map.set(key, value); } };
+}
+
+/**
+ * Run a trace to the end. `trace` is a wasm Trace. Resolves to the final report.
+ * `isCancelled()` stops the loop (a newer trace replaced this one).
+ */
+export function runTrace(trace, { cache = null, onUpdate = () => {}, fetchImpl, isCancelled = () => false, maxParallel = MAX_PARALLEL } = {}) {
+  return new Promise((resolve) => {
+    const waiting = [];   // requests not yet started (parallel cap or not_before)
+    let running = 0;
+    let finished = false;
+
+    const update = () => {
+      if (isCancelled()) return;
+      try { onUpdate(trace.report()); } catch { /* rendering must not stop the loop */ }
+    };
+    const finish = () => {
+      if (finished) return;
+      finished = true;
+      let report = null;
+      try { report = trace.report(); } catch { /* keep null */ }
+      resolve(report);
+    };
+
+    const pump = () => {
+      if (finished) return;
+      if (isCancelled()) { finish(); return; }
+      let request;
+      while ((request = trace.pollRequest())) waiting.push(request);
+      while (running < maxParallel && waiting.length) {
+        const next = waiting.shift();
+        const delayMs = Math.max(0, (Number(next.not_before) || 0) - now()) * 1000;
+        running += 1;
+        setTimeout(() => { perform(next); }, delayMs);
+      }
+      if (running === 0 && waiting.length === 0 && (trace.isDone() || trace.inFlight() === 0)) {
+        update();
+        finish();
+      }
+    };
+
+    const perform = async (request) => {
+      let reply = null;
+      const cached = cache ? await cache.get(request.cache_key).catch(() => null) : null;
+      if (cached) reply = { kind: 'http', status: cached.status, headers: cached.headers ?? [], body: Uint8Array.from(cached.body ?? []), url: cached.url ?? null, cached: true };
+      else if (!isCancelled()) reply = await performRequest(request, fetchImpl);
+      else reply = { kind: 'error', message: 'cancelled' };
+      running -= 1;
+      if (finished) return;
+      try {
+        if (reply.kind === 'http') {
+          trace.handleResponse(request.id, reply.status, reply.headers, reply.body, reply.url ?? null, now());
+          if (!reply.cached && cache && reply.status >= 200 && reply.status < 300) {
+            await cache.set(request.cache_key, Number(request.cache_ttl_secs), reply).catch(() => {});
+          }
+        } else {
+          trace.handleFailure(request.id, reply.kind === 'timeout', reply.message ?? '', now());
+        }
+      } catch { /* an unknown id: the core notes it; go on */ }
+      update();
+      pump();
+    };
+
+    update();
+    pump();
+  });
+}

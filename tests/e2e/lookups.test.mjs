@@ -1,0 +1,127 @@
+// The lookups in the popup: the unchanged extension asks the real registry host
+// names, which Chromium maps to a local HTTPS replay server (--host-resolver-rules,
+// --ignore-certificate-errors) serving the recorded ARIN answer read in place from
+// ../shared/data/rdap-samples. Also: hostile answers render as text, and failed
+// lookups (rate limit, timeout) end with a translated message, not "checking…".
+
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { launch, root } from './harness.mjs';
+import { startReplayServer, hostResolverRules } from '../support/replay-server.mjs';
+
+const sample = join(root, '..', 'shared', 'data', 'rdap-samples', 'ip-arin-13.64.0.0.json');
+const HOSTS = ['rdap.arin.net', 'dns.google', 'whois.nic.ad.jp', 'data.iana.org'];
+const SUBJECT = 'Cheap watches for hanako';
+const FROM = 'promo@watches-shop.example';
+
+/** A hand-written message whose origin is `ip` (no authenticated domains: nothing but the IP is looked up). */
+const message = (ip) => [
+  `Received: from relay.example.net (relay.example.net [${ip}]) by mx1.example.jp (Postfix) with ESMTP id 4A1B2C; Tue, 3 Nov 2026 10:15:30 +0900`,
+  `From: Watch Shop <${FROM}>`,
+  'To: hanako@example.jp',
+  `Subject: ${SUBJECT}`,
+  'Date: Tue, 3 Nov 2026 10:15:20 +0900',
+  '',
+  'body',
+].join('\r\n');
+
+const HOSTILE = '<img src=x onerror="window.__pwned=1">Evil<script>window.__pwned=2</script>';
+
+let browser;
+let replay;
+before(async () => {
+  assert.ok(existsSync(sample), `${sample} is missing: the recorded RDAP answers are read in place from ../shared (not copied into the repo)`);
+  const recorded = readFileSync(sample, 'utf8');
+  replay = await startReplayServer({
+    routes: [
+      { host: 'rdap.arin.net', path: '/registry/ip/13.64.20.30', file: sample },
+      { host: 'rdap.arin.net', path: '/registry/ip/13.64.66.66', body: recorded.replaceAll('Microsoft Corporation', JSON.stringify(HOSTILE).slice(1, -1)).replaceAll('"MSFT"', JSON.stringify(HOSTILE)) },
+      { host: 'rdap.arin.net', path: '/registry/ip/13.64.77.77', status: 429, headers: { 'retry-after': '1', 'access-control-expose-headers': 'retry-after' }, body: '{"errorCode":429,"title":"Too Many Requests"}' },
+      { host: 'rdap.arin.net', path: '/registry/ip/13.64.88.88', hang: true },
+    ],
+  });
+  browser = await launch({ args: [hostResolverRules(HOSTS, replay.port), '--ignore-certificate-errors'] });
+});
+after(async () => {
+  await browser?.close();
+  await replay?.close();
+});
+
+async function tracePasted(text, { options } = {}) {
+  await browser.worker.evaluate((value) => (value ? chrome.storage.local.set({ traceOptions: value }) : chrome.storage.local.remove('traceOptions')), options ?? null);
+  const popup = await browser.context.newPage();
+  await popup.goto(browser.extensionUrl('popup/popup.html'));
+  await popup.locator('[data-testid=page-status]').waitFor();
+  await popup.locator('[data-testid=paste-input]').fill(text);
+  await popup.locator('[data-testid=trace-button]').click();
+  await popup.locator('[data-testid=origin-ip]').waitFor();
+  await popup.locator('[data-testid=lookup-done]').waitFor({ timeout: 15000 });
+  return popup;
+}
+
+test('the popup lists the network operator and its abuse address first, from the recorded ARIN answer', async () => {
+  const before = replay.requests.length;
+  const popup = await tracePasted(message('13.64.20.30'));
+  const party = popup.locator('[data-testid=party]').first();
+  assert.equal((await party.locator('[data-testid=party-role]').textContent()).trim(), 'Network operator');
+  assert.match(await party.locator('[data-testid=party-name]').textContent(), /Microsoft|MSFT/);
+  assert.match(await party.locator('[data-testid=contact]').first().textContent(), /abuse@microsoft\.com/);
+  assert.equal(await popup.locator('[data-testid=lookup-checking]').count(), 0);
+  // Privacy: only the IP (and registry handles) left the browser; nothing from the message.
+  const sent = replay.requests.slice(before);
+  assert.ok(sent.some((r) => r.host === 'rdap.arin.net' && r.path === '/registry/ip/13.64.20.30'), JSON.stringify(sent.map((r) => r.path)));
+  for (const r of sent) {
+    const all = `${r.host}${r.path}${JSON.stringify(r.headers)}${r.body}`;
+    for (const secret of [SUBJECT, 'hanako', FROM, 'watches-shop', 'relay.example.net', 'mx1.example.jp']) assert.ok(!all.includes(secret), `${secret} leaked in ${r.path}`);
+    assert.match(r.path, /^\/registry\/(ip\/[0-9.]+|entity\/[A-Za-z0-9-]+)$/, r.path);
+    assert.equal(r.headers.cookie, undefined);
+    assert.equal(r.headers.referer, undefined);
+  }
+  // The list of requests made is on screen.
+  assert.match(await popup.locator('[data-testid=request]').first().textContent(), /rdap\.arin\.net\/registry\/ip\/13\.64\.20\.30/);
+  await popup.close();
+
+  // Tracing the same message again is answered from storage.local: no request at all.
+  const again = replay.requests.length;
+  const second = await tracePasted(message('13.64.20.30'));
+  assert.match(await second.locator('[data-testid=party-name]').first().textContent(), /Microsoft|MSFT/);
+  assert.equal(replay.requests.length, again, 'the repeated trace made no request');
+  await second.close();
+  browser.assertClean();
+});
+
+test('markup in an answer is shown as text and never runs', async () => {
+  const popup = await tracePasted(message('13.64.66.66'));
+  const name = popup.locator('[data-testid=party-name]').first();
+  assert.match(await name.textContent(), /<img src=x onerror=.*<script>/);
+  assert.equal(await popup.locator('[data-testid=lookups] img, [data-testid=lookups] script').count(), 0, 'no element made from the answer');
+  assert.equal(await popup.evaluate(() => window.__pwned ?? null), null, 'no script ran');
+  await popup.close();
+  browser.assertClean();
+});
+
+test('a rate-limited lookup ends with a translated message, not "checking…"', async () => {
+  // The core retries twice (Retry-After: 1 s) before it gives up.
+  const popup = await tracePasted(message('13.64.77.77'));
+  const failure = popup.locator('[data-testid=lookup-failure]').first();
+  assert.match(await failure.textContent(), /limiting our requests|HTTP 429/);
+  assert.equal(await popup.locator('[data-testid=lookup-checking]').count(), 0);
+  await popup.close();
+  browser.assertClean();
+});
+
+test('a lookup that never answers times out with a translated message (Japanese)', async () => {
+  await browser.worker.evaluate(() => chrome.storage.local.set({ lang: 'ja' }));
+  try {
+    const popup = await tracePasted(message('13.64.88.88'), { options: { timeout_ms: 1500 } });
+    const failure = popup.locator('[data-testid=lookup-failure]').first();
+    assert.match(await failure.textContent(), /rdap\.arin\.net.*1500 ミリ秒以内に応答がない/);
+    assert.equal(await popup.locator('[data-testid=lookup-checking]').count(), 0);
+    await popup.close();
+  } finally {
+    await browser.worker.evaluate(() => chrome.storage.local.remove(['lang', 'traceOptions']));
+  }
+  browser.assertClean();
+});
