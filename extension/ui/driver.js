@@ -77,13 +77,27 @@ export async function performRequest(request, fetchImpl = globalThis.fetch) {
   }
 }
 
+/** Bytes ↔ base64, so a cached body stays compact in storage.local (JSON). */
+export function toBase64(bytes) {
+  let text = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(text);
+}
+
+export function fromBase64(text) {
+  const binary = atob(String(text ?? ''));
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i += 1) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
 /** A cache over a key-value store with async get/set (storage.local, localStorage, a Map). */
 export function makeCache(store, prefix = 'lookup:') {
   return {
     async get(key) {
       if (!key) return null;
       const entry = await store.get(prefix + key);
-      if (!entry || typeof entry.expires !== 'number' || entry.expires < now()) return null;
+      if (!entry || typeof entry.expires !== 'number' || entry.expires < now() || typeof entry.body !== 'string') return null;
       return entry;
     },
     async set(key, ttl, reply) {
@@ -92,7 +106,7 @@ export function makeCache(store, prefix = 'lookup:') {
         expires: now() + ttl,
         status: reply.status,
         headers: reply.headers,
-        body: Array.from(reply.body),
+        body: toBase64(reply.body),
         url: reply.url,
       });
     },
@@ -147,7 +161,7 @@ export function runTrace(trace, { cache = null, onUpdate = () => {}, fetchImpl, 
     const perform = async (request) => {
       let reply = null;
       const cached = cache ? await cache.get(request.cache_key).catch(() => null) : null;
-      if (cached) reply = { kind: 'http', status: cached.status, headers: cached.headers ?? [], body: Uint8Array.from(cached.body ?? []), url: cached.url ?? null, cached: true };
+      if (cached) reply = { kind: 'http', status: cached.status, headers: cached.headers ?? [], body: fromBase64(cached.body), url: cached.url ?? null, cached: true };
       else if (!isCancelled()) reply = await performRequest(request, fetchImpl);
       else reply = { kind: 'error', message: 'cancelled' };
       running -= 1;
