@@ -122,4 +122,10 @@ export const localStore = {
   set(key, value) {
     return ext.storage.local.set({ [key]: value });
   },
+  entries() {
+    return ext.storage.local.get(null);
+  },
+  remove(keys) {
+    return ext.storage.local.remove(keys);
+  },
 };

@@ -110,13 +110,27 @@ export function makeCache(store, prefix = 'lookup:') {
         url: reply.url,
       });
     },
+    /** Drop expired answers (stores that can list and remove their entries). */
+    async prune() {
+      if (typeof store.entries !== 'function' || typeof store.remove !== 'function') return 0;
+      const stale = Object.entries(await store.entries())
+        .filter(([key, entry]) => key.startsWith(prefix) && !(entry?.expires >= now()))
+        .map(([key]) => key);
+      if (stale.length) await store.remove(stale);
+      return stale.length;
+    },
   };
 }
 
 /** An in-memory store (www, tests). */
 export function memoryStore() {
   const map = new Map();
-  return { get: async (key) => map.get(key), set: async (key, value) => { map.set(key, value); } };
+  return {
+    get: async (key) => map.get(key),
+    set: async (key, value) => { map.set(key, value); },
+    entries: async () => Object.fromEntries(map),
+    remove: async (keys) => { for (const key of keys) map.delete(key); },
+  };
 }
 
 /**

@@ -7,6 +7,7 @@ import { runTrace } from './driver.js';
 import { renderLookups } from './render.js';
 
 let generation = 0;
+let pruned = false;
 
 /** Insert the lookups block right after the origin (the first block of the result). */
 export function lookupsBox(resultBox) {
@@ -29,6 +30,10 @@ export async function runLookups(box, record, t, { cache = null, options = {} } 
   if (!record?.ok || !record.analysis) return null;
   let report = null;
   renderLookups(box, null, t, 'running');
+  if (cache && !pruned) {
+    pruned = true;
+    cache.prune?.().catch(() => {});
+  }
   try {
     const trace = await startTrace(record.analysis, { language: t.lang, ...options });
     report = await runTrace(trace, {

@@ -112,9 +112,10 @@ export async function launch({ extension = EXTENSION_DIR, args = [] } = {}) {
 }
 
 /** Standalone pages (www/) need no extension: a plain browser and a server for dist/www. */
-export async function launchWww() {
+export async function launchWww({ args = [] } = {}) {
   assert.ok(existsSync(join(WWW_DIR, 'index.html')), `${WWW_DIR} is missing: run "make build" first`);
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_ARGS, OFFLINE] });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_ARGS,
+    ...(args.some((a) => a.startsWith('--host-resolver-rules=')) ? [] : [OFFLINE]), ...args] });
   const context = await browser.newContext();
   const problems = [];
   watchPages(context, problems);

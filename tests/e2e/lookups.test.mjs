@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { launch, root } from './harness.mjs';
+import { launch, launchWww, root } from './harness.mjs';
 import { startReplayServer, hostResolverRules } from '../support/replay-server.mjs';
 
 const sample = join(root, '..', 'shared', 'data', 'rdap-samples', 'ip-arin-13.64.0.0.json');
@@ -30,6 +30,7 @@ const message = (ip) => [
 const HOSTILE = '<img src=x onerror="window.__pwned=1">Evil<script>window.__pwned=2</script>';
 
 let browser;
+let www;
 let replay;
 before(async () => {
   assert.ok(existsSync(sample), `${sample} is missing: the recorded RDAP answers are read in place from ../shared (not copied into the repo)`);
@@ -42,10 +43,14 @@ before(async () => {
       { host: 'rdap.arin.net', path: '/registry/ip/13.64.88.88', hang: true },
     ],
   });
-  browser = await launch({ args: [hostResolverRules(HOSTS, replay.port), '--ignore-certificate-errors'] });
+  // Every other host fails to resolve: nothing leaves the machine.
+  const args = [`${hostResolverRules(HOSTS, replay.port)}, MAP * ~NOTFOUND, EXCLUDE 127.0.0.1`, '--ignore-certificate-errors'];
+  browser = await launch({ args });
+  www = await launchWww({ args });
 });
 after(async () => {
   await browser?.close();
+  await www?.close();
   await replay?.close();
 });
 
@@ -124,4 +129,18 @@ test('a lookup that never answers times out with a translated message (Japanese)
     await browser.worker.evaluate(() => chrome.storage.local.remove(['lang', 'traceOptions']));
   }
   browser.assertClean();
+});
+
+test('the www page runs the same lookups and lists the same party', async () => {
+  const page = await www.context.newPage();
+  await page.goto(www.server.url);
+  await page.locator('[data-testid=trace-button]:not(:empty)').waitFor();
+  await page.locator('[data-testid=paste-input]').fill(message('13.64.20.30'));
+  await page.locator('[data-testid=trace-button]').click();
+  await page.locator('[data-testid=lookup-done]').waitFor({ timeout: 15000 });
+  const party = page.locator('[data-testid=party]').first();
+  assert.equal((await party.locator('[data-testid=party-role]').textContent()).trim(), 'Network operator');
+  assert.match(await party.locator('[data-testid=contact]').first().textContent(), /abuse@microsoft\.com/);
+  await page.close();
+  www.assertClean();
 });

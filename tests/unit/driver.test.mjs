@@ -102,3 +102,15 @@ test('cached bodies round-trip through base64', () => {
   const bytes = Uint8Array.from({ length: 70000 }, (_, i) => i % 256);
   assert.deepEqual(fromBase64(toBase64(bytes)), bytes);
 });
+
+test('expired answers are not used and are pruned', async () => {
+  const store = memoryStore();
+  const cache = makeCache(store);
+  await cache.set('https://a/', 3600, { status: 200, headers: [], body: new Uint8Array([1]), url: null });
+  await store.set('lookup:https://old/', { expires: 1, status: 200, headers: [], body: 'AQ==' });
+  await store.set('lang', 'ja');
+  assert.equal(await cache.get('https://old/'), null);
+  assert.equal((await cache.get('https://a/')).status, 200);
+  assert.equal(await cache.prune(), 1);
+  assert.deepEqual(Object.keys(await store.entries()).sort(), ['lang', 'lookup:https://a/']);
+});
