@@ -144,3 +144,43 @@ test('the www page runs the same lookups and lists the same party', async () => 
   await page.close();
   www.assertClean();
 });
+
+test('contacts: unusable ones are flagged, forms are safe links, odd shapes do not throw', async () => {
+  const page = await www.context.newPage();
+  await page.goto(`${www.server.url}?lang=en`);
+  await page.locator('[data-testid=trace-button]:not(:empty)').waitFor();
+  const outcome = await page.evaluate(async () => {
+    const { renderLookups } = await import('./ui/render.js');
+    const { loadTranslator } = await import('./ui/i18n.js');
+    const t = await loadTranslator(new URL('./', location.href), 'en');
+    const box = document.createElement('div');
+    document.body.append(box);
+    for (const report of [null, {}, { parties: [null, {}], findings: [{}], requests: [null] }]) renderLookups(box, report, t, 'running');
+    renderLookups(box, { done: true, requests: [{ id: 1, url: 'https://rdap.apnic.net/ip/1.2.3.4', purpose: 'rdap-ip', outcome: '200' }], findings: [], parties: [{
+      role: 'network-operator', name: 'Example Net', subject: '1.2.3.4', confidence: 'high', notes: [],
+      why: { id: 'why-network-operator', params: { cidr: '1.2.3.0/24', network: 'EX', ip: '1.2.3.4' }, text: 'English' },
+      contacts: [
+        { kind: 'email', value: 'hostmaster@nic.ad.jp', source: 'jpnic-whois', actionable: false, warning: { id: 'placeholder-contact', params: { email: 'hostmaster@nic.ad.jp', who: 'JPNIC' }, text: 'English' } },
+        { kind: 'form', value: 'javascript:alert(1)', actionable: true },
+        { kind: 'form', value: 'https://abuse.example/report', actionable: true },
+      ],
+    }] }, t, 'done');
+    const contacts = [...box.querySelectorAll('[data-testid=contact]')];
+    return {
+      unusable: contacts[0].dataset.actionable, flag: contacts[0].querySelector('[data-testid=contact-unusable]')?.textContent,
+      warning: contacts[0].textContent, copyOnUnusable: contacts[0].querySelectorAll('[data-testid=copy]').length,
+      jsLink: contacts[1].querySelectorAll('a').length,
+      link: contacts[2].querySelector('a') && { href: contacts[2].querySelector('a').href, rel: contacts[2].querySelector('a').rel },
+      role: box.querySelector('[data-testid=party-role]').textContent,
+    };
+  });
+  assert.deepEqual(outcome.link, { href: 'https://abuse.example/report', rel: 'noopener noreferrer' });
+  assert.equal(outcome.jsLink, 0, 'a javascript: form stays text');
+  assert.equal(outcome.unusable, 'false');
+  assert.equal(outcome.copyOnUnusable, 0, 'no copy button for an address not to use');
+  assert.match(outcome.flag, /Not an address to report to/);
+  assert.match(outcome.warning, /not the operator's abuse desk/);
+  assert.equal(outcome.role, 'Network operator');
+  await page.close();
+  www.assertClean();
+});
