@@ -348,6 +348,8 @@ const FAILURE_IDS = new Set(['request-timeout', 'request-failed', 'rate-limited'
  * (lookups not started yet: "checking…"). `state` is 'running', 'done' or 'off'.
  */
 export function renderLookups(container, report, t, state = 'running') {
+  // Re-rendered after each answer: keep the request list open if the user opened it.
+  const requestsOpen = container.querySelector('[data-testid=requests]')?.open === true;
   container.replaceChildren();
   if (state === 'off') return;
   const r = isObject(report) ? report : {};
@@ -368,7 +370,7 @@ export function renderLookups(container, report, t, state = 'running') {
     parties.length ? el('ol', { className: 'parties' }, parties.map((p) => renderParty(t, p)))
       : done ? el('p', { className: 'muted', testid: 'no-party', text: t('parties_none') }) : null,
     others.length ? el('ul', { className: 'small findings' }, others.map((f) => el('li', { testid: 'lookup-finding', 'data-id': f.id, text: warningText(t, f) }))) : null,
-    el('details', { className: 'requests small', testid: 'requests' },
+    el('details', { className: 'requests small', testid: 'requests', open: requestsOpen },
       el('summary', { text: t('requests_title', { count: String(requests.length) }) }),
       el('p', { className: 'muted', text: t('requests_privacy') }),
       requests.length
