@@ -276,6 +276,16 @@ export function warningText(t, warning) {
   return t(codeKey('lookup', id), isObject(warning.params) ? warning.params : {}, present(warning.text) ? String(warning.text) : id);
 }
 
+/**
+ * The national channels' "why" is a note from the core's English knowledge table;
+ * the UI has its own translated text per provider id (provider_note_<id>).
+ */
+export function partyWhy(t, warning) {
+  const provider = isObject(warning) && isObject(warning.params) ? warning.params.provider : null;
+  const key = present(provider) ? codeKey('provider_note', provider) : null;
+  return key && t.has(key) ? t(key) : warningText(t, warning);
+}
+
 /** Only http(s) links become links; anything else (javascript:, data:) stays text. */
 function safeHttpUrl(value) {
   try {
@@ -316,7 +326,7 @@ function renderParty(t, party) {
   const role = present(party.role) ? String(party.role) : 'unknown';
   const contacts = Array.isArray(party.contacts) ? party.contacts.filter(isObject) : [];
   const notes = Array.isArray(party.notes) ? party.notes.map((n) => warningText(t, n)).filter(Boolean) : [];
-  const why = warningText(t, party.why);
+  const why = partyWhy(t, party.why);
   return el('li', { className: `party party-${role}`, testid: 'party', 'data-role': role },
     el('div', { className: 'party-head' },
       el('span', { className: 'party-role badge', testid: 'party-role', text: t(codeKey('role', role), null, role) }), ' ',
