@@ -5,6 +5,7 @@
 import { startTrace } from './engine.js';
 import { runTrace } from './driver.js';
 import { renderLookups } from './render.js';
+import { cachedBootstrap, refreshBootstrap } from './bootstrap.js';
 
 let generation = 0;
 let pruned = false;
@@ -35,7 +36,10 @@ export async function runLookups(box, record, t, { cache = null, options = {} } 
     cache.prune?.().catch(() => {});
   }
   try {
-    const trace = await startTrace(record.analysis, { language: t.lang, ...options });
+    const { files, stale } = cache ? await cachedBootstrap(cache) : { files: {}, stale: [] };
+    const trace = await startTrace(record.analysis, { language: t.lang, bootstrap_files: files, ...options });
+    // Fresher IANA files for the next trace; this one runs on what is at hand.
+    if (stale.length) refreshBootstrap(cache, stale).catch(() => {});
     report = await runTrace(trace, {
       cache,
       isCancelled: cancelled,

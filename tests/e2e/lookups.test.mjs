@@ -12,6 +12,8 @@ import { launch, launchWww, root } from './harness.mjs';
 import { startReplayServer, hostResolverRules } from '../support/replay-server.mjs';
 
 const sample = join(root, '..', 'shared', 'data', 'rdap-samples', 'ip-arin-13.64.0.0.json');
+const ianaDir = join(root, '..', 'shared', 'data', 'iana-bootstrap');
+const BOOTSTRAP = ['dns', 'ipv4', 'ipv6', 'asn'];
 const HOSTS = ['rdap.arin.net', 'dns.google', 'whois.nic.ad.jp', 'data.iana.org'];
 const SUBJECT = 'Cheap watches for hanako';
 const FROM = 'promo@watches-shop.example';
@@ -37,6 +39,8 @@ before(async () => {
   const recorded = readFileSync(sample, 'utf8');
   replay = await startReplayServer({
     routes: [
+      // IANA plays itself with the real bootstrap files: the driver refreshes them in the background.
+      ...BOOTSTRAP.map((name) => ({ host: 'data.iana.org', path: `/rdap/${name}.json`, file: join(ianaDir, `${name}.json`), headers: { 'content-type': 'application/json' } })),
       { host: 'rdap.arin.net', path: '/registry/ip/13.64.20.30', file: sample },
       { host: 'rdap.arin.net', path: '/registry/ip/13.64.66.66', body: recorded.replaceAll('Microsoft Corporation', JSON.stringify(HOSTILE).slice(1, -1)).replaceAll('"MSFT"', JSON.stringify(HOSTILE)) },
       { host: 'rdap.arin.net', path: '/registry/ip/13.64.77.77', status: 429, headers: { 'retry-after': '1', 'access-control-expose-headers': 'retry-after' }, body: '{"errorCode":429,"title":"Too Many Requests"}' },
@@ -74,8 +78,12 @@ test('the popup lists the network operator and its abuse address first, from the
   assert.match(await party.locator('[data-testid=party-name]').textContent(), /Microsoft|MSFT/);
   assert.match(await party.locator('[data-testid=contact]').first().textContent(), /abuse@microsoft\.com/);
   assert.equal(await popup.locator('[data-testid=lookup-checking]').count(), 0);
-  // Privacy: only the IP (and registry handles) left the browser; nothing from the message.
-  const sent = replay.requests.slice(before);
+  // Privacy: only the IP (and registry handles) left the browser, plus the IANA
+  // bootstrap refresh; nothing from the message.
+  const all = replay.requests.slice(before);
+  const bootstrap = all.filter((r) => r.host === 'data.iana.org');
+  assert.ok(bootstrap.every((r) => /^\/rdap\/(dns|ipv4|ipv6|asn)\.json$/.test(r.path)), JSON.stringify(bootstrap.map((r) => r.path)));
+  const sent = all.filter((r) => r.host !== 'data.iana.org');
   assert.ok(sent.some((r) => r.host === 'rdap.arin.net' && r.path === '/registry/ip/13.64.20.30'), JSON.stringify(sent.map((r) => r.path)));
   for (const r of sent) {
     const all = `${r.host}${r.path}${JSON.stringify(r.headers)}${r.body}`;
@@ -87,6 +95,18 @@ test('the popup lists the network operator and its abuse address first, from the
   // The list of requests made is on screen.
   assert.match(await popup.locator('[data-testid=request]').first().textContent(), /rdap\.arin\.net\/registry\/ip\/13\.64\.20\.30/);
   await popup.close();
+
+  // The background refresh of the bootstrap lands in storage.local (7 days).
+  const stored = await browser.worker.evaluate(async () => {
+    for (let i = 0; i < 100; i += 1) {
+      const all = await chrome.storage.local.get(null);
+      const keys = Object.keys(all).filter((k) => k.includes('bootstrap:'));
+      if (keys.length === 4) return keys.sort();
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return Object.keys(await chrome.storage.local.get(null)).filter((k) => k.includes('bootstrap:')).sort();
+  });
+  assert.equal(stored.length, 4, `bootstrap files cached: ${stored.join(', ')}`);
 
   // Tracing the same message again is answered from storage.local: no request at all.
   const again = replay.requests.length;
