@@ -7,7 +7,7 @@
 // registered synchronously at the top level so a wake-up event is not missed.
 
 import * as browser from './lib/browser.js';
-import { analyzeMessage, engineReady } from './ui/engine.js';
+import { analyzeMessage as analyzeWith, engineReady } from './ui/engine.js';
 import { pickHeaderCandidate, cleanPageText } from './ui/detect.js';
 import { readRawPage, readSelection } from './content/readers.js';
 import * as gmail from './content/adapters/gmail.js';
@@ -23,6 +23,13 @@ const RESULT_PREFIX = 'result:';
 const RESULTS_KEPT = 5;
 // Webmail adapters, tried when the page itself shows no raw message (research/webmail.md §7).
 const ADAPTERS = [gmail, roundcube, snappymail, zimbra];
+
+/** Analyse with the user's AnalyzeOptions (the trusted forwarders of the options page). */
+async function analyzeMessage(text, { source }) {
+  const settings = await browser.loadSettings().catch(() => null);
+  const forwarders = settings?.trustedForwarders ?? [];
+  return analyzeWith(text, { source, options: forwarders.length ? { trustedForwarders: forwarders } : undefined });
+}
 
 /** The best header block the page readers found in `frames` (see runInTab), or null. */
 async function readPage(tabId, frames) {

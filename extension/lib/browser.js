@@ -4,6 +4,8 @@
 // `chrome.*` alias). Everything else in the extension imports these small
 // functions, so browser differences and test seams live in one place.
 
+import { SETTINGS_KEY, normalizeSettings } from '../ui/settings.js';
+
 const ext = globalThis.browser ?? globalThis.chrome;
 
 export function extensionUrl(path) {
@@ -90,6 +92,16 @@ export async function sessionKeys() {
 export async function settingsGet(key) {
   const items = await ext.storage.local.get(key);
   return items[key];
+}
+
+/** The options page's settings (storage.sync "settings", see ui/settings.js), normalised. */
+export async function loadSettings() {
+  const items = await ext.storage.sync.get(SETTINGS_KEY);
+  return normalizeSettings(items[SETTINGS_KEY]);
+}
+
+export function saveSettings(settings) {
+  return ext.storage.sync.set({ [SETTINGS_KEY]: normalizeSettings(settings) });
 }
 
 // --- background wiring ---------------------------------------------------------

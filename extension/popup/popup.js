@@ -10,6 +10,7 @@ import { renderRecord, renderNote } from '../ui/render.js';
 import { submitOnCtrlEnter } from '../ui/form.js';
 import { lookupsBox, runLookups } from '../ui/lookups.js';
 import { makeCache } from '../ui/driver.js';
+import { dohResolver, normalizeSettings } from '../ui/settings.js';
 
 const cache = makeCache(browser.localStore);
 
@@ -21,10 +22,14 @@ const input = document.getElementById('paste-input');
 const button = document.getElementById('trace-button');
 let pasted = false;
 
+const settings = browser.loadSettings().catch(() => normalizeSettings(null));
+
 async function translator() {
-  // A language setting (storage.local "lang", for the options page) wins over the browser's.
-  const chosen = await browser.settingsGet('lang').catch(() => null);
-  const lang = pickLanguage(chosen, browser.uiLanguage(), navigator.language);
+  // The options page's language (storage.sync) wins over the browser's; storage.local
+  // "lang" is the older test seam, read only when the setting is "auto".
+  const { lang: chosen } = await settings;
+  const legacy = chosen === 'auto' ? await browser.settingsGet('lang').catch(() => null) : null;
+  const lang = pickLanguage(chosen === 'auto' ? legacy : chosen, browser.uiLanguage(), navigator.language);
   return loadTranslator(browser.extensionUrl('/'), lang);
 }
 
@@ -51,12 +56,21 @@ function show(t, record) {
   // The analysis is on screen; the lookups fill in who is responsible as answers come.
   if (record?.ok) {
     const box = lookupsBox(resultBox);
-    // storage.local "traceOptions" (TraceOptions, e.g. another DoH resolver) for the options page.
-    browser.settingsGet('traceOptions').catch(() => null)
-      .then((options) => runLookups(box, record, t, { cache, options: options && typeof options === 'object' ? options : {} }));
+    traceOptions()
+      .then((options) => runLookups(box, record, t, { cache, options }));
   }
   const source = record?.ok ? sourceNote(t, record.source) : null;
   if (source) renderNote(statusBox, source, 'source');
+}
+
+/**
+ * TraceOptions: the DoH resolver of the options page (storage.sync); storage.local
+ * "traceOptions" (a test seam pointing the trace at local servers) is applied first.
+ */
+async function traceOptions() {
+  const stored = await browser.settingsGet('traceOptions').catch(() => null);
+  const { doh } = await settings;
+  return { ...(stored && typeof stored === 'object' ? stored : {}), doh_resolver: dohResolver(doh) };
 }
 
 // Where a page result came from (engine records carry source: page:<reader or adapter>).

@@ -119,6 +119,13 @@ export function makeCache(store, prefix = 'lookup:') {
       if (stale.length) await store.remove(stale);
       return stale.length;
     },
+    /** Drop every cached answer (the options page's "Clear cache"); resolves to how many. */
+    async clear() {
+      if (typeof store.entries !== 'function' || typeof store.remove !== 'function') return 0;
+      const keys = Object.keys(await store.entries()).filter((key) => key.startsWith(prefix));
+      if (keys.length) await store.remove(keys);
+      return keys.length;
+    },
   };
 }
 

@@ -114,3 +114,15 @@ test('expired answers are not used and are pruned', async () => {
   assert.equal(await cache.prune(), 1);
   assert.deepEqual(Object.keys(await store.entries()).sort(), ['lang', 'lookup:https://a/']);
 });
+
+test('cache.clear removes every entry under the prefix and says how many', async () => {
+  const store = memoryStore();
+  await store.set('other', 1);
+  const cache = makeCache(store);
+  await cache.set('a', 60, { status: 200, headers: {}, body: new Uint8Array([1]), url: 'https://x.example/a' });
+  await cache.set('b', 60, { status: 200, headers: {}, body: new Uint8Array([2]), url: 'https://x.example/b' });
+  assert.equal(await cache.clear(), 2);
+  assert.equal(await cache.get('a'), null);
+  assert.deepEqual(Object.keys(await store.entries()), ['other']);
+  assert.equal(await cache.clear(), 0);
+});
