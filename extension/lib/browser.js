@@ -104,6 +104,10 @@ export function saveSettings(settings) {
   return ext.storage.sync.set({ [SETTINGS_KEY]: normalizeSettings(settings) });
 }
 
+export function openOptionsPage() {
+  return ext.runtime.openOptionsPage();
+}
+
 // --- background wiring ---------------------------------------------------------
 
 export function onInstalled(listener) {

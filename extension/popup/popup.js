@@ -106,6 +106,10 @@ async function showStoredResult(t) {
 async function main() {
   const t = await translator();
   translateDocument(document, t);
+  document.getElementById('options-link').addEventListener('click', (event) => {
+    event.preventDefault();
+    browser.openOptionsPage().then(() => window.close(), () => {});
+  });
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     button.disabled = true;

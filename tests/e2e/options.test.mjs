@@ -158,3 +158,17 @@ test('clear cache removes the lookup entries and says how many', async () => {
   await page.close();
   browser.assertClean();
 });
+
+test('the popup links to the options page (keyboard)', async () => {
+  const popup = await browser.context.newPage();
+  await popup.goto(browser.extensionUrl('popup/popup.html'));
+  await popup.locator('[data-testid=page-status]').waitFor();
+  const opened = browser.context.waitForEvent('page', (page) => page.url().endsWith('/options/options.html'));
+  await popup.locator('[data-testid=options-link]').focus();
+  await popup.keyboard.press('Enter');
+  const page = await opened;
+  await page.locator('body[data-ready="1"]').waitFor();
+  await page.close();
+  if (!popup.isClosed()) await popup.close();
+  browser.assertClean();
+});
