@@ -26,9 +26,11 @@ if [ "$have" != "$want" ]; then
   cargo +"$channel" install wasm-bindgen-cli --version "$want"
 fi
 
-# --- Debian packages: Chromium for the e2e tests, a Japanese font for screenshots ---
+# --- Debian packages: Chromium for the e2e tests, Firefox ESR for the Firefox runtime
+# test (tests/e2e/firefox.test.mjs), a Japanese font for screenshots ---
 apt_missing=()
 command -v chromium >/dev/null 2>&1 || apt_missing+=(chromium)
+command -v firefox-esr >/dev/null 2>&1 || apt_missing+=(firefox-esr)
 dpkg -s fonts-ipafont-gothic >/dev/null 2>&1 || apt_missing+=(fonts-ipafont-gothic)
 if [ ${#apt_missing[@]} -gt 0 ]; then
   say "installing ${apt_missing[*]}"
@@ -36,7 +38,7 @@ if [ ${#apt_missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${apt_missing[@]}" >/dev/null
 fi
 
-# --- npm tooling (playwright-core, web-ext, binaryen's wasm-opt) -----------------
+# --- npm tooling (playwright-core, puppeteer-core, web-ext, binaryen's wasm-opt) ---
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing npm tooling"
   npm ci --no-audit --no-fund --loglevel=error
