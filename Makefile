@@ -15,7 +15,7 @@ export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS := --remap-path-prefix=$(HO
 RUST_SOURCES := $(shell find crates -name '*.rs' -o -name Cargo.toml -o -name '*.json' -o -name '*.txt' | grep -v '/target/') Cargo.toml Cargo.lock
 EXT_SOURCES := $(shell find extension www scripts -type f 2>/dev/null)
 
-.PHONY: help setup build wasm dist run test test-size test-rust test-wasm test-js test-e2e lint bench refresh-bootstrap clean
+.PHONY: help setup build wasm dist run test test-size test-rust test-wasm test-js test-e2e lint bench fuzz refresh-bootstrap clean
 
 help:
 	@echo "make run    build and serve www/ on http://127.0.0.1:$(PORT); prints where the extension builds are"
@@ -77,6 +77,9 @@ lint:
 
 bench: setup
 	cargo bench -p sendertrace-core
+
+fuzz: setup ## cargo-fuzz targets, FUZZ_SECONDS each (default 60); never part of make test
+	bash scripts/fuzz.sh $(or $(FUZZ_SECONDS),60)
 
 refresh-bootstrap: ## refresh crates/core/data/iana-bootstrap from data.iana.org (review the diff, then commit)
 	bash scripts/refresh-bootstrap.sh
