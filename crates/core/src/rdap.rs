@@ -300,7 +300,7 @@ fn read_domain(v: &Value, entities: &[FlatEntity], s: &mut RdapSummary) {
         let typ = text(link, "type").unwrap_or_default();
         if rel.eq_ignore_ascii_case("related")
             && (typ.contains("rdap") || href.contains("/domain/"))
-            && href.starts_with("https://")
+            && is_request_url(&href)
             && !s.related.contains(&href)
         {
             s.related.push(href);
@@ -592,7 +592,7 @@ fn flatten_entities(root: &Value, warnings: &mut Vec<Warning>) -> Vec<FlatEntity
             .flatten()
             .find(|l| text(l, "rel").as_deref() == Some("self"))
             .and_then(|l| text(l, "href"))
-            .filter(|h| h.starts_with("https://"));
+            .filter(|h| is_request_url(h));
         out.push(FlatEntity {
             index,
             parent,
@@ -719,6 +719,13 @@ impl Vcard {
 }
 
 // --- small helpers -------------------------------------------------------------------
+
+/// A link from an answer that the trace may request: HTTPS, of sane length, and with
+/// no white space or control characters (a hostile server's `self` link with a form
+/// feed or a line break in it is dropped, not requested). Found by fuzzing (issue #8).
+fn is_request_url(href: &str) -> bool {
+    href.starts_with("https://") && href.len() <= 2048 && !href.chars().any(|c| c.is_whitespace() || c.is_control())
+}
 
 fn text(v: &Value, key: &str) -> Option<String> {
     match v.get(key)? {

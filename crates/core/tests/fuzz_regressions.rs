@@ -1,0 +1,50 @@
+//! Every input the fuzzer ever broke something with, replayed through the same checks
+//! as the fuzz targets. Fixtures: tests/fuzz-regressions/<target>/<name> (the raw
+//! input of that target, as libFuzzer wrote it); checks: tests/fuzz-regressions/harness.rs.
+//! Crashes of the `trace` target (structured input) are written out as tests below.
+
+#[path = "fuzz-regressions/harness.rs"]
+mod harness;
+
+use std::path::PathBuf;
+
+use sendertrace_core::trace::{Reply, Trace, TraceOptions};
+
+fn replay(target: &str, check: fn(&[u8])) -> usize {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz-regressions").join(target);
+    let mut failed = Vec::new();
+    let mut n = 0;
+    for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+        let path = entry.unwrap().path();
+        let data = std::fs::read(&path).unwrap();
+        n += 1;
+        if std::panic::catch_unwind(|| check(&data)).is_err() {
+            failed.push(path.file_name().unwrap().to_string_lossy().into_owned());
+        }
+    }
+    assert!(failed.is_empty(), "{target}: {failed:?} fail again");
+    n
+}
+
+#[test]
+fn rdap_regressions_pass() {
+    assert!(replay("rdap", harness::rdap) >= 1);
+}
+
+#[test]
+fn rdap_self_link_with_control_characters_is_not_fetched() {
+    // The first crash: an abuse entity's `self` link with a form feed and spaces was
+    // handed to the trace as the URL to fetch.
+    let data = std::fs::read(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz-regressions/rdap/self-link-with-form-feed.json")).unwrap();
+    let s = sendertrace_core::rdap::interpret_bytes(&data);
+    let abuse = s.entities_to_fetch.iter().find(|e| e.handle == "EXABUSE-ARIN").expect("the abuse entity is still listed");
+    assert_eq!(abuse.url, None, "its broken self link is dropped");
+    // The trace then asks the registry's entity path instead of the hostile link.
+    let mut t = Trace::from_analysis_json(&serde_json::json!({"origin": {"ip": "23.1.2.3"}, "identities": {}}), &TraceOptions { doh_resolver: None, ..TraceOptions::default() }, 1_800_000_000);
+    let first = t.poll_request().unwrap();
+    t.handle_response(first.id, Reply::ok("application/rdap+json", data));
+    while let Some(r) = t.poll_request() {
+        assert!(!r.url.chars().any(|c| c.is_whitespace() || c.is_control()), "requested {:?}", r.url);
+        t.handle_response(r.id, Reply::Timeout { at: None });
+    }
+}
