@@ -213,6 +213,7 @@ fuzz_target!(|input: Input| {
             asked += 1;
             assert!(asked <= options.max_requests, "{asked} requests with a cap of {}", options.max_requests);
             assert!(r.url.starts_with("https://"), "asked for {}", r.url);
+            assert!(!r.url.chars().any(|c| c.is_whitespace() || c.is_control()), "asked for {:?}", r.url);
             assert!(r.not_before <= clock.saturating_add(24 * 3600), "request {} held until {} (now {clock})", r.url, r.not_before);
             assert_eq!(r.max_body_bytes, options.max_body_bytes);
             pending.push(r);
@@ -249,7 +250,7 @@ fuzz_target!(|input: Input| {
                     None => {}
                 }
                 let at = match at {
-                    Some(At::Later(s)) => Some(clock + u64::from(s)),
+                    Some(At::Later(s)) => Some(clock.saturating_add(u64::from(s))),
                     Some(At::Any(t)) => Some(t),
                     None => None,
                 };

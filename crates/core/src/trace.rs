@@ -53,6 +53,9 @@ use crate::warning::{clean_text, Warning};
 pub const RDAP_ACCEPT: &str = "application/rdap+json, application/json;q=0.9";
 /// The `Accept` header for the JPNIC gateway.
 pub const HTML_ACCEPT: &str = "text/html";
+/// The trace's clock never goes past the year 9999: a driver's nonsense `now` or
+/// `at` (say `u64::MAX`) must not overflow the pacing arithmetic.
+const LATEST_CLOCK: u64 = 253_402_300_799;
 
 /// Caller settings. Every field has a default, so `{}` is a valid JSON value.
 #[derive(Debug, Clone, Deserialize)]
@@ -424,7 +427,7 @@ impl Trace {
         Trace {
             options: options.clone(),
             bootstrap,
-            now,
+            now: now.min(LATEST_CLOCK),
             next_id: 1,
             queue: VecDeque::new(),
             inflight: BTreeMap::new(),
@@ -729,7 +732,7 @@ impl Trace {
     /// Feed the outcome of request `id`. Unknown or repeated ids are ignored with a finding.
     pub fn handle_response(&mut self, id: u64, reply: Reply) {
         if let Some(at) = reply.at() {
-            self.now = self.now.max(at);
+            self.now = self.now.max(at.min(LATEST_CLOCK));
         }
         let Some(job) = self.inflight.remove(&id) else {
             self.finding(Warning::new("unknown-request-id", "A reply came for request {id}, which is not in flight.", &[(
@@ -902,7 +905,7 @@ impl Trace {
             self.finding(Warning::new("redirect-without-location", "{url} answered with a redirect but no Location.", &[("url", &from)]));
             return self.fail_job(&job);
         };
-        let target = resolve_location(&from, location.trim());
+        let target = escape_url(&resolve_location(&from, location.trim()));
         if !target.starts_with("https://") {
             self.finding(Warning::new(
                 "redirect-not-https",
@@ -945,7 +948,7 @@ impl Trace {
             ));
             return self.fail_job(&job);
         }
-        let until = self.now + wait;
+        let until = self.now.saturating_add(wait);
         self.pacer.block(&host, until);
         job.not_before = until;
         self.event("retry", format!("{} after {wait}s (HTTP 429)", job.url));
@@ -1278,6 +1281,24 @@ fn resolve_location(base: &str, location: &str) -> String {
     }
 }
 
+/// Percent-encode what a URL may not carry literally (white space, control
+/// characters, non-ASCII bytes), as a browser's URL parser does, so a hostile
+/// `Location` never puts them into a request line.
+fn escape_url(url: &str) -> String {
+    if !url.bytes().any(|b| b <= b' ' || b >= 0x7f) {
+        return url.to_string();
+    }
+    let mut out = String::with_capacity(url.len() + 16);
+    for b in url.bytes() {
+        if b <= b' ' || b >= 0x7f {
+            out.push_str(&format!("%{b:02X}"));
+        } else {
+            out.push(char::from(b));
+        }
+    }
+    out
+}
+
 /// Where a person looks up a domain of a TLD without RDAP.
 fn whois_page(tld: &str) -> String {
     match tld {
@@ -1289,6 +1310,24 @@ fn whois_page(tld: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_clock_at_the_end_of_time_does_not_overflow() {
+        let analysis = serde_json::json!({"origin": {"ip": "13.64.1.1"}, "identities": {}});
+        let options = TraceOptions { doh_resolver: None, ..TraceOptions::default() };
+        let mut t = Trace::from_analysis_json(&analysis, &options, u64::MAX);
+        let r = t.poll_request().unwrap();
+        let reply = Reply::Http { status: 429, headers: vec![("retry-after".into(), "60".into())], body: vec![], url: None, at: Some(u64::MAX) };
+        t.handle_response(r.id, reply);
+        let again = t.poll_request().unwrap();
+        assert_eq!(again.not_before, LATEST_CLOCK + 60);
+    }
+
+    #[test]
+    fn hostile_locations_are_escaped() {
+        assert_eq!(escape_url("https://a.example/ip/1.2.3.4"), "https://a.example/ip/1.2.3.4");
+        assert_eq!(escape_url("https://a.example/a b\x0c\u{e9}"), "https://a.example/a%20b%0C%C3%A9");
+    }
 
     #[test]
     fn locations_resolve() {
