@@ -239,6 +239,8 @@ function main() {
   const www = join(dist, 'www');
   addShared(www, false);
   copyTree(join(root, 'www'), www);
+  // www/bench.html is `make bench`'s page (bench/wasm-chromium.mjs), not the product.
+  rmSync(join(www, 'bench.html'), { force: true });
   console.log(`built ${builds.map(([name]) => `dist/${name}`).join(', ')}, dist/www`);
 
   if (zip) {
