@@ -14,6 +14,11 @@ import * as gmail from './content/adapters/gmail.js';
 import * as roundcube from './content/adapters/roundcube.js';
 import * as snappymail from './content/adapters/snappymail.js';
 import * as zimbra from './content/adapters/zimbra.js';
+import * as outlook from './content/adapters/outlook.js';
+import * as yahoo from './content/adapters/yahoo.js';
+import * as yahoojp from './content/adapters/yahoojp.js';
+import * as squirrelmail from './content/adapters/squirrelmail.js';
+import { watchForSource } from './content/watch.js';
 
 const MENU_ID = 'trace-sender';
 // research/webmail.md §6.5: a header block is rarely above a few hundred KB; a
@@ -22,7 +27,13 @@ const MAX_PAGE_CHARS = 4 * 1024 * 1024;
 const RESULT_PREFIX = 'result:';
 const RESULTS_KEPT = 5;
 // Webmail adapters, tried when the page itself shows no raw message (research/webmail.md §7).
-const ADAPTERS = [gmail, roundcube, snappymail, zimbra];
+const ADAPTERS = [gmail, roundcube, snappymail, zimbra, outlook, yahoo, yahoojp, squirrelmail];
+// A guided step (ui/guide.js) arms its tab: the watcher in the tab (content/watch.js)
+// signals when the source appears, and the background traces the tab again.
+const WATCH_PREFIX = 'watch:';
+const WATCH_MS = 10 * 60 * 1000;
+// Popups and result windows still showing a guided step, by tab id (see servePorts).
+const watchingPages = new Map();
 
 /** Analyse with the user's AnalyzeOptions (the trusted forwarders of the options page). */
 async function analyzeMessage(text, { source }) {
@@ -37,15 +48,21 @@ async function readPage(tabId, frames) {
   return pickHeaderCandidate(injections.flatMap((injection) => injection?.result?.ok ? injection.result.candidates : []));
 }
 
-/** Ask each webmail adapter for the open message's original (main frame only). */
+/**
+ * Ask each webmail adapter for the open message's original (main frame only).
+ * An adapter of a webmail that needs the user to open the source answers
+ * { guide: id }; that is returned when no adapter found the message.
+ */
 async function readWithAdapters(tabId) {
   const run = async (func, args, world) => (await browser.runInTab(tabId, null, func, args, world))[0]?.result ?? null;
+  let guide = null;
   for (const adapter of ADAPTERS) {
     const text = await adapter.readOriginal(run, MAX_PAGE_CHARS).catch(() => null);
-    const picked = text && pickHeaderCandidate([{ source: adapter.id, text }]);
+    if (typeof text === 'object' && text?.guide) guide ??= { guide: String(text.guide) };
+    const picked = typeof text === 'string' && pickHeaderCandidate([{ source: adapter.id, text }]);
     if (picked) return picked;
   }
-  return null;
+  return guide;
 }
 
 /**
@@ -63,7 +80,12 @@ export async function traceTab(tabId, frameId) {
     return { ok: false, source: 'page', error: { name: 'page-unreadable', message: String(err?.message ?? err) } };
   }
   if (!picked && wholeTab) picked = await readPage(tabId, 'all').catch(() => null);
-  if (!picked && wholeTab) picked = await readWithAdapters(tabId);
+  // A click in a frame (Roundcube's preview, SquirrelMail's frameset) may still be
+  // on a webmail whose adapter reads the open message from the main frame.
+  if (!picked) picked = await readWithAdapters(tabId).catch(() => null);
+  if (picked?.guide) {
+    return { ok: false, source: 'page', tabId, error: { name: 'needs-source-view', webmail: picked.guide, message: 'open the message source first' } };
+  }
   if (!picked) return { ok: false, source: 'page', error: { name: 'no-raw-message', message: 'no header block on the page' } };
   return analyzeMessage(picked.text, { source: `page:${picked.source}` });
 }
@@ -101,6 +123,54 @@ export async function onContextMenuClick(info, tab) {
   return id;
 }
 
+/** Arm a tab after a guided step: remember it, and start the watcher in it. */
+async function armWatch(tabId) {
+  await browser.sessionSet({ [WATCH_PREFIX + tabId]: { until: Date.now() + WATCH_MS } });
+  await browser.runInTab(tabId, null, watchForSource, [WATCH_MS]);
+}
+
+/**
+ * The watcher in an armed tab saw a new "Received:" line: trace the tab again. Not a
+ * message yet (the dialog is still rendering, or it was something else): re-arm.
+ * A result goes to the popup or window still showing the guide, else to a new window.
+ */
+export async function onSourceAppeared(tabId) {
+  const key = WATCH_PREFIX + tabId;
+  const armed = await browser.sessionGet(key);
+  if (!armed || armed.until < Date.now()) return null;
+  const record = await traceTab(tabId);
+  if (!record.ok) {
+    await armWatch(tabId).catch(() => {});
+    return null;
+  }
+  await browser.sessionRemove([key]);
+  const pages = watchingPages.get(tabId);
+  if (pages?.size) {
+    for (const port of pages) port.postMessage({ type: 'traced', record });
+    return 'port';
+  }
+  const id = await storeResult({ ...record, url: null });
+  await browser.openPopupWindow(`popup/popup.html?window=1&result=${encodeURIComponent(id)}`, 560, 720);
+  return id;
+}
+
+/** A popup or result window showing a guided step: { type: 'watch', tabId } on a port. */
+function watchPort(port) {
+  let tabId = null;
+  port.onMessage.addListener((message) => {
+    if (message?.type !== 'watch' || !Number.isInteger(message.tabId) || tabId !== null) return;
+    tabId = message.tabId;
+    if (!watchingPages.has(tabId)) watchingPages.set(tabId, new Set());
+    watchingPages.get(tabId).add(port);
+    armWatch(tabId).then(() => port.postMessage({ type: 'watching' }), () => port.postMessage({ type: 'watch-failed' }));
+  });
+  port.onDisconnect.addListener(() => {
+    const pages = tabId === null ? null : watchingPages.get(tabId);
+    pages?.delete(port);
+    if (pages && pages.size === 0) watchingPages.delete(tabId);
+  });
+}
+
 // One handler table; only the extension's own pages reach it (see serveMessages).
 const handlers = {
   'analyze-text': (message) => analyzeMessage(String(message.text ?? ''), { source: 'paste' }),
@@ -116,12 +186,21 @@ browser.onMenuClicked((info, tab) => {
   onContextMenuClick(info, tab).catch((err) => console.warn('SenderTrace: trace failed', err));
 });
 
+browser.servePorts((port) => {
+  if (port.name === 'watch') watchPort(port);
+  else port.disconnect();
+});
+
+browser.onTabSignal('source-appeared', (tabId) => {
+  onSourceAppeared(tabId).catch((err) => console.warn('SenderTrace: trace failed', err));
+});
+
 browser.onInstalled(() => {
   browser.installMenu(MENU_ID, browser.nativeMessage('menu_trace_sender'), ['page', 'selection', 'frame']);
 });
 
 // Test seam: native menus cannot be clicked from Playwright, so tests call this.
-self.senderTrace = Object.freeze({ onContextMenuClick, traceTab, traceSelection });
+self.senderTrace = Object.freeze({ onContextMenuClick, traceTab, traceSelection, onSourceAppeared });
 
 // Compile the wasm early; errors surface again when a trace awaits it.
 engineReady().catch(() => {});

@@ -3,9 +3,10 @@
 //   dist/chrome      Chrome MV3 (module service worker)
 //   dist/firefox     Firefox MV3 (module background script, gecko settings)
 //   dist/www         standalone page: www/ + extension/ui + _locales + the wasm
-//   dist/chrome-e2e  TEST ONLY: dist/chrome plus host access to http://127.0.0.1/*,
-//                    because Playwright cannot click the toolbar and so cannot grant
-//                    activeTab. Never zipped, never shipped.
+//   dist/chrome-e2e  TEST ONLY: dist/chrome plus host access to http://127.0.0.1/* and
+//                    the webmail hosts the adapter tests route to local files, because
+//                    Playwright cannot click the toolbar and so cannot grant activeTab.
+//                    Never zipped, never shipped.
 // With --zip it also writes dist/sendertrace-chrome.zip and dist/sendertrace-firefox.zip.
 // The icons are drawn here (no third-party art, no binary files in the source tree).
 //
@@ -184,9 +185,16 @@ function firefoxManifest(base) {
   return manifest;
 }
 
+// The webmail hosts the adapter tests load their fixture pages under (Playwright
+// routes them to local files; tests/e2e/adapter-*.test.mjs).
+const E2E_WEBMAIL_HOSTS = [
+  'https://mail.google.com/*', 'https://outlook.live.com/*', 'https://outlook.office.com/*',
+  'https://mail.yahoo.com/*', 'https://mail.yahoo.co.jp/*', 'https://webmail.example.jp/*', 'https://webmail.example.net/*',
+];
+
 function e2eManifest(base) {
   const manifest = structuredClone(base);
-  manifest.host_permissions = [...(base.host_permissions ?? []), 'http://127.0.0.1/*'];
+  manifest.host_permissions = [...(base.host_permissions ?? []), 'http://127.0.0.1/*', ...E2E_WEBMAIL_HOSTS];
   manifest.description = 'TEST BUILD for the end-to-end tests (host access to 127.0.0.1). Do not install.';
   return manifest;
 }

@@ -10,9 +10,16 @@
  * Offer the texts of a page that may be a raw message ("show original" pages):
  * a text/plain body (Roundcube viewsource, Zimbra view=text, SnappyMail, Yahoo raw,
  * a saved .eml opened in the browser), Gmail's pre#raw_message_text, then the
- * largest <pre> and <textarea> elements. The extension page picks one.
+ * largest <pre> and <textarea> elements, then header blocks rendered inside the
+ * visible elements that match `blockScope` (by default open dialogs: Outlook's
+ * "View message source", Proton's "View headers"). The extension page picks one.
+ *
+ * A rendered block is read with innerText, so lines drawn with <br>, <div> or table
+ * rows keep their breaks. Its title and buttons are not part of the header block, so
+ * the elements inside the scope that hold a "Received:" line are offered as well,
+ * innermost first; the detector keeps the one that is a whole header block.
  */
-export function readRawPage(maxChars) {
+export function readRawPage(maxChars, blockScope = '[role="dialog"], [aria-modal="true"], dialog[open]') {
   try {
     const candidates = [];
     const offer = (source, text) => {
@@ -32,6 +39,24 @@ export function readRawPage(maxChars) {
     }
     blocks.sort((a, b) => b.length - a.length);
     for (const text of blocks.slice(0, 4)) offer('pre', text);
+    let scopes = [];
+    try {
+      scopes = blockScope ? [...document.querySelectorAll(blockScope)] : [];
+    } catch {
+      // An invalid selector: no rendered blocks.
+    }
+    const textOf = (node) => (node.tagName === 'TEXTAREA' ? node.value : node.textContent) || '';
+    for (const scope of scopes) {
+      // innerText of an element that is not rendered is its textContent: skip hidden ones.
+      if (scope.getClientRects().length === 0) continue;
+      const holders = [scope, ...scope.querySelectorAll('pre, textarea, code, div, section, article, table, tbody, td, dl, dd, p')]
+        .filter((node) => /Received:/i.test(textOf(node)));
+      holders.sort((a, b) => textOf(a).length - textOf(b).length);
+      for (const node of holders.slice(0, 64)) {
+        const text = node.tagName === 'TEXTAREA' ? node.value : node.innerText;
+        if (/^\s*[!-9;-~]+:/.test(text || '')) offer('block', text);
+      }
+    }
     return { ok: true, url: location.href, contentType: type, candidates };
   } catch (err) {
     return { ok: false, error: String(err && err.message || err) };

@@ -49,6 +49,35 @@ export function serveMessages(handler) {
   });
 }
 
+/** A long-lived channel from an extension page to the background (runtime.connect). */
+export function connectToBackground(name) {
+  return ext.runtime.connect({ name });
+}
+
+/** Ports opened by the extension's own pages; any other port is closed. */
+export function servePorts(listener) {
+  const ownOrigin = ext.runtime.getURL('');
+  ext.runtime.onConnect.addListener((port) => {
+    const sender = port.sender;
+    if (sender && sender.id === ext.runtime.id && String(sender.url ?? '').startsWith(ownOrigin)) listener(port);
+    else port.disconnect();
+  });
+}
+
+/**
+ * The one message a content script sends (content/watch.js): `{ type }` from a tab,
+ * no data. `listener(tabId)` decides whether that tab was armed.
+ */
+export function onTabSignal(type, listener) {
+  const ownOrigin = ext.runtime.getURL('');
+  ext.runtime.onMessage.addListener((message, sender) => {
+    const fromTab = sender && sender.id === ext.runtime.id && sender.tab && typeof sender.tab.id === 'number'
+      && !String(sender.url ?? '').startsWith(ownOrigin);
+    if (fromTab && message?.type === type) listener(sender.tab.id);
+    return false;
+  });
+}
+
 // --- tabs, scripting, windows --------------------------------------------------
 
 export async function activeTab() {

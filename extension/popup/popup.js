@@ -8,6 +8,7 @@ import * as browser from '../lib/browser.js';
 import { loadTranslator, pickLanguage, translateDocument } from '../ui/i18n.js';
 import { renderRecord, renderNote } from '../ui/render.js';
 import { submitOnCtrlEnter } from '../ui/form.js';
+import { isGuide, showGuide } from '../ui/guide.js';
 import { lookupsBox, runLookups } from '../ui/lookups.js';
 import { makeCache } from '../ui/driver.js';
 import { dohResolver, normalizeSettings } from '../ui/settings.js';
@@ -43,6 +44,12 @@ function ask(message) {
 const PAGE_NOTES = { 'page-unreadable': 'page_unreadable', 'no-raw-message': 'page_no_raw_message' };
 
 function show(t, record) {
+  if (isGuide(record)) {
+    // Outlook / Yahoo: the two clicks that open the source; the trace follows by itself.
+    resultBox.replaceChildren();
+    showGuide(statusBox, record, t, (traced) => { if (!pasted) show(t, traced); });
+    return;
+  }
   const note = !record?.ok && PAGE_NOTES[record?.error?.name];
   if (note) {
     resultBox.replaceChildren();
@@ -74,7 +81,7 @@ async function traceOptions() {
 }
 
 // Where a page result came from (engine records carry source: page:<reader or adapter>).
-const WEBMAILS = { gmail: 'Gmail', roundcube: 'Roundcube', snappymail: 'SnappyMail', zimbra: 'Zimbra' };
+const WEBMAILS = { gmail: 'Gmail', roundcube: 'Roundcube', snappymail: 'SnappyMail', zimbra: 'Zimbra', squirrelmail: 'SquirrelMail' };
 
 function sourceNote(t, source) {
   if (source === 'selection') return t('source_selection');

@@ -23,6 +23,7 @@ test('no markup injection or code from strings in extension/ and www/', () => {
 test('only lib/browser.js touches chrome.* / browser.*', () => {
   for (const path of scripts) {
     if (path.endsWith(join('lib', 'browser.js'))) continue;
+    if (path.endsWith(join('content', 'watch.js'))) continue; // checked on its own below
     const code = readFileSync(path, 'utf8').replace(/\/\/.*$/gm, '').replace(/\/\*[\s\S]*?\*\//g, '');
     assert.doesNotMatch(code, /\b(chrome|browser)\.(runtime|tabs|scripting|storage|i18n|windows|contextMenus|menus|action)\b/, relative(root, path));
   }
@@ -57,5 +58,18 @@ test('every webmail adapter names an existing test page and is registered in the
     assert.match(background, new RegExp(`import \\* as ${module} from './content/adapters/${name}'`), `${name} is imported`);
     assert.ok(registered.includes(module), `${name} is in ADAPTERS`);
     for (const fn of ['readOriginal']) assert.match(code, new RegExp(`export (async )?function ${fn}\\b`), `${name} exports ${fn}`);
+  }
+});
+
+test('content/watch.js, injected into a tab, uses the extension API for one signal only', () => {
+  // The watcher must wake the background after the popup closed; it sends one message
+  // with no page data (see content/watch.js). Nothing else in content/ may reach the API.
+  const code = readFileSync(join(root, 'extension/content/watch.js'), 'utf8').replace(/\/\/.*$/gm, '');
+  const uses = [...code.matchAll(/\.(runtime|tabs|scripting|storage|i18n|windows|contextMenus|menus|action)\.(\w+)/g)].map((m) => `${m[1]}.${m[2]}`);
+  assert.deepEqual(uses, ['runtime.sendMessage']);
+  assert.match(code, /sendMessage\(\{ type: 'source-appeared' \}\)/, 'the message carries nothing but its type');
+  for (const path of files(join(root, 'extension/content'), /\.js$/)) {
+    if (path.endsWith(join('content', 'watch.js'))) continue;
+    assert.doesNotMatch(readFileSync(path, 'utf8'), /\b(chrome|browser|api)\.runtime\b|globalThis\.(chrome|browser)\b/, relative(root, path));
   }
 });

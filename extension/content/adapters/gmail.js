@@ -3,7 +3,9 @@
 // cut the raw message out of pre#raw_message_text (research/webmail.md §1).
 //
 // Test page: tests/e2e/fixtures/mail/u/0/index.html (a mock with Gmail's data-*
-// attributes and GLOBALS; the e2e test answers the view=om request).
+// attributes and GLOBALS; the e2e test answers the view=om request). A thread with
+// several messages, a second account (/mail/u/1/) and the real host name:
+// tests/e2e/fixtures/webmail/gmail/thread.html (tests/e2e/adapter-gmail.test.mjs).
 //
 // The injected functions run in the tab and must be self-contained (see
 // readers.js). Nothing here is confirmed against live Gmail yet: it follows the
@@ -29,9 +31,17 @@ export function probeGmail() {
       const permmsgid = String(node.getAttribute('data-message-id') || '').replace(/^#/, '');
       if (!/^msg-[af]:/.test(permmsgid)) continue;
       const legacy = node.getAttribute('data-legacy-message-id') || null;
-      // A collapsed message in a thread has no laid-out body.
-      const expanded = node.offsetParent !== null && node.getClientRects().length > 0;
-      messages.push({ permmsgid, legacy, expanded });
+      // A collapsed message in a thread has no laid-out body: its summary line may be
+      // on screen, but its body (div.a3s, stable for years; research/webmail.md §1.1) is not.
+      const laidOut = (element) => element.offsetParent !== null && element.getClientRects().length > 0;
+      const bodies = [...node.querySelectorAll('.a3s')];
+      const expanded = laidOut(node) && (bodies.length === 0 || bodies.some(laidOut));
+      // The message the user is in: keyboard focus, or the text they selected.
+      const active = document.activeElement;
+      const anchor = window.getSelection()?.anchorNode ?? null;
+      const focused = expanded && ((active && active !== document.body && node.contains(active))
+        || (anchor !== null && String(window.getSelection()) !== '' && node.contains(anchor)));
+      messages.push({ permmsgid, legacy, expanded, focused });
     }
     if (messages.length === 0) return null;
     return { base: location.origin + path[0], messages };
@@ -60,8 +70,13 @@ export function originalUrls(base, ik, message) {
   return urls;
 }
 
-/** The message to trace: the last expanded one, else the last one (the newest in a thread). */
+/**
+ * The message to trace: the expanded one the user is in (focus or selection), else
+ * the last expanded one, else the last one (the newest in a thread).
+ */
 export function pickMessage(messages) {
+  const focused = messages.filter((message) => message.focused);
+  if (focused.length) return focused.at(-1);
   const expanded = messages.filter((message) => message.expanded);
   return (expanded.length ? expanded : messages).at(-1) ?? null;
 }
