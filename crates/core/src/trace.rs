@@ -71,6 +71,10 @@ pub struct TraceOptions {
     pub timeout_ms: u32,
     /// Largest reply body accepted, in bytes; larger replies are refused.
     pub max_body_bytes: usize,
+    /// Longest wait after a `429` (its `Retry-After`, or 30 s without one) before
+    /// the lookup is retried; a longer wait gives the lookup up with `rate-limited`.
+    /// An interactive driver (the popup) sets it low so nobody waits on a spinner.
+    pub max_retry_wait_secs: u64,
     /// Ask the JPNIC whois gateway for Japanese space.
     pub jpnic_gateway: bool,
     /// Look up the hosting of domains (DoH + IP lookups).
@@ -94,6 +98,7 @@ impl Default for TraceOptions {
             max_redirects: 5,
             timeout_ms: 15_000,
             max_body_bytes: 1 << 20,
+            max_retry_wait_secs: politeness::MAX_RETRY_AFTER_SECS,
             jpnic_gateway: true,
             hosting: true,
             max_domains: 3,
@@ -793,6 +798,15 @@ impl Trace {
             self.fail_job(&job);
             return self.announce_done();
         }
+        // The driver followed redirects itself (browser fetch): hold the final URL to
+        // the rules a redirect the core follows must meet, and refuse its answer if not.
+        if let Some(target) = final_url.as_deref().filter(|u| *u != job.url) {
+            if self.refuse_target(&job.url, &escape_url(target)) {
+                self.set_outcome(id, "refused-redirect");
+                self.fail_job(&job);
+                return self.announce_done();
+            }
+        }
         let answered_by = final_url.filter(|u| u.starts_with("https://")).unwrap_or_else(|| job.url.clone());
         let content_type = politeness::header(&headers, "content-type").unwrap_or("").to_ascii_lowercase();
         self.dispatch(job, &body, &content_type, answered_by);
@@ -906,12 +920,7 @@ impl Trace {
             return self.fail_job(&job);
         };
         let target = escape_url(&resolve_location(&from, location.trim()));
-        if !target.starts_with("https://") {
-            self.finding(Warning::new(
-                "redirect-not-https",
-                "{url} redirected to a non-HTTPS address ({target}), which was not followed.",
-                &[("url", &from), ("target", &clean_text(&target, 300))],
-            ));
+        if self.refuse_target(&from, &target) {
             return self.fail_job(&job);
         }
         if target == from || job.redirects.contains(&target) {
@@ -936,11 +945,34 @@ impl Trace {
         self.queue.push_front(job);
     }
 
+    /// A redirect target no lookup may go to: not HTTPS, or a host that is not on the
+    /// public internet (private, loopback, link-local or reserved addresses,
+    /// `localhost`). Notes the finding and answers `true` when refused.
+    fn refuse_target(&mut self, from: &str, target: &str) -> bool {
+        if !target.starts_with("https://") {
+            self.finding(Warning::new(
+                "redirect-not-https",
+                "{url} redirected to a non-HTTPS address ({target}), which was not followed.",
+                &[("url", from), ("target", &clean_text(target, 300))],
+            ));
+            return true;
+        }
+        if is_private_target(target) {
+            self.finding(Warning::new(
+                "redirect-private",
+                "{url} redirected to {target}, an address on a private or local network, which was not followed.",
+                &[("url", from), ("target", &clean_text(target, 300))],
+            ));
+            return true;
+        }
+        false
+    }
+
     fn retry_later(&mut self, mut job: Job, headers: &[(String, String)]) {
         let host = politeness::host_of(&job.url).unwrap_or_default();
         job.attempts += 1;
         let wait = politeness::retry_after_secs(headers, self.now).unwrap_or(politeness::DEFAULT_RETRY_AFTER_SECS);
-        if job.attempts >= politeness::MAX_ATTEMPTS || wait > politeness::MAX_RETRY_AFTER_SECS {
+        if job.attempts >= politeness::MAX_ATTEMPTS || wait > politeness::MAX_RETRY_AFTER_SECS.min(self.options.max_retry_wait_secs) {
             self.finding(Warning::new(
                 "rate-limited",
                 "{host} is limiting our requests (HTTP 429); that lookup was given up. Try again later.",
@@ -1266,12 +1298,68 @@ fn is_public(ip: IpAddr) -> bool {
     }
 }
 
+/// True when the host of `url` is not on the public internet: an IP literal in a
+/// private, loopback, link-local, shared, multicast or reserved range (IPv4-mapped
+/// IPv6 included), a host a browser reads as such an IPv4 literal (`2130706433`,
+/// `0x7f.1`, `127.1`: the WHATWG URL parser's forms), or `localhost`.
+fn is_private_target(url: &str) -> bool {
+    let Some(host) = politeness::host_of(url) else { return true };
+    let host = host.trim_end_matches('.');
+    if host.is_empty() || host == "localhost" || host.ends_with(".localhost") {
+        return true;
+    }
+    let v4_private = |v4: std::net::Ipv4Addr| v4.octets()[0] == 0 || !is_public(IpAddr::V4(v4));
+    match host.parse::<IpAddr>() {
+        Ok(IpAddr::V4(v4)) => return v4_private(v4),
+        Ok(IpAddr::V6(v6)) => return v6.to_ipv4_mapped().map_or_else(|| !is_public(IpAddr::V6(v6)), v4_private),
+        Err(_) => {}
+    }
+    let last = host.rsplit('.').next().unwrap_or("");
+    let numeric = last.bytes().all(|b| b.is_ascii_digit())
+        || (last.len() > 2 && last[..2].eq_ignore_ascii_case("0x") && last[2..].bytes().all(|b| b.is_ascii_hexdigit()));
+    // A browser reads such a host as IPv4 or rejects it: refuse what is not public.
+    numeric && whatwg_ipv4(host).is_none_or(v4_private)
+}
+
+/// The WHATWG URL parser's IPv4 reading: 1 to 4 dot-separated numbers, each decimal,
+/// `0x` hex or `0`-prefixed octal; the last one fills the remaining bytes.
+fn whatwg_ipv4(host: &str) -> Option<std::net::Ipv4Addr> {
+    let parts: Vec<&str> = host.split('.').collect();
+    if parts.is_empty() || parts.len() > 4 {
+        return None;
+    }
+    let mut numbers = Vec::with_capacity(4);
+    for part in &parts {
+        let value = if part.len() > 2 && part[..2].eq_ignore_ascii_case("0x") {
+            u64::from_str_radix(&part[2..], 16).ok()?
+        } else if part.len() > 1 && part.starts_with('0') {
+            u64::from_str_radix(&part[1..], 8).ok()?
+        } else {
+            part.parse::<u64>().ok()?
+        };
+        numbers.push(value);
+    }
+    let last = numbers.pop()?;
+    if numbers.iter().any(|&n| n > 255) || last >= 1u64 << (8 * (4 - numbers.len())) {
+        return None;
+    }
+    let mut value = last;
+    for (i, n) in numbers.iter().enumerate() {
+        value += n << (8 * (3 - i));
+    }
+    Some(std::net::Ipv4Addr::from(u32::try_from(value).ok()?))
+}
+
 /// A relative `Location` resolved against the URL that sent it.
 fn resolve_location(base: &str, location: &str) -> String {
     if location.contains("://") {
         return location.to_string();
     }
     let scheme_end = base.find("://").map_or(0, |i| i + 3);
+    // A network-path reference (RFC 3986 §4.2): another host, same scheme.
+    if location.starts_with("//") {
+        return format!("{}{location}", &base[..scheme_end.saturating_sub(2)]);
+    }
     let host_end = base[scheme_end..].find('/').map_or(base.len(), |i| scheme_end + i);
     if location.starts_with('/') {
         format!("{}{location}", &base[..host_end])
@@ -1324,6 +1412,89 @@ mod tests {
     }
 
     #[test]
+    fn private_and_local_hosts_are_recognised_in_every_spelling() {
+        for url in [
+            "https://127.0.0.1/ip/1", "https://10.1.2.3/", "https://192.168.0.1:8443/x", "https://172.16.5.5/",
+            "https://169.254.169.254/latest/meta-data/", "https://100.64.0.1/", "https://0.0.0.0/", "https://0.1.2.3/",
+            "https://[::1]/", "https://[fe80::1]/", "https://[fd00::1]/", "https://[::ffff:127.0.0.1]/", "https://[::ffff:10.0.0.1]/",
+            "https://localhost/", "https://api.localhost./", "https://2130706433/", "https://0x7f.1/", "https://127.1/",
+            "https://0177.0.0.1/", "https://10.0x1.2/", "https://999.1.1.1/", "https:///nohost",
+        ] {
+            assert!(is_private_target(url), "{url} is refused");
+        }
+        for url in ["https://rdap.arin.net/registry/ip/10.0.0.1", "https://13.64.1.1/", "https://[2001:4860::8888]/", "https://rdap.db.ripe.net:443/x", "https://a1.example/"] {
+            assert!(!is_private_target(url), "{url} is allowed");
+        }
+        assert_eq!(whatwg_ipv4("8.8.2056"), Some(std::net::Ipv4Addr::new(8, 8, 8, 8)));
+        assert_eq!(whatwg_ipv4("1.256.1.1"), None);
+    }
+
+    fn one_lookup() -> (Trace, Request) {
+        let analysis = serde_json::json!({"origin": {"ip": "13.64.1.1"}, "identities": {}});
+        let options = TraceOptions { doh_resolver: None, ..TraceOptions::default() };
+        let mut t = Trace::from_analysis_json(&analysis, &options, 1_800_000_000);
+        let r = t.poll_request().unwrap();
+        (t, r)
+    }
+
+    fn redirect_to(location: &str) -> Reply {
+        Reply::Http { status: 302, headers: vec![("location".into(), location.into())], body: vec![], url: None, at: None }
+    }
+
+    #[test]
+    fn redirects_to_private_addresses_are_not_followed() {
+        for location in ["https://127.0.0.1:8443/ip/13.64.1.1", "https://[::1]/x", "https://169.254.169.254/", "https://2130706433/", "//localhost/ip"] {
+            let (mut t, r) = one_lookup();
+            t.handle_response(r.id, redirect_to(location));
+            assert!(t.report().findings.iter().any(|w| w.id == "redirect-private"), "{location} refused with a finding");
+            assert!(t.poll_request().is_none(), "{location} not requested");
+            assert!(t.is_done());
+            assert_eq!(t.report().networks[0].status, "failed");
+        }
+        // A public target is followed.
+        let (mut t, r) = one_lookup();
+        t.handle_response(r.id, redirect_to("https://rdap.db.ripe.net/ip/13.64.1.1"));
+        assert_eq!(t.poll_request().unwrap().url, "https://rdap.db.ripe.net/ip/13.64.1.1");
+    }
+
+    #[test]
+    fn an_answer_the_driver_got_through_a_refused_redirect_is_not_read() {
+        let body = br#"{"objectClassName":"ip network","handle":"X","name":"PRIVATE-NET","startAddress":"13.64.0.0","endAddress":"13.64.255.255","ipVersion":"v4"}"#;
+        for (final_url, id) in [("http://rdap.example/ip/13.64.1.1", "redirect-not-https"), ("https://10.0.0.7/ip/13.64.1.1", "redirect-private")] {
+            let (mut t, r) = one_lookup();
+            let reply = Reply::Http { status: 200, headers: vec![("content-type".into(), "application/rdap+json".into())], body: body.to_vec(), url: Some(final_url.into()), at: None };
+            t.handle_response(r.id, reply);
+            let report = t.report();
+            assert!(report.findings.iter().any(|w| w.id == id), "{final_url}: {id}");
+            assert_eq!(report.requests[0].outcome, "refused-redirect");
+            assert!(report.networks[0].rdap.is_none(), "{final_url}: the answer was not used");
+            assert!(t.is_done());
+        }
+        // The URL asked for, given back as the final URL, is the normal case.
+        let (mut t, r) = one_lookup();
+        let reply = Reply::Http { status: 200, headers: vec![], body: body.to_vec(), url: Some(r.url.clone()), at: None };
+        t.handle_response(r.id, reply);
+        assert!(t.report().networks[0].rdap.is_some());
+    }
+
+    #[test]
+    fn a_429_asking_for_more_than_the_drivers_patience_gives_up_at_once() {
+        let analysis = serde_json::json!({"origin": {"ip": "13.64.1.1"}, "identities": {}});
+        let options = TraceOptions { doh_resolver: None, max_retry_wait_secs: 10, ..TraceOptions::default() };
+        // No Retry-After (a browser hides it unless exposed): the 30 s default is too long.
+        let mut t = Trace::from_analysis_json(&analysis, &options, 1_800_000_000);
+        let r = t.poll_request().unwrap();
+        t.handle_response(r.id, Reply::Http { status: 429, headers: vec![], body: vec![], url: None, at: None });
+        assert!(t.report().findings.iter().any(|w| w.id == "rate-limited"));
+        assert!(t.poll_request().is_none() && t.is_done());
+        // Retry-After: 2 is within it: retried 2 s later.
+        let mut t = Trace::from_analysis_json(&analysis, &options, 1_800_000_000);
+        let r = t.poll_request().unwrap();
+        t.handle_response(r.id, Reply::Http { status: 429, headers: vec![("Retry-After".into(), "2".into())], body: vec![], url: None, at: None });
+        assert_eq!(t.poll_request().unwrap().not_before, 1_800_000_002);
+    }
+
+    #[test]
     fn hostile_locations_are_escaped() {
         assert_eq!(escape_url("https://a.example/ip/1.2.3.4"), "https://a.example/ip/1.2.3.4");
         assert_eq!(escape_url("https://a.example/a b\x0c\u{e9}"), "https://a.example/a%20b%0C%C3%A9");
@@ -1334,6 +1505,7 @@ mod tests {
         assert_eq!(resolve_location("https://a.example/rdap/ip/1.2.3.4", "/x/ip/1.2.3.4"), "https://a.example/x/ip/1.2.3.4");
         assert_eq!(resolve_location("https://a.example/rdap/ip/1", "https://b.example/ip/1"), "https://b.example/ip/1");
         assert_eq!(resolve_location("https://a.example/rdap/ip", "other"), "https://a.example/rdap/other");
+        assert_eq!(resolve_location("https://a.example/rdap/ip", "//b.example/x"), "https://b.example/x");
     }
 
     #[test]
