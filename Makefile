@@ -75,8 +75,9 @@ test-e2e:
 lint:
 	node_modules/.bin/web-ext lint --source-dir dist/firefox --self-hosted --warnings-as-errors --output text
 
-bench: setup
-	cargo bench -p sendertrace-core
+bench: dist
+	bash scripts/bench-setup.sh
+	node scripts/bench.mjs
 
 fuzz: setup ## cargo-fuzz targets, FUZZ_SECONDS each (default 60); never part of make test
 	bash scripts/fuzz.sh $(or $(FUZZ_SECONDS),60)

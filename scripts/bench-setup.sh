@@ -7,14 +7,13 @@ cd "$(dirname "$0")/.."
 
 say() { printf '[bench-setup] %s\n' "$*"; }
 
-if ! perl -MMail::SpamAssassin -e 1 >/dev/null 2>&1; then
-  say "installing spamassassin (Debian package)"
+missing=()
+perl -MMail::SpamAssassin -e 1 >/dev/null 2>&1 || missing+=(spamassassin)
+# GNU time: the CLI's peak memory (/usr/bin/time -v).
+[ -x /usr/bin/time ] || missing+=(time)
+if [ ${#missing[@]} -gt 0 ]; then
+  say "installing ${missing[*]} (Debian packages)"
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends spamassassin >/dev/null
-fi
-# /usr/bin/time -v reports the CLI's peak memory (GNU time).
-if [ ! -x /usr/bin/time ]; then
-  say "installing time"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 say "ready (SpamAssassin $(perl -MMail::SpamAssassin -e 'print Mail::SpamAssassin::Version()'))"
