@@ -63,8 +63,11 @@ function show(t, record) {
   // The analysis is on screen; the lookups fill in who is responsible as answers come.
   if (record?.ok) {
     const box = lookupsBox(resultBox);
-    traceOptions()
-      .then((options) => runLookups(box, record, t, { cache, options }));
+    // Failed lookups offer Retry: run the trace again; what already answered comes from the cache.
+    box.dataset.retryable = 'true';
+    const run = () => traceOptions().then((options) => runLookups(box, record, t, { cache, options }));
+    box.addEventListener('sendertrace-retry', run);
+    run();
   }
   const source = record?.ok ? sourceNote(t, record.source) : null;
   if (source) renderNote(statusBox, source, 'source');
@@ -110,7 +113,19 @@ async function showStoredResult(t) {
   else show(t, record);
 }
 
+// 200% zoom: Chrome caps the popup at 800×600 device pixels, so at 200% only 400 CSS
+// pixels fit of the 560 the layout asks for. Take the width the window really has (a
+// fixed px value: the popup's auto-size must not depend on vw), so nothing scrolls
+// sideways. Widths under 300 are the popup still growing to its size: left alone.
+function fitWidth() {
+  if (document.body.classList.contains('window')) return;
+  const available = window.innerWidth;
+  document.body.style.width = available >= 300 && available < 560 ? `${available}px` : '';
+}
+
 async function main() {
+  fitWidth();
+  window.addEventListener('resize', fitWidth);
   const t = await translator();
   translateDocument(document, t);
   document.getElementById('options-link').addEventListener('click', (event) => {

@@ -7,6 +7,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { englishLeft } from '../support/english.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const load = (lang) => JSON.parse(readFileSync(join(root, 'extension/_locales', lang, 'messages.json'), 'utf8'));
@@ -58,6 +59,7 @@ test('every key used in the sources exists', () => {
     for (const m of text.matchAll(/__MSG_([A-Za-z0-9_]+)__/g)) used.add(m[1]);
     // t('key' …), nativeMessage('key'), renderNote(…, t('key')), PAGE_NOTES values, setStatus('key').
     for (const m of text.matchAll(/\b(?:t|nativeMessage|setStatus)\(\s*'([a-z][a-z0-9_]*)'/g)) used.add(m[1]);
+    for (const m of text.matchAll(/\brichText\(t, '([a-z][a-z0-9_]*)'/g)) used.add(m[1]);
     for (const m of text.matchAll(/'(?:page-unreadable|no-raw-message)': '([a-z_]+)'/g)) used.add(m[1]);
     for (const m of text.matchAll(/\['(hops_col_[a-z_]+)'/g)) used.add(m[1]);
     for (const m of text.matchAll(/'(hops_col_[a-z_]+)'/g)) used.add(m[1]);
@@ -105,6 +107,11 @@ test('every value of the enumerations the renderer translates has a message', ()
     severity: ['error', 'warning', 'info'],
     service_kind: ['mailbox', 'esp'],
     error: ['internal', 'no-raw-message', 'page-unreadable'],
+    // RFC 8601 result words, request outcomes, why a domain was looked up, known-provider kinds
+    auth_result: ['pass', 'fail', 'softfail', 'neutral', 'none', 'temperror', 'permerror', 'policy'],
+    outcome: ['timeout', 'error', 'refused-too-large'],
+    domain_why: ['from-authenticated', 'return-path', 'dkim-signer', 'reply-to'],
+    provider_kind: ['ns', 'host', 'net'],
   };
   for (const [prefix, values] of Object.entries(families)) {
     for (const value of values) assert.ok(en[`${prefix}_${value.replace(/-/g, '_')}`], `${prefix}_${value}`);
@@ -133,4 +140,14 @@ test('every finding/note id and party role of the lookup wire format is translat
   const roles = /`role` \| ([^|]*) \|/.exec(doc)?.[1].match(/`([a-z-]+)`/g)?.map((r) => r.slice(1, -1)) ?? [];
   assert.ok(roles.length >= 7, `found roles ${roles}`);
   for (const role of roles) assert.ok(en[`role_${role.replace(/-/g, '_')}`], `role_${role}`);
+});
+
+test('no English left in the Japanese messages but addresses, hosts and technical tokens', () => {
+  const leaks = Object.entries(ja)
+    .map(([key, entry]) => [key, englishLeft(entry.message.replace(/\$[A-Za-z0-9_]+\$/g, ' '))])
+    .filter(([, words]) => words.length);
+  assert.deepEqual(leaks, []);
+  // The checker has teeth: plain English is caught, the allow-listed shapes are not.
+  assert.deepEqual(englishLeft('照会中 timeout'), ['timeout']);
+  assert.deepEqual(englishLeft('abuse@microsoft.com 13.64.0.0/11 2001:db8::1 mx.example.jp NET-13-64-0-0-1 AS8075 TLSv1.3 ESMTPS DKIM s=sel'), []);
 });

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { makeTranslator } from '../../extension/ui/i18n.js';
-import { formatDelay, partyWhy } from '../../extension/ui/render.js';
+import { formatDelay, partyWhy, resultText, warningText } from '../../extension/ui/render.js';
+import { englishLeft } from '../support/english.mjs';
 
 const load = (lang) => JSON.parse(readFileSync(new URL(`../../extension/_locales/${lang}/messages.json`, import.meta.url), 'utf8'));
 const en = makeTranslator('en', load('en'));
@@ -26,6 +27,61 @@ test("a national channel's reason is the UI's own translation, not the core's En
   assert.match(partyWhy(ja, why), /特定電子メール法/);
   assert.doesNotMatch(partyWhy(ja, why), /English note/);
   assert.match(partyWhy(en, why), /Specified Electronic Mail/);
-  // An unknown provider keeps the core's text rather than showing nothing.
+  // An unknown provider: English keeps the core's text; Japanese says so in Japanese, with the code.
   assert.equal(partyWhy(en, { ...why, params: { ...why.params, provider: 'unknown-x' } }), 'Collects spam (English note)');
+  assert.equal(partyWhy(ja, { ...why, params: { ...why.params, provider: 'unknown-x' } }), ja('lookup_why_national_channel', { note: 'Collects spam (English note)' }));
+  assert.match(warningText(ja, { id: 'brand-new-note', params: {}, text: 'English only' }), /brand-new-note/);
+  assert.doesNotMatch(warningText(ja, { id: 'brand-new-note', params: {}, text: 'English only' }), /English only/);
 });
+
+test('codes inside params are said in words, the browser\'s error text is kept apart', () => {
+  const registrar = { id: 'why-registrar', params: { domain: 'watch-deals.com', iana: 'none', why: 'return-path, dkim-signer' }, text: 'English' };
+  assert.equal(warningText(ja, registrar), ja('lookup_why_registrar', { domain: 'watch-deals.com', iana: ja('not_available'), why: '返送先（Return-Path）、DKIM 署名者' }));
+  assert.match(warningText(en, registrar), /return address \(Return-Path\), DKIM signer/);
+  assert.match(warningText(ja, { id: 'known-provider', params: { subject: 'ns1.x.net', provider: 'X', kind: 'ns', pattern: '*.x.net' } }), /ネームサーバー/);
+  assert.match(warningText(ja, { id: 'also-role', params: { name: 'X', role: 'dns-host', subject: 'a.com' } }), new RegExp(ja('role_dns_host')));
+  const failed = warningText(ja, { id: 'request-failed', params: { host: 'rdap.arin.net', message: 'Failed to fetch' } });
+  assert.match(failed, /rdap\.arin\.net/);
+  assert.doesNotMatch(failed, /Failed to fetch/);
+});
+
+// A full record and lookup report, shaped as docs/wire-format.md and lookup-wire-format.md.
+const record = { ok: true, analysis: {
+  origin: { ip: '13.64.20.30', host: 'relay.watch-deals.com', hop: 1, confidence: 'high', reasons: [{ code: 'origin-handoff', params: { ip: '13.64.20.30', provider: 'mx.example.jp' }, text: 'English' }] },
+  hops: [
+    { index: 0, from_rdns: 'mx.example.jp', from_ip: '10.20.0.5', by_host: 'mbox3.example.jp', class: 'internal', timestamp: 1793682934, delay_seconds: 2 },
+    { index: 1, from_rdns: 'relay.watch-deals.com', from_ip: '13.64.20.30', by_host: 'mx.example.jp', class: 'handoff', timestamp: 1793682932, delay_seconds: null },
+  ],
+  auth: { verdict: 'forged', from_domain: 'bank.example', spf: 'pass', spf_domain: 'watch-deals.com', dkim: [], dmarc: 'fail', aligned: false, reasons: [] },
+  findings: [{ code: 1003, id: 'timestamps-out-of-order', severity: 'warning', params: { hop: '2' }, text: 'English' }],
+} };
+const report = { done: true,
+  parties: [{ role: 'network-operator', name: 'Microsoft Corporation', subject: '13.64.20.30',
+    why: { id: 'why-network-operator', params: { cidr: '13.64.0.0/11', network: 'MSFT', ip: '13.64.20.30' }, text: 'English' },
+    contacts: [{ kind: 'email', value: 'abuse@microsoft.com', actionable: true }, { kind: 'email', value: 'hostmaster@nic.ad.jp', actionable: false }], notes: [] }],
+  findings: [{ id: 'request-timeout', params: { host: 'rdap.verisign.com', ms: '1500' }, text: 'English' }],
+  requests: [{ id: 1, url: 'https://rdap.arin.net/registry/ip/13.64.20.30', purpose: 'rdap-ip', outcome: '200' },
+    { id: 2, url: 'https://rdap.verisign.com/com/v1/domain/watch-deals.com', purpose: 'rdap-domain', outcome: 'timeout' }] };
+
+test('the whole result as plain text: origin, parties with contacts, verdict, findings, hops, requests', () => {
+  const text = resultText(en, record, report);
+  for (const part of ['13.64.20.30 (relay.watch-deals.com)', 'Network operator: Microsoft Corporation (13.64.20.30)', 'abuse@microsoft.com',
+    'hostmaster@nic.ad.jp — Not an address to report to', 'SPF: pass (watch-deals.com)', 'DMARC: fail', 'rdap.verisign.com',
+    'https://rdap.verisign.com/com/v1/domain/watch-deals.com', 'no answer in time', 'HTTP 200', 'mx.example.jp [10.20.0.5]']) {
+    assert.ok(text.includes(part), `${part} in:\n${text}`);
+  }
+  assert.ok(text.indexOf('Microsoft Corporation') < text.indexOf('SPF:'), 'parties before the verdict');
+  assert.ok(text.indexOf('relay.watch-deals.com [13.64.20.30]') > text.indexOf('mx.example.jp [10.20.0.5]'), 'hops newest first');
+  assert.equal(resultText(en, { ok: false, error: { name: 'empty' } }, null), '');
+  // Before any lookup answered, the parties are "checking".
+  assert.match(resultText(en, record, null), new RegExp(en('lookup_running')));
+});
+
+test('the copied result is in the UI language: no English left in Japanese but data', () => {
+  const text = resultText(ja, record, report);
+  assert.match(text, /ネットワーク|運用/);
+  // The registry's own names are data (the popup marks them translate="no").
+  const leftover = englishLeft(text.replaceAll('Microsoft Corporation', '').replaceAll('MSFT', ''));
+  assert.deepEqual(leftover, []);
+});
+
