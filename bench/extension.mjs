@@ -100,19 +100,40 @@ try {
     return id;
   };
 
-  /** One toolbar-path trace; resolves to the times (ms) and what the popup shows. */
-  const trace = async (tabId, { party = false } = {}) => {
+  const failures = [];
+  /** As `once`, but a run that times out is recorded (with what the popup showed) and retried once. */
+  const trace = async (tabId, options = {}) => {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await once(tabId, options);
+      } catch (err) {
+        failures.push(String(err?.message ?? err).split('\n')[0]);
+        if (attempt >= 1) throw err;
+      }
+    }
+  };
+  const once = async (tabId, { party = false } = {}) => {
     const t0 = performance.now();
     const popup = await context.newPage();
+    try {
+      return await measureIn(popup, t0, party, tabId);
+    } catch (err) {
+      const seen = await popup.locator('body').innerText().catch(() => '?');
+      await popup.close().catch(() => {});
+      throw new Error(`${err.message.split('\n')[0]} — the popup showed: ${seen.replace(/\s+/g, ' ').slice(0, 300)}`);
+    }
+  };
+  /** One toolbar-path trace in `popup`; resolves to the times (ms) and what the popup shows. */
+  const measureIn = async (popup, t0, party, tabId) => {
     await popup.goto(browser.extensionUrl(`popup/popup.html?tab=${tabId}`), { waitUntil: 'commit' });
-    await popup.locator('[data-testid=origin-ip]:not(:empty)').waitFor({ timeout: 30_000 });
+    await popup.locator('[data-testid=origin-ip]:not(:empty)').waitFor({ timeout: 15_000 });
     const origin = performance.now() - t0;
     let firstParty = null;
     if (party) {
-      await popup.locator('[data-testid=party]').first().waitFor({ timeout: 30_000 });
+      await popup.locator('[data-testid=party]').first().waitFor({ timeout: 15_000 });
       firstParty = performance.now() - t0;
     }
-    await popup.locator('[data-testid=lookup-done]').waitFor({ timeout: 30_000 }).catch(() => {});
+    await popup.locator('[data-testid=lookup-done]').waitFor({ timeout: 15_000 }).catch(() => {});
     const marks = await popup.evaluate(() => window.__benchMarks ?? {});
     const shown = {
       ip: (await popup.locator('[data-testid=origin-ip]').textContent()).trim(),
@@ -195,6 +216,7 @@ try {
     page: 'bench/fixtures/typical-trace.eml', shown: shownParty,
     wall: summary(toParty), in_page: summary(partyInPage), origin_wall: summary(toOrigin),
   };
+  out.failed_runs = failures;
   out.console_problems = browser.problems.slice(0, 10);
 } finally {
   await browser.close();
