@@ -6,13 +6,17 @@
 //
 // What the test build adds to dist/firefox (a copy in a temporary directory, like
 // dist/chrome-e2e; nothing here is shipped):
-// - host access to http://127.0.0.1/*: no toolbar click grants activeTab in a test;
-// - popup/popup.html as a web-accessible resource for 127.0.0.1 pages: BiDi refuses
-//   to navigate a tab to moz-extension:// ("not allowed in this context"), so the
-//   popup is loaded in an iframe of the test page instead;
+// - host access to http://127.0.0.1/* and https://outlook.live.com/*: no toolbar click
+//   grants activeTab in a test;
+// - popup/popup.html as a web-accessible resource for those pages: BiDi refuses to
+//   navigate a tab to moz-extension:// ("not allowed in this context"), so the popup
+//   is loaded in an iframe of the test page instead;
 // - e2e-seam.js, a second background script that tells an extension frame its tab
-//   id: an extension frame inside a web page has no tabs API, and the popup needs
-//   ?tab=ID, as in the Chromium tests.
+//   id (an extension frame inside a web page has no tabs API, and the popup needs
+//   ?tab=ID, as in the Chromium tests) and calls the "Trace sender" menu handler
+//   (native menus cannot be clicked from a test; the Chromium tests do the same).
+// Outlook's fixture page is served under its real host name by request interception
+// (WebDriver BiDi network.provideResponse); nothing reaches the network.
 // The add-on's moz-extension UUID is fixed with the extensions.webextensions.uuids
 // preference, so the test knows the popup's URL.
 
@@ -28,13 +32,26 @@ import { fixtures, root, ORIGIN_IP, HOP_COUNT } from './harness.mjs';
 const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 const UUID = '5e9d1a40-1c7a-4b8e-9b43-6f1f7d3a2c10';
 
-const SEAM = `// TEST ONLY (tests/e2e/firefox.test.mjs): tell an extension frame its tab id.
+const SEAM = `// TEST ONLY (tests/e2e/firefox.test.mjs): tell an extension frame its tab id; click the menu.
+// The background's own handler answers every message first ("unknown request"), so the
+// answer is handed over in storage.local under the request's nonce.
 const ext = globalThis.browser;
+const answers = {
+  'e2e-tab-id': async (tab) => tab.id,
+  'e2e-menu-click': async (tab) => {
+    const info = { menuItemId: 'trace-sender', frameId: 0, pageUrl: tab.url, editable: false };
+    const id = await self.senderTrace.onContextMenuClick(info, tab);
+    return Object.values(await ext.storage.session.get('result:' + id))[0] ?? null;
+  },
+};
 ext.runtime.onMessage.addListener((message, sender) => {
-  if (message?.type !== 'e2e-tab-id' || !String(sender.url).startsWith(ext.runtime.getURL(''))) return undefined;
-  return Promise.resolve(sender.tab?.id ?? null);
+  const answer = answers[message?.type];
+  if (!answer || !String(sender.url).startsWith(ext.runtime.getURL('')) || !sender.tab) return undefined;
+  answer(sender.tab).then((value) => ext.storage.local.set({ ['e2e:' + message.nonce]: value }));
+  return undefined;
 });
 `;
+const OUTLOOK = 'https://outlook.live.com';
 
 let browser;
 let server;
@@ -49,8 +66,8 @@ before(async () => {
   const extension = join(dir, 'extension');
   cpSync(dist, extension, { recursive: true });
   const manifest = JSON.parse(readFileSync(join(extension, 'manifest.json'), 'utf8'));
-  manifest.host_permissions = [...(manifest.host_permissions ?? []), 'http://127.0.0.1/*'];
-  manifest.web_accessible_resources = [{ resources: ['popup/popup.html'], matches: ['http://127.0.0.1/*'] }];
+  manifest.host_permissions = [...(manifest.host_permissions ?? []), 'http://127.0.0.1/*', `${OUTLOOK}/*`];
+  manifest.web_accessible_resources = [{ resources: ['popup/popup.html'], matches: ['http://127.0.0.1/*', `${OUTLOOK}/*`] }];
   manifest.background.scripts = [...manifest.background.scripts, 'e2e-seam.js'];
   writeFileSync(join(extension, 'manifest.json'), JSON.stringify(manifest, null, 2));
   writeFileSync(join(extension, 'e2e-seam.js'), SEAM);
@@ -81,6 +98,21 @@ after(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
+/** Ask the test seam from an extension frame; resolves to its answer. */
+function askSeam(frame, type) {
+  return frame.evaluate(async (request) => {
+    const ext = globalThis.browser;
+    const nonce = `${Date.now()}-${Math.random()}`;
+    await ext.runtime.sendMessage({ type: request, nonce });
+    for (let i = 0; i < 100; i++) {
+      const items = await ext.storage.local.get(`e2e:${nonce}`);
+      if (items[`e2e:${nonce}`] !== undefined) return items[`e2e:${nonce}`];
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`no answer to ${request}`);
+  }, type);
+}
+
 /** Load the popup in an iframe of `page`; resolves to the frame once it runs. */
 async function popupFrame(page, query) {
   const url = `moz-extension://${UUID}/popup/popup.html${query}`;
@@ -110,7 +142,7 @@ test('Firefox ESR: the add-on installs and a raw message page is traced through 
     assert.match(await page.evaluate(() => document.contentType), /^text\/plain/);
     // Ask the background (through the test seam) which tab this page is.
     const probe = await popupFrame(page, '?tab=-1');
-    const tabId = await probe.evaluate(() => globalThis.browser.runtime.sendMessage({ type: 'e2e-tab-id' }));
+    const tabId = await askSeam(probe, 'e2e-tab-id');
     assert.equal(typeof tabId, 'number');
     // The toolbar path: popup.html?tab=ID asks the background to trace that tab.
     const popup = await popupFrame(page, `?tab=${tabId}`);
@@ -130,12 +162,55 @@ test('Firefox ESR: a "show original" page (pre#raw_message_text) traced by the b
   try {
     await page.goto(`${server.url}show-original.html`);
     const frame = await popupFrame(page, '?tab=-1');
-    const tabId = await frame.evaluate(() => globalThis.browser.runtime.sendMessage({ type: 'e2e-tab-id' }));
+    const tabId = await askSeam(frame, 'e2e-tab-id');
     // The message the popup sends; the record is what it renders.
     const record = await frame.evaluate((id) => globalThis.browser.runtime.sendMessage({ type: 'trace-tab', tabId: id }), tabId);
     assert.equal(record.ok, true, JSON.stringify(record.error ?? null));
     assert.equal(record.source, 'page:gmail-original');
     assert.equal(record.analysis.origin.ip, ORIGIN_IP);
+  } finally {
+    await page.close();
+  }
+});
+
+test('Firefox ESR: "Trace sender" (the menu handler) traces the page and stores the result for its window', async () => {
+  const page = await browser.newPage();
+  try {
+    await page.goto(`${server.url}provider-chain.eml`);
+    const frame = await popupFrame(page, '?tab=-1');
+    const stored = await askSeam(frame, 'e2e-menu-click');
+    assert.equal(stored?.ok, true, JSON.stringify(stored?.error ?? stored));
+    assert.equal(stored.analysis.origin.ip, ORIGIN_IP);
+    assert.equal(stored.source, 'page:text-plain');
+  } finally {
+    await page.close();
+  }
+});
+
+test('Firefox ESR: Outlook without the source dialog shows the two clicks, then traces when the dialog opens', async () => {
+  const page = await browser.newPage();
+  await page.setRequestInterception(true);
+  page.on('request', (request) => {
+    if (!request.url().startsWith(`${OUTLOOK}/`)) return request.continue();
+    const path = new URL(request.url()).pathname;
+    if (!path.startsWith('/mail/')) return request.respond({ status: 404, contentType: 'text/plain', body: 'not found' });
+    return request.respond({ status: 200, contentType: 'text/html; charset=utf-8', body: readFileSync(join(fixtures, 'webmail/outlook/mail.html'), 'utf8') });
+  });
+  try {
+    await page.goto(`${OUTLOOK}/mail/0/inbox/id/AAQkADAwATM0MDAAMS1iNTcwLWI2NTEtMDACLTAwCgAQAN4vK1EbOUZGqMp7PlBqBxk%3D`);
+    const probe = await popupFrame(page, '?tab=-1');
+    const tabId = await askSeam(probe, 'e2e-tab-id');
+    const popup = await popupFrame(page, `?tab=${tabId}`);
+    await popup.waitForSelector('[data-testid=guide]');
+    const steps = await popup.$$eval('[data-testid=guide-step]', (nodes) => nodes.map((node) => node.textContent));
+    assert.equal(steps.length, 2);
+    assert.match(steps[1], /View message source/);
+    // The user's clicks in the page: ⋯ (More actions) → View → View message source.
+    await page.click('#more-actions');
+    await page.click('#menu-view');
+    await page.click('#view-source');
+    await popup.waitForSelector('[data-testid=origin-ip]');
+    assert.equal(await popup.$eval('[data-testid=origin-ip]', (node) => node.textContent.trim()), '198.51.100.77');
   } finally {
     await page.close();
   }
