@@ -7,8 +7,17 @@
 // bytes, refuses anything that is not https://, sends no cookies and no referrer, and
 // answers repeated requests from `cache` (cache_key, cache_ttl_secs). `onUpdate`
 // gets the progressive report after each answer.
+//
+// fetch follows redirects itself (redirect: 'manual' would hide the target), so the
+// final URL goes back to the core, which refuses an answer that came from a non-HTTPS
+// or private address (redirect-not-https / redirect-private). A network failure is
+// one opaque TypeError in every browser; the driver names it with a token the page
+// translates: FETCH_REDIRECTS (the server redirects in circles or too often: the
+// browser gave up) or FETCH_NETWORK (name, connection or TLS failure).
 
 export const MAX_PARALLEL = 4;
+export const FETCH_NETWORK = 'fetch-network';
+export const FETCH_REDIRECTS = 'fetch-redirects';
 
 const now = () => Date.now() / 1000;
 
@@ -54,24 +63,40 @@ export async function performRequest(request, fetchImpl = globalThis.fetch) {
   const timeoutMs = Number(request.timeout_ms) > 0 ? Number(request.timeout_ms) : 15000;
   let timedOut = false;
   const timer = setTimeout(() => { timedOut = true; controller.abort(); }, timeoutMs);
+  const get = (redirect) => fetchImpl(url.href, {
+    method: 'GET',
+    headers: { Accept: request.accept || 'application/json' },
+    credentials: 'omit',
+    referrerPolicy: 'no-referrer',
+    cache: 'no-store',
+    redirect,
+    signal: controller.signal,
+  });
   try {
-    const response = await fetchImpl(url.href, {
-      method: 'GET',
-      headers: { Accept: request.accept || 'application/json' },
-      credentials: 'omit',
-      referrerPolicy: 'no-referrer',
-      cache: 'no-store',
-      redirect: 'follow',
-      signal: controller.signal,
-    });
-    const max = Number(request.max_body_bytes) > 0 ? Number(request.max_body_bytes) : 1048576;
-    const body = await readLimited(response, max + 1);
+    const response = await get('follow');
     const headers = [];
     response.headers.forEach((value, name) => headers.push(name, value));
-    return { kind: 'http', status: response.status, headers, body, url: response.url || null };
+    const finalUrl = response.url || null;
+    // Redirected off HTTPS: the core refuses the answer by its URL; do not read it.
+    if (finalUrl && !finalUrl.startsWith('https://')) {
+      response.body?.cancel?.().catch(() => {});
+      return { kind: 'http', status: response.status, headers, body: new Uint8Array(0), url: finalUrl };
+    }
+    const max = Number(request.max_body_bytes) > 0 ? Number(request.max_body_bytes) : 1048576;
+    const body = await readLimited(response, max + 1);
+    return { kind: 'http', status: response.status, headers, body, url: finalUrl };
   } catch (err) {
     if (timedOut) return { kind: 'timeout' };
-    return { kind: 'error', message: String(err?.message ?? err) };
+    if (err?.name !== 'TypeError') return { kind: 'error', message: String(err?.message ?? err) };
+    // Which failure? Ask again without following: a redirect means the browser gave up
+    // on the chain (a loop, or more than it follows); anything else is the network.
+    try {
+      const probe = await get('manual');
+      probe.body?.cancel?.().catch(() => {});
+      return { kind: 'error', message: probe.type === 'opaqueredirect' || (probe.status >= 300 && probe.status < 400) ? FETCH_REDIRECTS : FETCH_NETWORK };
+    } catch {
+      return timedOut ? { kind: 'timeout' } : { kind: 'error', message: FETCH_NETWORK };
+    }
   } finally {
     clearTimeout(timer);
   }

@@ -3,11 +3,26 @@
 // www; the loop itself is driver.js, the view is render.js (renderLookups).
 
 import { startTrace } from './engine.js';
-import { runTrace } from './driver.js';
+import { runTrace, FETCH_NETWORK, FETCH_REDIRECTS } from './driver.js';
 import { renderLookups } from './render.js';
 import { cachedBootstrap, refreshBootstrap } from './bootstrap.js';
 
+// The popup and www do not keep anyone waiting on a 429 longer than this: a longer
+// (or unreadable) Retry-After gives the lookup up with "rate limited, try again later".
+export const MAX_RETRY_WAIT_SECS = 10;
+const FETCH_MESSAGES = { [FETCH_NETWORK]: 'lookup_fetch_network', [FETCH_REDIRECTS]: 'lookup_fetch_redirects' };
+
 let generation = 0;
+
+/** The driver's failure tokens in the UI language (the core passes them through as text). */
+export function localizeReport(report, t) {
+  if (!report || !Array.isArray(report.findings)) return report;
+  const findings = report.findings.map((f) => {
+    const key = f?.id === 'request-failed' ? FETCH_MESSAGES[f.params?.message] : null;
+    return key ? { ...f, params: { ...f.params, message: t(key) } } : f;
+  });
+  return { ...report, findings };
+}
 let pruned = false;
 
 /** Insert the lookups block right after the origin (the first block of the result). */
@@ -37,17 +52,17 @@ export async function runLookups(box, record, t, { cache = null, options = {} } 
   }
   try {
     const { files, stale } = cache ? await cachedBootstrap(cache) : { files: {}, stale: [] };
-    const trace = await startTrace(record.analysis, { language: t.lang, bootstrap_files: files, ...options });
+    const trace = await startTrace(record.analysis, { language: t.lang, bootstrap_files: files, max_retry_wait_secs: MAX_RETRY_WAIT_SECS, ...options });
     // Fresher IANA files for the next trace; this one runs on what is at hand.
     if (stale.length) refreshBootstrap(cache, stale).catch(() => {});
     report = await runTrace(trace, {
       cache,
       isCancelled: cancelled,
-      onUpdate: (next) => { if (!cancelled()) renderLookups(box, next, t, next?.done ? 'done' : 'running'); },
+      onUpdate: (next) => { if (!cancelled()) renderLookups(box, localizeReport(next, t), t, next?.done ? 'done' : 'running'); },
     });
   } catch (err) {
     report = { done: true, parties: [], requests: [], findings: [{ id: 'request-failed', text: String(err?.message ?? err), params: { host: '', message: String(err?.message ?? err) } }] };
   }
-  if (!cancelled()) renderLookups(box, report, t, 'done');
+  if (!cancelled()) renderLookups(box, localizeReport(report, t), t, 'done');
   return report;
 }

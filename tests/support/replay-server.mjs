@@ -3,9 +3,10 @@
 // the Host header, so Chromium's --host-resolver-rules can point the real host names
 // at it and the extension runs unchanged.
 //
-// Every request is recorded (method, host, path, headers, body) so privacy tests can
-// prove what left the browser. Routes can misbehave on purpose (delay, drip, status,
-// headers, endless body) for the hostile-server tests.
+// Every request is recorded (method, host, path, headers, body, time) so privacy tests
+// can prove what left the browser. Routes can misbehave on purpose (delay, drip,
+// status, headers, endless body, hang, closing the connection, a different answer per
+// attempt) for the hostile-server tests.
 //
 // Used as a module by the e2e tests, or from the command line as a plain-HTTP static
 // server for the CLI's SENDERTRACE_RDAP_PROXY (files laid out as DIR/HOST/PATH):
@@ -46,6 +47,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 async function answer(route, req, res) {
   if (route.delayMs) await sleep(route.delayMs);
   if (route.hang) return; // never answers: the client's timeout must fire
+  if (route.destroy) { req.socket.destroy(); return; } // connection closed, no answer
   const headers = {
     'content-type': 'application/rdap+json',
     'access-control-allow-origin': '*',
@@ -55,11 +57,13 @@ async function answer(route, req, res) {
   if (route.endless) {
     res.writeHead(status, headers);
     const chunk = Buffer.alloc(64 * 1024, 0x20);
+    let open = true;
     const pump = () => {
-      while (res.write(chunk)) { /* fill the socket buffer */ }
+      // Fill the socket buffer; stop when the client goes away.
+      while (open && res.write(chunk)) { /* keep writing */ }
     };
     res.on('drain', pump);
-    req.on('close', () => res.destroy());
+    res.on('close', () => { open = false; });
     pump();
     return;
   }
@@ -85,13 +89,16 @@ async function answer(route, req, res) {
 /**
  * Start a replay server.
  * @param {object} opts
- * @param {Array<object>} opts.routes  {host?, path?|prefix?, status?, headers?, body?|file?, delayMs?, dripMs?, hang?, endless?}
+ * @param {Array<object>} opts.routes  {host?, path?|prefix?, status?, headers?, body?|file?, delayMs?, dripMs?, hang?, endless?, destroy?,
+ *   sequence?: [overrides…]} — with `sequence`, the n-th request the route answers uses sequence[n] (the last one
+ *   after that) merged over the route: e.g. a 429 first, then the answer.
  * @param {boolean} [opts.https=true]
  * @param {number} [opts.port=0]
  * @returns {Promise<{port:number, origin:string, requests:Array<object>, close:()=>Promise<void>}>}
  */
 export async function startReplayServer({ routes = [], https = true, port = 0 } = {}) {
   const requests = [];
+  const counts = new Map();
   const handler = (req, res) => {
     const chunks = [];
     req.on('data', (c) => chunks.push(c));
@@ -100,7 +107,7 @@ export async function startReplayServer({ routes = [], https = true, port = 0 } 
       const url = new URL(req.url, `http://${host || 'localhost'}`);
       const record = {
         method: req.method, host, path: url.pathname + url.search,
-        headers: req.headers, body: Buffer.concat(chunks).toString('utf8'),
+        headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now(),
       };
       requests.push(record);
       if (req.method === 'OPTIONS') {
@@ -118,7 +125,13 @@ export async function startReplayServer({ routes = [], https = true, port = 0 } 
         res.end(JSON.stringify({ errorCode: 404, title: 'Not Found (replay server has no route)' }));
         return;
       }
-      answer(route, req, res).catch(() => res.destroy());
+      let chosen = route;
+      if (Array.isArray(route.sequence) && route.sequence.length) {
+        const n = (counts.get(route) ?? 0);
+        counts.set(route, n + 1);
+        chosen = { ...route, ...route.sequence[Math.min(n, route.sequence.length - 1)] };
+      }
+      answer(chosen, req, res).catch(() => res.destroy());
     });
   };
   const server = https ? createHttpsServer(testCertificate(), handler) : createHttpServer(handler);
