@@ -404,8 +404,15 @@ impl Trace {
 
     /// Plan the lookups of an analysis already made.
     pub fn from_analysis(analysis: &crate::Analysis, options: &TraceOptions, now: u64) -> Trace {
-        let value = serde_json::to_value(analysis).unwrap_or(Value::Null);
-        Trace::from_analysis_json(&value, options, now)
+        // Only the parts the plan reads: converting the hops too cost seconds and
+        // hundreds of MB for a message with 100,000 Received lines (issue #8).
+        let part = |v: Result<Value, serde_json::Error>| v.unwrap_or(Value::Null);
+        let mut value = serde_json::Map::new();
+        value.insert("origin".into(), part(serde_json::to_value(&analysis.origin)));
+        value.insert("auth".into(), part(serde_json::to_value(&analysis.auth)));
+        value.insert("identities".into(), part(serde_json::to_value(&analysis.identities)));
+        value.insert("service".into(), part(serde_json::to_value(&analysis.service)));
+        Trace::from_analysis_json(&Value::Object(value), options, now)
     }
 
     /// Plan the lookups of an analysis in its wire form (`docs/wire-format.md`):
