@@ -40,12 +40,13 @@ export function isGuide(record) {
  */
 export function showGuide(container, record, t, onTraced) {
   const guide = GUIDES[record.error.webmail];
-  const status = el('p', { className: 'note', testid: 'guide-status', role: 'status', text: guide.watch ? t('guide_watching') : '' });
+  const watching = guide.watch && Number.isInteger(record.tabId);
+  const status = el('p', { className: 'note', testid: 'guide-status', role: 'status', text: t('guide_watching') });
   container.replaceChildren(el('section', { className: 'guide', testid: 'guide', 'aria-labelledby': 'guide-title' },
     el('h2', { id: 'guide-title', text: t('guide_title', { webmail: guide.name }) }),
     el('ol', {}, ...guide.steps(t).map((text) => el('li', { testid: 'guide-step', text }))),
-    status));
-  if (!guide.watch || !Number.isInteger(record.tabId)) return () => {};
+    ...(watching ? [status] : [])));
+  if (!watching) return () => {};
   let stopped = false;
   let port = null;
   const connect = () => {
