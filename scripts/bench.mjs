@@ -170,6 +170,8 @@ for (const [key, label] of [['wasm_node', 'wasm under node'], ['wasm_chromium', 
   const ratio = native ? w.per_message_us.median / native.per_message_us.median : null;
   summary[`${key}_median_ratio_to_native`] = ratio;
   row(`${label}, per message`, `median ${n1(w.per_message_us.median)} µs, p99 ${n1(w.per_message_us.p99)} µs — ${n1(ratio)}× native median; ${n0(w.analyze.messages_per_second)} msg/s`);
+  const h = w.header_block_only;
+  if (h) row('  the same, only the header block passed in', `median ${n1(h.per_message_us.median)} µs, p99 ${n1(h.per_message_us.p99)} µs; ${n0(h.analyze.messages_per_second)} msg/s`);
 }
 if (results.size) {
   const s = results.size;
