@@ -73,3 +73,20 @@ test('content/watch.js, injected into a tab, uses the extension API for one sign
     assert.doesNotMatch(readFileSync(path, 'utf8'), /\b(chrome|browser|api)\.runtime\b|globalThis\.(chrome|browser)\b/, relative(root, path));
   }
 });
+
+test('every webmail adapter\'s test pages are traced by e2e tests through the toolbar and the menu', () => {
+  const e2e = files(join(root, 'tests/e2e'), /\.test\.mjs$/).map((path) => readFileSync(path, 'utf8'));
+  const fixtures = join(root, 'tests/e2e/fixtures');
+  for (const name of readdirSync(join(root, 'extension/content/adapters')).filter((file) => file.endsWith('.js'))) {
+    // Every fixture page the adapter's header names ("Test page: …" and any further ones).
+    const pages = [...readFileSync(join(root, 'extension/content/adapters', name), 'utf8').matchAll(/tests\/e2e\/fixtures\/[\w./-]+\w/g)].map((m) => m[0]);
+    assert.ok(pages.length > 0, `${name} names its test pages`);
+    const tests = e2e.filter((code) => pages.some((page) => {
+      const rel = relative(fixtures, join(root, page)).split('\\').join('/');
+      // Loaded by path ('webmail/outlook/mail.html'), by URL (…}mail/u/0/) or by folder.
+      return [rel, rel.replace(/index\.html$/, ''), `${dirname(rel)}/`].some((fragment) => new RegExp(`['\`/}]${fragment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`).test(code));
+    }));
+    assert.ok(tests.some((code) => /openPopup\(|traceInPopup\(|popup\.html\?tab=/.test(code)), `${name}: traced through the toolbar popup`);
+    assert.ok(tests.some((code) => /clickMenu\(|onContextMenuClick\(/.test(code)), `${name}: traced through "Trace sender"`);
+  }
+});
