@@ -85,7 +85,7 @@ step('cli', () => {
 });
 
 step('sa', () => {
-  results.spamassassin = lastJson(sh('perl', [join(root, 'bench/sa-relays.pl'), corpus, '3']));
+  results.spamassassin = lastJson(sh('perl', [join(root, 'bench/sa-relays.pl'), corpus, '8']));
 });
 
 step('wasm-node', () => {
@@ -137,6 +137,22 @@ for (const [name, fn] of steps) {
     log(`${name} FAILED: ${results.errors[name].split('\n')[0]}`);
   }
   log(`${name} done in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+}
+
+// --- sanity: each side really did the work (not timings) ------------------------------
+const sane = (name, ok, detail) => { if (!ok) results.errors[`check:${name}`] = detail; };
+if (results.native) sane('native', results.native.origins_found > 0 && results.native.mail_parser_parsed === results.native.messages, 'native analysis found no origin or mail-parser failed to parse a message');
+if (results.spamassassin) sane('spamassassin', results.spamassassin.messages_with_relays > 0, 'SpamAssassin extracted no relays: the comparison would be meaningless');
+for (const key of ['wasm_node', 'wasm_chromium']) {
+  if (results[key] && results.native) sane(key, results[key].origins_found === results.native.origins_found, `${key} found ${results[key].origins_found} origins, native ${results.native.origins_found}`);
+}
+if (results.extension) {
+  const e = results.extension;
+  sane('extension-origin', e.time_to_origin_ms?.shown === '203.0.113.45', `the popup showed ${e.time_to_origin_ms?.shown} as the origin`);
+  sane('extension-party', /Microsoft/.test(e.time_to_first_party_ms?.shown ?? ''), `the first party shown was ${e.time_to_first_party_ms?.shown}`);
+}
+if (results.scale) {
+  for (const p of results.scale.received) sane(`scale-${p.received_lines}`, p.hops === p.received_lines, `${p.label}: ${p.hops} hops parsed`);
 }
 
 // --- the table -------------------------------------------------------------------
