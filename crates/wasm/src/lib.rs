@@ -1,7 +1,9 @@
 //! Thin wasm-bindgen facade over `sendertrace-core`.
 //!
-//! Plain JSON-compatible objects cross the boundary (serde-wasm-bindgen, with
-//! `null` for missing values so the shape matches the CLI's `--json`). Errors are
+//! Plain JSON-compatible objects cross the boundary as JSON text (serde_json on
+//! this side, `JSON.parse` / `JSON.stringify` on the other: serde_json is linked
+//! anyway, and a second (de)serialiser per type would cost wasm size), with `null`
+//! for missing values so the shape matches the CLI's `--json`. Errors are
 //! thrown as JS `Error`s whose `name` is the core's error name, so JavaScript can
 //! branch on it and translate it.
 
@@ -9,11 +11,19 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use sendertrace_core::trace::{Reply, Trace, TraceOptions};
+use sendertrace_core::report::{DisplayCheck, Draft, Language, Recipient, Report, ReportOptions};
 use sendertrace_core::{AnalyzeOptions, InputError};
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    value.serialize(&serializer).map_err(|e| js_error("internal", &e.to_string()))
+    let text = serde_json::to_string(value).map_err(|e| js_error("internal", &e.to_string()))?;
+    js_sys::JSON::parse(&text)
+}
+
+/// A JS value read through JSON text: serde_json's parser is linked anyway (the
+/// bootstrap and RDAP answers), so no second deserialiser is needed.
+fn from_js<T: serde::de::DeserializeOwned>(value: JsValue) -> Result<T, String> {
+    let text = js_sys::JSON::stringify(&value).map_err(|_| "not JSON".to_string())?;
+    serde_json::from_str(&String::from(text)).map_err(|e| e.to_string())
 }
 
 fn js_error(name: &str, message: &str) -> JsValue {
@@ -41,11 +51,7 @@ pub fn analyze(input: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     // library (wasm-bindgen-test, bundlers that import it); registering twice is a no-op.
     sendertrace_core::charset::set_external_decoder(text_decoder);
     let bytes = input_bytes(&input)?;
-    let options: AnalyzeOptions = if options.is_undefined() || options.is_null() {
-        AnalyzeOptions::default()
-    } else {
-        serde_wasm_bindgen::from_value(options).map_err(|e| js_error("bad-argument", &e.to_string()))?
-    };
+    let options: AnalyzeOptions = options_from(options)?;
     match sendertrace_core::analyze(&bytes, &options) {
         Ok(analysis) => to_js(&analysis),
         Err(InputError { name, message }) => Err(js_error(name.name(), message)),
@@ -76,7 +82,7 @@ fn options_from<T: serde::de::DeserializeOwned + Default>(value: JsValue) -> Res
     if value.is_undefined() || value.is_null() {
         Ok(T::default())
     } else {
-        serde_wasm_bindgen::from_value(value).map_err(|e| js_error("bad-argument", &e.to_string()))
+        from_js(value).map_err(|e| js_error("bad-argument", &e.to_string()))
     }
 }
 
@@ -95,7 +101,7 @@ impl WasmTrace {
     /// again). `options` is TraceOptions (`{}` or null for the defaults).
     #[wasm_bindgen(constructor)]
     pub fn new(analysis: JsValue, options: JsValue, now: f64) -> Result<WasmTrace, JsValue> {
-        let analysis: serde_json::Value = serde_wasm_bindgen::from_value(analysis)
+        let analysis: serde_json::Value = from_js(analysis)
             .map_err(|e| js_error("bad-argument", &e.to_string()))?;
         let options: TraceOptions = options_from(options)?;
         Ok(WasmTrace(Trace::from_analysis_json(&analysis, &options, seconds(now))))
@@ -162,6 +168,106 @@ impl WasmTrace {
     pub fn in_flight(&self) -> usize {
         self.0.in_flight()
     }
+}
+
+/// What `reportDrafts` returns (docs/report-wire-format.md, "wasm facade").
+#[derive(Serialize)]
+struct Drafts<'a> {
+    recipient_addresses: &'a [String],
+    display_check: Option<&'a DisplayCheck>,
+    /// One per party (`null` for an entry that is not a party).
+    drafts: Vec<Option<Draft>>,
+}
+
+/// A JS value as JSON (`null` when undefined). serde_json::Value is what the Trace
+/// constructor already reads, so no new deserialiser is linked for the report.
+fn json(value: JsValue) -> Result<serde_json::Value, JsValue> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(serde_json::Value::Null);
+    }
+    from_js(value).map_err(|e| js_error("bad-argument", &e.to_string()))
+}
+
+/// AnalyzeOptions (`{trustedForwarders, now}`) out of a JSON value, read field by
+/// field (serde's derived code for `Value` would be one more deserialiser in the wasm).
+fn analyze_options(v: &serde_json::Value) -> AnalyzeOptions {
+    AnalyzeOptions { trusted_forwarders: strings(v.get("trustedForwarders")), now: v.get("now").and_then(|n| n.as_i64()) }
+}
+
+fn strings(v: Option<&serde_json::Value>) -> Vec<String> {
+    v.and_then(|l| l.as_array()).map(|l| l.iter().filter_map(|s| s.as_str().map(str::to_string)).collect()).unwrap_or_default()
+}
+
+/// A message made ready for drafting: its bytes, its analysis (made again with the
+/// same AnalyzeOptions: the analysis is deterministic, so the drafts name the
+/// origin the caller shows), the ReportOptions and the parties asked for (`None`:
+/// the offline parties). One function for both exports, so its code is there once.
+struct Prepared {
+    bytes: Vec<u8>,
+    analysis: sendertrace_core::Analysis,
+    options: ReportOptions,
+    parties: Option<Vec<Option<Recipient>>>,
+}
+
+#[inline(never)]
+fn prepare(input: JsValue, parties: JsValue, options: JsValue) -> Result<Prepared, JsValue> {
+    sendertrace_core::charset::set_external_decoder(text_decoder);
+    let v = json(options)?;
+    let language = match v.get("language").and_then(|l| l.as_str()) {
+        Some("ja") => Some(Language::Ja),
+        Some("en") => Some(Language::En),
+        _ => None,
+    };
+    let options = ReportOptions {
+        utc_offset_minutes: v.get("utc_offset_minutes").and_then(|n| n.as_f64()).map_or(0, |n| n as i32),
+        include_body: v.get("include_body").and_then(|b| b.as_bool()).unwrap_or(false),
+        mask_recipient: v.get("mask_recipient").and_then(|b| b.as_bool()),
+        recipient_addresses: strings(v.get("recipient_addresses")),
+        language,
+        reporter_address: v.get("reporter_address").and_then(|s| s.as_str()).map(str::to_string),
+        now: v.get("now").and_then(|n| n.as_f64()).map(|n| n as i64),
+    };
+    let bytes = input_bytes(&input)?;
+    let analysis = match sendertrace_core::analyze(&bytes, &analyze_options(&v["analyze"])) {
+        Ok(analysis) => analysis,
+        Err(InputError { name, message }) => return Err(js_error(name.name(), message)),
+    };
+    let parties = match json(parties)? {
+        serde_json::Value::Null => None,
+        serde_json::Value::Array(items) => Some(items.iter().map(Recipient::from_trace_party).collect()),
+        one => Some(vec![Recipient::from_trace_party(&one)]),
+    };
+    Ok(Prepared { bytes, analysis, options, parties })
+}
+
+/// `reportDrafts(input, parties, options)`: report drafts for a raw message (string
+/// or bytes). `parties`: the trace report's parties (`report().parties`, a subset,
+/// or one party), or `null` for the parties known without lookups (the origin's
+/// network operator, the Japanese national channels that apply). `options`: see
+/// docs/report-wire-format.md. Returns `{recipient_addresses, display_check,
+/// drafts}`. Nothing is sent.
+#[wasm_bindgen(js_name = reportDrafts)]
+pub fn report_drafts(input: JsValue, parties: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    let p = prepare(input, parties, options)?;
+    let report = Report::new(&p.bytes, &p.analysis, p.options);
+    let parties = p.parties.unwrap_or_else(|| report.offline_parties().into_iter().map(Some).collect());
+    let drafts = parties.iter().map(|p| p.as_ref().map(|p| report.draft(p))).collect();
+    to_js(&Drafts { recipient_addresses: report.recipient_addresses(), display_check: report.display_check(), drafts })
+}
+
+/// `reportArf(input, party, options)`: the draft for one party as an ARF message
+/// (RFC 5965), bytes to save as `.eml`. `party` as in `reportDrafts` (`null`: the
+/// first offline party). Throws `no-party` when there is none.
+#[wasm_bindgen(js_name = reportArf)]
+pub fn report_arf(input: JsValue, party: JsValue, options: JsValue) -> Result<Vec<u8>, JsValue> {
+    let p = prepare(input, party, options)?;
+    let report = Report::new(&p.bytes, &p.analysis, p.options);
+    let party = match p.parties {
+        Some(list) => list.into_iter().next().flatten(),
+        None => report.offline_parties().into_iter().next(),
+    };
+    let party = party.ok_or_else(|| js_error("no-party", "no party to report to"))?;
+    Ok(report.arf(&party))
 }
 
 /// JS numbers to whole seconds; negative or NaN times become 0 rather than wrapping.

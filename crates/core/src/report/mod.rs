@@ -318,6 +318,13 @@ impl Recipient {
         if let Ok(r) = serde_json::from_value::<Recipient>(value.clone()) {
             return Some(r);
         }
+        Recipient::from_trace_party(value)
+    }
+
+    /// A verdict party as the trace's JSON carries it (the second form
+    /// [`Recipient::from_json`] accepts), read without serde's derived code: the wasm
+    /// facade uses this one, which keeps the shipped size down.
+    pub fn from_trace_party(value: &serde_json::Value) -> Option<Recipient> {
         let text = |v: &serde_json::Value, k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or("").to_string();
         let role = text(value, "role");
         if role.is_empty() {
