@@ -616,7 +616,7 @@ export function resultText(t, record, report = null) {
   if (!auth) out.push(`  ${t('auth_none')}`);
   else {
     const meaning = authMeaning(t, auth);
-    out.push(`  ${meaning.label}: ${t(meaning.key, meaning.params)}`);
+    out.push(`  ${meaning.label} ${t(meaning.key, meaning.params)}`);
     for (const [label, word, detail] of authRows(t, auth)) {
       if (present(word) || present(detail)) out.push(`  ${label}: ${line(word, present(detail) ? `(${detail})` : null)}`);
     }
