@@ -28,12 +28,14 @@ fn corpus() -> Vec<Vec<u8>> {
     files.iter().map(|p| std::fs::read(p).unwrap_or_else(|e| panic!("read {}: {e}", p.display()))).collect()
 }
 
+#[inline(never)]
 fn run_analyze(messages: &[Vec<u8>], options: &AnalyzeOptions) {
     for m in messages {
         let _ = black_box(analyze(black_box(m), options));
     }
 }
 
+#[inline(never)]
 fn run_parse(messages: &[Vec<u8>]) {
     for m in messages {
         black_box(mail_parser::MessageParser::new().parse(black_box(m.as_slice())));
@@ -87,8 +89,31 @@ fn summary(messages: &[Vec<u8>]) {
     );
 }
 
+/// `SENDERTRACE_BENCH_ONLY=analyze|parse [SENDERTRACE_BENCH_PASSES=n]`: run one side
+/// only, n passes, no criterion — for `valgrind --tool=callgrind`, whose instruction
+/// counts stay stable on a busy machine (toggle on `run_analyze` / `run_parse`).
+fn only(side: &str, messages: &[Vec<u8>]) {
+    let passes: usize = std::env::var("SENDERTRACE_BENCH_PASSES").ok().and_then(|v| v.parse().ok()).unwrap_or(1);
+    let options = AnalyzeOptions::default();
+    for _ in 0..passes {
+        match side {
+            "analyze" => run_analyze(messages, &options),
+            "parse" => run_parse(messages),
+            other => {
+                eprintln!("error: SENDERTRACE_BENCH_ONLY must be analyze or parse, not {other}");
+                std::process::exit(2);
+            }
+        }
+    }
+    println!("{side}: {} messages x {passes} passes", messages.len());
+}
+
 fn main() {
     let messages = corpus();
+    if let Ok(side) = std::env::var("SENDERTRACE_BENCH_ONLY") {
+        only(&side, &messages);
+        return;
+    }
     let mut c = Criterion::default().configure_from_args();
     bench(&mut c, &messages);
     c.final_summary();

@@ -151,21 +151,13 @@ fn tokenize(s: &str) -> Vec<Token<'_>> {
 /// standard parser costs more than the rest of a hop's parse.
 pub fn parse_addr(s: &str) -> Option<IpAddr> {
     let b = s.as_bytes();
-    if b.len() <= 15 && !b.is_empty() && b.iter().all(|c| c.is_ascii_digit() || *c == b'.') {
-        let mut octets = [0u8; 4];
-        let mut n = 0;
-        for part in b.split(|&c| c == b'.') {
-            // 1-3 digits, no leading zero, at most 255: what std accepts.
-            if n == 4 || part.is_empty() || part.len() > 3 || (part.len() > 1 && part[0] == b'0') {
-                return None;
-            }
-            let v = part.iter().fold(0u32, |a, d| a * 10 + u32::from(d - b'0'));
-            octets[n] = u8::try_from(v).ok()?;
-            n += 1;
-        }
-        return (n == 4).then(|| IpAddr::from(octets));
+    if b.is_empty() {
+        return None;
     }
-    if !b.is_empty() && b.len() <= 39 && b.iter().all(|c| c.is_ascii_hexdigit() || *c == b':') {
+    if b.len() <= 15 && b.iter().all(|c| c.is_ascii_digit() || *c == b'.') {
+        return parse_v4(b).map(IpAddr::from);
+    }
+    if b.len() <= 39 && b.iter().all(|c| c.is_ascii_hexdigit() || *c == b':') {
         return parse_v6_groups(b).map(|g| IpAddr::from(std::net::Ipv6Addr::from(g)));
     }
     // std accepts nothing but hex digits, dots and colons: a host name stops here.
@@ -175,30 +167,78 @@ pub fn parse_addr(s: &str) -> Option<IpAddr> {
     s.parse().ok()
 }
 
+/// Dotted-quad IPv4 of digits and dots only, with std's rules: four parts of 1-3
+/// digits, no leading zero, each at most 255. One pass, no iterator adapters.
+fn parse_v4(b: &[u8]) -> Option<[u8; 4]> {
+    let mut octets = [0u8; 4];
+    let (mut n, mut val, mut len, mut lead_zero) = (0usize, 0u32, 0usize, false);
+    for &c in b {
+        if c == b'.' {
+            if len == 0 || n == 3 {
+                return None;
+            }
+            octets[n] = u8::try_from(val).ok()?;
+            n += 1;
+            (val, len) = (0, 0);
+            continue;
+        }
+        if len == 3 || (len == 1 && lead_zero) {
+            return None;
+        }
+        lead_zero = len == 0 && c == b'0';
+        val = val * 10 + u32::from(c - b'0');
+        len += 1;
+    }
+    if len == 0 || n != 3 {
+        return None;
+    }
+    octets[3] = u8::try_from(val).ok()?;
+    Some(octets)
+}
+
 /// IPv6 without an embedded IPv4 part (only hex digits and colons), with std's
 /// grammar: 1-4 hex digits a group, eight groups, or fewer around one `::`.
 fn parse_v6_groups(b: &[u8]) -> Option<[u16; 8]> {
-    fn groups(part: &[u8], out: &mut [u16; 8], at: usize) -> Option<usize> {
+    /// Groups of `part` (no `::` inside) into `out`; how many.
+    fn groups(part: &[u8], out: &mut [u16; 8]) -> Option<usize> {
         if part.is_empty() {
             return Some(0);
         }
-        let mut n = 0;
-        for g in part.split(|&c| c == b':') {
-            if g.is_empty() || g.len() > 4 || at + n >= 8 {
+        let (mut n, mut v, mut len) = (0usize, 0u16, 0usize);
+        for &c in part {
+            if c == b':' {
+                if len == 0 || n >= 8 {
+                    return None;
+                }
+                out[n] = v;
+                n += 1;
+                (v, len) = (0, 0);
+                continue;
+            }
+            if len == 4 {
                 return None;
             }
-            out[at + n] = g.iter().fold(0u16, |a, &d| (a << 4) | (char::from(d).to_digit(16).unwrap_or(0) as u16));
-            n += 1;
+            let d = match c {
+                b'0'..=b'9' => c - b'0',
+                b'a'..=b'f' => c - b'a' + 10,
+                _ => c - b'A' + 10,
+            };
+            v = (v << 4) | u16::from(d);
+            len += 1;
         }
-        Some(n)
+        if len == 0 || n >= 8 {
+            return None;
+        }
+        out[n] = v;
+        Some(n + 1)
     }
     let mut out = [0u16; 8];
-    match b.windows(2).position(|w| w == b"::") {
-        None => (groups(b, &mut out, 0)? == 8).then_some(out),
+    match (1..b.len()).find(|&i| b[i] == b':' && b[i - 1] == b':').map(|i| i - 1) {
+        None => (groups(b, &mut out)? == 8).then_some(out),
         Some(p) => {
-            let head = groups(&b[..p], &mut out, 0)?;
+            let head = groups(&b[..p], &mut out)?;
             let mut tail = [0u16; 8];
-            let n = groups(&b[p + 2..], &mut tail, 0)?;
+            let n = groups(&b[p + 2..], &mut tail)?;
             if head + n > 7 {
                 return None;
             }
@@ -275,6 +315,33 @@ pub fn ip_text(ip: IpAddr) -> String {
     }
 }
 
+/// White space as `char::is_whitespace` sees it, for ASCII bytes (note 0x0B, which
+/// `u8::is_ascii_whitespace` leaves out).
+#[inline]
+fn is_ws_byte(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
+}
+
+/// `s.trim()` without decoding characters when both ends are ASCII.
+#[inline]
+pub(crate) fn trim_fast(s: &str) -> &str {
+    let b = s.as_bytes();
+    let mut start = 0;
+    while start < b.len() && is_ws_byte(b[start]) {
+        start += 1;
+    }
+    let mut end = b.len();
+    while end > start && is_ws_byte(b[end - 1]) {
+        end -= 1;
+    }
+    if (start < end && b[start] >= 0x80) || (end > start && b[end - 1] >= 0x80) {
+        // A non-ASCII character at an end may be white space too (U+00A0, …).
+        return s[start..end].trim();
+    }
+    // ASCII bytes at both cut points: char boundaries.
+    &s[start..end]
+}
+
 /// Parse an address token: `1.2.3.4`, `[1.2.3.4]`, `[IPv6:2001:db8::1]`,
 /// `fe80::1%9`, `[1.2.3.4]:port`, `user@1.2.3.4`. The whole token must be an address.
 pub fn parse_ip(token: &str) -> Option<IpAddr> {
@@ -301,22 +368,29 @@ pub fn parse_ip(token: &str) -> Option<IpAddr> {
         Some(&c) if c.is_ascii_hexdigit() || matches!(c, b'[' | b':' | b'I' | b'i') => {}
         _ => return None,
     }
-    let mut t = token.trim().trim_end_matches([',', ';']);
-    if let Some(at) = t.rfind('@') {
-        t = &t[at + 1..];
+    let mut t = trim_fast(token).trim_end_matches([',', ';']);
+    if at.is_some() {
+        if let Some(p) = t.rfind('@') {
+            t = &t[p + 1..];
+        }
     }
-    if let Some(rest) = t.strip_prefix('[') {
-        let close = rest.find(']')?;
+    let tb = t.as_bytes();
+    if tb.first() == Some(&b'[') {
+        let rest = &tb[1..];
+        let close = rest.iter().position(|&b| b == b']')?;
         let after = &rest[close + 1..];
         // Only a port may follow the literal.
-        if !(after.is_empty() || (after.starts_with(':') && after[1..].bytes().all(|b| b.is_ascii_digit()))) {
+        if !(after.is_empty() || (after[0] == b':' && after[1..].iter().all(u8::is_ascii_digit))) {
             return None;
         }
-        t = &rest[..close];
+        t = &t[1..1 + close];
     }
     let t = t.strip_prefix("IPv6:").or_else(|| t.strip_prefix("ipv6:")).unwrap_or(t);
     // Zone ids (`%9`, `%eth0`) name an interface of the writer, not part of the address.
-    let t = t.split('%').next().unwrap_or(t);
+    let t = match t.as_bytes().iter().position(|&b| b == b'%') {
+        Some(p) => &t[..p],
+        None => t,
+    };
     if t.is_empty() || !t.bytes().all(|b| b.is_ascii_hexdigit() || b == b'.' || b == b':') {
         return None;
     }
@@ -329,7 +403,7 @@ pub fn parse_ip(token: &str) -> Option<IpAddr> {
 }
 
 fn clean_host(h: &str) -> Option<String> {
-    let h = h.trim().trim_matches(|c| c == ',' || c == ';');
+    let h = trim_fast(h).trim_matches(|c| c == ',' || c == ';');
     // `<addr>` is bracketed as a whole; a redacted `host.<domain>` keeps its brackets.
     let h = if h.starts_with('<') && h.ends_with('>') && h.len() >= 2 { &h[1..h.len() - 1] } else { h };
     let h = h.trim_end_matches('.');
