@@ -171,16 +171,38 @@ function watchPort(port) {
   });
 }
 
-// One handler table; only the extension's own pages reach it (see serveMessages).
+// One handler table; only the extension's own pages reach it (see serveMessages:
+// web pages cannot message the extension at all, there is no externally_connectable,
+// and the one content-script signal goes to onTabSignal). Each request is still
+// checked before anything runs: a plain object, a known type, the fields that type
+// needs with the right types and sizes, nothing else.
+// A pasted message may be larger than a page read (a 20 MB header block is still
+// analysed), but not unbounded.
+const MAX_PASTE_CHARS = 32 * 1024 * 1024;
 const handlers = {
-  'analyze-text': (message) => analyzeMessage(String(message.text ?? ''), { source: 'paste' }),
-  'trace-tab': (message) => traceTab(Number(message.tabId)),
+  'analyze-text': {
+    fields: ['type', 'text'],
+    valid: (message) => typeof message.text === 'string' && message.text.length <= MAX_PASTE_CHARS,
+    run: (message) => analyzeMessage(message.text, { source: 'paste' }),
+  },
+  'trace-tab': {
+    fields: ['type', 'tabId'],
+    valid: (message) => Number.isSafeInteger(message.tabId) && message.tabId >= 0,
+    run: (message) => traceTab(message.tabId),
+  },
 };
 
-browser.serveMessages((message) => {
-  const handler = handlers[message?.type];
-  return handler ? handler(message) : { ok: false, error: { name: 'bad-argument', message: 'unknown request' } };
-});
+/** Run a request from an extension page, or answer bad-argument without running anything. */
+export function handleRequest(message) {
+  const refuse = (why) => ({ ok: false, error: { name: 'bad-argument', message: why } });
+  if (message === null || typeof message !== 'object' || Array.isArray(message)) return refuse('not a request');
+  const handler = Object.hasOwn(handlers, message.type) ? handlers[message.type] : null;
+  if (!handler) return refuse('unknown request');
+  if (Object.keys(message).some((key) => !handler.fields.includes(key)) || !handler.valid(message)) return refuse(`malformed ${message.type} request`);
+  return handler.run(message);
+}
+
+browser.serveMessages(handleRequest);
 
 browser.onMenuClicked((info, tab) => {
   onContextMenuClick(info, tab).catch((err) => console.warn('SenderTrace: trace failed', err));
@@ -200,7 +222,7 @@ browser.onInstalled(() => {
 });
 
 // Test seam: native menus cannot be clicked from Playwright, so tests call this.
-self.senderTrace = Object.freeze({ onContextMenuClick, traceTab, traceSelection, onSourceAppeared });
+self.senderTrace = Object.freeze({ onContextMenuClick, traceTab, traceSelection, onSourceAppeared, handleRequest });
 
 // Compile the wasm early; errors surface again when a trace awaits it.
 engineReady().catch(() => {});
