@@ -73,7 +73,10 @@ export function onTabSignal(type, listener) {
   ext.runtime.onMessage.addListener((message, sender) => {
     const fromTab = sender && sender.id === ext.runtime.id && sender.tab && typeof sender.tab.id === 'number'
       && !String(sender.url ?? '').startsWith(ownOrigin);
-    if (fromTab && message?.type === type) listener(sender.tab.id);
+    // Exactly { type }: a signal carries no data, so anything more is not ours.
+    const signal = message !== null && typeof message === 'object' && !Array.isArray(message)
+      && Object.keys(message).length === 1 && message.type === type;
+    if (fromTab && signal) listener(sender.tab.id);
     return false;
   });
 }
