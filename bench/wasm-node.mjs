@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The shipped wasm (build/pkg from `make build`) under node, over every *.eml of the
 // corpus folder (read in place): see bench/measure.mjs for what is measured.
-// usage: node bench/wasm-node.mjs [CORPUS_DIR] [SECONDS]   → one line of JSON
+// usage: [BENCH_PKG=dir] node bench/wasm-node.mjs [CORPUS_DIR] [SECONDS]   → one line of JSON
+// (BENCH_PKG: another wasm-bindgen output to compare, e.g. a build at another opt-level)
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -10,7 +11,7 @@ import { measure } from './measure.mjs';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dir = resolve(process.argv[2] ?? join(root, '..', 'shared', 'corpus', 'dev'));
 const seconds = Number(process.argv[3] ?? 4);
-const pkg = join(root, 'build', 'pkg');
+const pkg = process.env.BENCH_PKG ?? join(root, 'build', 'pkg');
 
 const { initSync, analyze } = await import(pathToFileURL(join(pkg, 'sendertrace_wasm.js')).href);
 initSync({ module: readFileSync(join(pkg, 'sendertrace_wasm_bg.wasm')) });
