@@ -118,6 +118,7 @@ for t in "${TARGETS[@]}"; do
   log="logs/$t.log"
   seeds=$(ls "corpus/$t" | wc -l)
   before=$(ls "artifacts/$t" 2>/dev/null | wc -l || true)
+  started=$(date +%s)
   set +e
   cargo fuzz run "$t" "${FUZZ_FLAGS[@]}" -- \
     -max_total_time="$SECONDS_PER_TARGET" -max_len="$(max_len "$t")" -timeout=10 -rss_limit_mb=2048 \
@@ -133,7 +134,8 @@ for t in "${TARGETS[@]}"; do
   ft=$(grep -oE 'ft: [0-9]+' <<<"$last" | grep -oE '[0-9]+' || echo '?')
   corp=$(grep -oE 'corp: [0-9]+' <<<"$last" | grep -oE '[0-9]+' || echo '?')
   rss=$(grep -oE 'stat::peak_rss_mb: *[0-9]+' "$log" | grep -oE '[0-9]+$' || echo '?')
-  secs=$(grep -oE 'Done [0-9]+ runs in [0-9]+ second' "$log" | grep -oE 'in [0-9]+' | grep -oE '[0-9]+' || echo "$SECONDS_PER_TARGET")
+  # Stopped early by a crash: no "Done" line; count the seconds from the clock.
+  secs=$(grep -oE 'Done [0-9]+ runs in [0-9]+ second' "$log" | grep -oE 'in [0-9]+' | grep -oE '[0-9]+' || echo "$(( $(date +%s) - started ))")
   rate=$(grep -oE 'stat::average_exec_per_sec: *[0-9]+' "$log" | grep -oE '[0-9]+$' || echo '?')
   note=""
   if [ "$rc" -ne 0 ] || [ "$crashes" -gt 0 ]; then

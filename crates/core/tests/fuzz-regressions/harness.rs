@@ -41,9 +41,11 @@ pub fn check_analysis(input: &[u8], a: &Analysis) {
     for s in &a.stamps {
         assert!(s.ip.parse::<IpAddr>().is_ok(), "stamp ip {:?} is not an address", s.ip);
     }
-    // The wire form always serialises, and its size stays proportional to the input.
+    // The wire form always serialises, and its size stays linear in the input. A bare
+    // `Received:` line (10 bytes) gives a hop and an "unparsed" finding of about 400
+    // JSON bytes (fixture analyze_alphabet/many-empty-received-fields): 64 per byte.
     let json = serde_json::to_vec(a).expect("an analysis serialises");
-    assert!(json.len() <= 64 * 1024 + 16 * input.len(), "analysis JSON of {} bytes for {} input bytes", json.len(), input.len());
+    assert!(json.len() <= 64 * 1024 + 64 * input.len(), "analysis JSON of {} bytes for {} input bytes", json.len(), input.len());
 }
 
 /// Target `analyze`: raw bytes. The first byte's low bit adds trusted forwarders.
