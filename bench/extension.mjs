@@ -214,6 +214,7 @@ try {
   const toOrigin = [];
   const toParty = [];
   const partyInPage = [];
+  const partyOriginInPage = [];
   let shownParty = null;
   for (let i = 0; i < RUNS; i += 1) {
     await clearLookups();
@@ -221,11 +222,12 @@ try {
     toOrigin.push(r.origin);
     toParty.push(r.firstParty);
     if (r.inPage.party !== undefined) partyInPage.push(r.inPage.party);
+    if (r.inPage.origin !== undefined) partyOriginInPage.push(r.inPage.origin);
     shownParty = r.shown.party;
   }
   out.time_to_first_party_ms = {
     page: 'bench/fixtures/typical-trace.eml', shown: shownParty,
-    wall: summary(toParty), in_page: summary(partyInPage), origin_wall: summary(toOrigin),
+    wall: summary(toParty), in_page: summary(partyInPage), origin_wall: summary(toOrigin), origin_in_page: summary(partyOriginInPage),
   };
   out.failed_runs = failures;
   out.console_problems = browser.problems.slice(0, 10);
