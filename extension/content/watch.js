@@ -11,7 +11,11 @@
 // This is the one content-side use of the extension API (runtime.sendMessage), which
 // tests/unit/conventions.test.mjs allows here by name. Self-contained, like readers.js.
 
-/** Watch for up to `timeoutMs`; re-arming restarts the watch. Returns true when armed. */
+/**
+ * Watch for up to `timeoutMs`; re-arming restarts the watch. Returns true when armed.
+ * A re-arm while a watch runs (the popup reconnected after the background was stopped)
+ * keeps the first count, so a source that appeared in between is still noticed.
+ */
 export function watchForSource(timeoutMs) {
   try {
     const api = globalThis.browser ?? globalThis.chrome;
@@ -22,10 +26,10 @@ export function watchForSource(timeoutMs) {
       for (const area of document.querySelectorAll('textarea')) text += `\n${area.value}`;
       return (text.match(/Received:/gi) || []).length;
     };
-    const baseline = count();
+    const baseline = previous ? previous.baseline : count();
     let pending = null;
     let timer = null;
-    const observer = new MutationObserver(() => {
+    const check = () => {
       if (pending) return;
       // Coalesce bursts of mutations (a dialog renders in many steps).
       pending = setTimeout(() => {
@@ -34,17 +38,19 @@ export function watchForSource(timeoutMs) {
         stop();
         Promise.resolve(api.runtime.sendMessage({ type: 'source-appeared' })).catch(() => {});
       }, 250);
-    });
+    };
+    const observer = new MutationObserver(check);
     function stop() {
       observer.disconnect();
       clearTimeout(pending);
       clearTimeout(timer);
       if (globalThis.senderTraceWatch === handle) globalThis.senderTraceWatch = null;
     }
-    const handle = { stop };
+    const handle = { stop, baseline };
     globalThis.senderTraceWatch = handle;
     observer.observe(document.documentElement, { childList: true, subtree: true, characterData: true });
     timer = setTimeout(stop, timeoutMs);
+    check();
     return true;
   } catch {
     return false;

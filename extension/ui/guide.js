@@ -49,6 +49,9 @@ export function showGuide(container, record, t, onTraced) {
   if (!watching) return () => {};
   let stopped = false;
   let port = null;
+  // Chrome stops an idle service worker after 30 s; a message on the port keeps it up
+  // while this page waits (if it is stopped anyway, the port drops and is reopened).
+  const keepAlive = setInterval(() => { if (!stopped) port?.postMessage({ type: 'ping' }); }, 20000);
   const connect = () => {
     port = browser.connectToBackground('watch');
     port.onMessage.addListener((message) => {
@@ -67,6 +70,7 @@ export function showGuide(container, record, t, onTraced) {
   };
   function stop() {
     stopped = true;
+    clearInterval(keepAlive);
     port?.disconnect();
   }
   connect();

@@ -10,7 +10,8 @@
 //   grants activeTab in a test;
 // - popup/popup.html as a web-accessible resource for those pages: BiDi refuses to
 //   navigate a tab to moz-extension:// ("not allowed in this context"), so the popup
-//   is loaded in an iframe of the test page instead;
+//   is loaded in an iframe of the test page instead, and the CSP's frame-ancestors
+//   directive, which forbids exactly that, is dropped (every other directive stays);
 // - e2e-seam.js, a second background script that tells an extension frame its tab
 //   id (an extension frame inside a web page has no tabs API, and the popup needs
 //   ?tab=ID, as in the Chromium tests) and calls the "Trace sender" menu handler
@@ -69,6 +70,9 @@ before(async () => {
   manifest.host_permissions = [...(manifest.host_permissions ?? []), 'http://127.0.0.1/*', `${OUTLOOK}/*`];
   manifest.web_accessible_resources = [{ resources: ['popup/popup.html'], matches: ['http://127.0.0.1/*', `${OUTLOOK}/*`] }];
   manifest.background.scripts = [...manifest.background.scripts, 'e2e-seam.js'];
+  const csp = manifest.content_security_policy.extension_pages;
+  manifest.content_security_policy.extension_pages = csp.split(';').map((part) => part.trim())
+    .filter((part) => part && !part.startsWith('frame-ancestors')).join('; ');
   writeFileSync(join(extension, 'manifest.json'), JSON.stringify(manifest, null, 2));
   writeFileSync(join(extension, 'e2e-seam.js'), SEAM);
 
