@@ -21,7 +21,8 @@ let asked;
 before(async () => {
   browser = await launch();
   asked = await serveHost(browser.context, GMAIL, (url) => {
-    if (url.pathname !== '/mail/u/1/') return null;
+    // The second account, and a mailbox delegated to the first one.
+    if (url.pathname !== '/mail/u/1/' && url.pathname !== '/mail/b/ALKXq7Y2dE/u/0/') return null;
     if (url.searchParams.get('view') !== 'om') return 'webmail/gmail/thread.html';
     const original = url.searchParams.get('ik') === '5f6e7d8c9b' && ORIGINALS[url.searchParams.get('permmsgid')];
     return original ? original.file : null;
@@ -95,6 +96,17 @@ test('Gmail thread: "Trace sender" with nothing selected traces the newest messa
   const result = await clickMenu(browser, page);
   assert.equal(await originOf(result), ORIGINALS['msg-f:1849000000000000300'].origin);
   await result.close();
+  await page.close();
+  browser.assertClean();
+});
+
+test('Gmail, delegated mailbox (/mail/b/…/u/0/): the original is fetched under that mailbox\'s path', async () => {
+  const page = await browser.context.newPage();
+  await page.goto(`${GMAIL}/mail/b/ALKXq7Y2dE/u/0/#inbox/FMfcgzQbfLmVXKWrTqBwXvzKjRcsNpGh`);
+  const popup = await openPopup(browser, page);
+  assert.equal(await originOf(popup), ORIGINALS['msg-f:1849000000000000300'].origin);
+  assert.deepEqual(originals(), ['/mail/b/ALKXq7Y2dE/u/0/?ik=5f6e7d8c9b&view=om&permmsgid=msg-f%3A1849000000000000300']);
+  await popup.close();
   await page.close();
   browser.assertClean();
 });
