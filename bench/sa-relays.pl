@@ -6,7 +6,7 @@
 # lazy, which is SpamAssassin's fastest path), then PerMsgStatus +
 # extract_message_metadata, which parses the Received headers into the trusted /
 # untrusted relay lists. No rules are run, no network: local_tests_only, no DNS.
-# Files are read into memory first; only the loop is timed; best of PASSES passes.
+# Files are read into memory first; only the loop is timed (per message and per pass).
 #
 # usage: perl bench/sa-relays.pl DIR [PASSES]   → one line of JSON on stdout
 use strict;
@@ -42,10 +42,13 @@ $sa->init(1);
 
 my ($trusted, $untrusted, $with_relays, $parsed_relays) = (0, 0, 0, 0);
 my $best;
+my @fastest;    # per message, its fastest run over the passes
 for my $pass (1 .. $passes) {
   my ($t, $u, $w) = (0, 0, 0);
   my $start = time();
-  for my $text (@messages) {
+  for my $i (0 .. $#messages) {
+    my $text = $messages[$i];
+    my $t0 = time();
     my $msg = $sa->parse($text, 0);
     my $pms = Mail::SpamAssassin::PerMsgStatus->new($sa, $msg);
     $msg->extract_message_metadata($pms);
@@ -57,6 +60,8 @@ for my $pass (1 .. $passes) {
     $w += 1 if $nt + $nu > 0;
     $pms->finish();
     $msg->finish();
+    my $dt = time() - $t0;
+    $fastest[$i] = $dt if !defined $fastest[$i] || $dt < $fastest[$i];
   }
   my $elapsed = time() - $start;
   $best = $elapsed if !defined $best || $elapsed < $best;
@@ -64,6 +69,12 @@ for my $pass (1 .. $passes) {
 }
 
 my $n = scalar @messages;
-printf '{"tool":"SpamAssassin %s","messages":%d,"passes":%d,"best_pass_seconds":%.6f,'
-  . '"messages_per_second":%.1f,"relays_trusted":%d,"relays_untrusted":%d,"messages_with_relays":%d}' . "\n",
-  Mail::SpamAssassin::Version(), $n, $passes, $best, $n / $best, $trusted, $untrusted, $with_relays;
+my $sum = 0;
+$sum += $_ for @fastest;
+# messages_per_second: from the sum of each message's fastest run. A whole pass takes
+# a few hundred milliseconds, too long to find a quiet moment on a busy machine, while
+# our side's passes take a few milliseconds; per-message minima put both sides on the
+# same footing. The best whole pass is reported too.
+printf '{"tool":"SpamAssassin %s","messages":%d,"passes":%d,"best_pass_seconds":%.6f,"best_pass_messages_per_second":%.1f,'
+  . '"sum_of_fastest_seconds":%.6f,"messages_per_second":%.1f,"relays_trusted":%d,"relays_untrusted":%d,"messages_with_relays":%d}' . "\n",
+  Mail::SpamAssassin::Version(), $n, $passes, $best, $n / $best, $sum, $n / $sum, $trusted, $untrusted, $with_relays;

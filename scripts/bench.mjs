@@ -175,11 +175,19 @@ if (native) {
 }
 if (results.spamassassin) {
   const sa = results.spamassassin;
-  const ratio = ours / sa.messages_per_second;
+  // Same method on both sides: per message the fastest call over the passes, summed.
+  const oursSame = native?.analyze_sum_of_fastest?.messages_per_second;
+  const ratio = oursSame / sa.messages_per_second;
   summary.ratio_to_spamassassin = ratio;
-  row(`${sa.tool} relay extraction (${sa.relays_trusted} trusted + ${sa.relays_untrusted} untrusted relays found)`, `${n0(sa.messages_per_second)} msg/s — ours ${n0(ratio)}×`, '≥ 100×', ours ? meets(ratio >= 100) : '');
+  summary.ratio_to_spamassassin_best_pass = ours / sa.best_pass_messages_per_second;
+  row(`${sa.tool} relay extraction (${sa.relays_trusted} trusted + ${sa.relays_untrusted} untrusted relays found)`,
+    `${n0(sa.messages_per_second)} msg/s — ours ${n0(ratio)}× (ours ${n0(oursSame)} msg/s, each side: fastest call per message, summed; best whole passes: ${n0(sa.best_pass_messages_per_second)} vs ${n0(ours)} msg/s, ${n0(summary.ratio_to_spamassassin_best_pass)}×)`,
+    '≥ 100×', oursSame ? meets(ratio >= 100) : '');
 }
-if (results.cli) row('sendertrace analyze --json CLI, all files in one process', `${n0(results.cli.messages_per_second)} msg/s (${n1(results.cli.best_ms)} ms), max RSS ${n0(results.cli.max_rss_kib)} KiB`);
+if (results.cli) {
+  const vsSa = results.spamassassin ? ` — ${n0(results.cli.messages_per_second / results.spamassassin.messages_per_second)}× SpamAssassin's loop` : '';
+  row('sendertrace analyze --json CLI, all files in one process (start, reading, JSON out included)', `${n0(results.cli.messages_per_second)} msg/s (${n1(results.cli.best_ms)} ms), max RSS ${n0(results.cli.max_rss_kib)} KiB${vsSa}`);
+}
 for (const [key, label] of [['wasm_node', 'wasm under node'], ['wasm_chromium', 'wasm in Chromium (www/bench.html)']]) {
   const w = results[key];
   if (!w) continue;
