@@ -126,16 +126,46 @@ pub(crate) fn with_memo<T>(f: impl FnOnce() -> T) -> T {
 /// organisational domain, and whether it still needs lower-casing. One pass over
 /// the bytes (the trust walk asks this for every name of every hop).
 pub(crate) fn organisational_domain_lower(host: &str) -> Option<(&str, bool)> {
-    let host = host.trim().trim_end_matches('.');
+    let host = crate::received::trim_fast(host).trim_end_matches('.');
     let b = host.as_bytes();
     if b.is_empty() || b[0] == b'[' {
         return None;
     }
-    let (mut upper, mut numeric, mut colon, mut lt, mut dots) = (false, true, false, None, 0usize);
+    // One table lookup a byte: what kind of byte it is (the flags of all non-dot
+    // bytes are OR-ed), dots tracked apart.
+    const UPPER: u8 = 1;
+    const NONDIGIT: u8 = 2;
+    const COLON: u8 = 4;
+    const LT: u8 = 8;
+    const DOT: u8 = 16;
+    const CLASS: [u8; 256] = {
+        let mut t = [NONDIGIT; 256];
+        let mut c = 0;
+        while c < 256 {
+            let b = c as u8;
+            t[c] = if b == b'.' {
+                DOT
+            } else if b.is_ascii_digit() {
+                0
+            } else if b.is_ascii_uppercase() {
+                UPPER | NONDIGIT
+            } else if b == b':' {
+                COLON | NONDIGIT
+            } else if b == b'<' {
+                LT | NONDIGIT
+            } else {
+                NONDIGIT
+            };
+            c += 1;
+        }
+        t
+    };
+    let (mut flags, mut dots) = (0u8, 0usize);
     let mut prev_dot = true; // an empty first label
     let (mut d1, mut d2, mut d3) = (None, None, None); // the last three dots, newest first
     for (i, &c) in b.iter().enumerate() {
-        if c == b'.' {
+        let k = CLASS[usize::from(c)];
+        if k == DOT {
             if prev_dot {
                 return None; // an empty label
             }
@@ -145,13 +175,10 @@ pub(crate) fn organisational_domain_lower(host: &str) -> Option<(&str, bool)> {
             continue;
         }
         prev_dot = false;
-        upper |= c.is_ascii_uppercase();
-        numeric &= c.is_ascii_digit();
-        colon |= c == b':';
-        if c == b'<' && lt.is_none() {
-            lt = Some(i);
-        }
+        flags |= k;
     }
+    let (upper, numeric, colon) = (flags & UPPER != 0, flags & NONDIGIT == 0, flags & COLON != 0);
+    let lt = if flags & LT != 0 { b.iter().position(|&c| c == b'<') } else { None };
     if numeric || colon {
         return None; // an address literal
     }
@@ -174,7 +201,10 @@ pub(crate) fn organisational_domain_lower(host: &str) -> Option<(&str, bool)> {
         let key = &mut buf[..s.len()];
         key.copy_from_slice(s);
         key.make_ascii_lowercase();
-        std::str::from_utf8(key).is_ok_and(is_suffix)
+        // `s` is a slice of a `str` cut after an ASCII dot (or whole), and ASCII
+        // lower-casing keeps UTF-8 valid: no need to validate again.
+        debug_assert!(std::str::from_utf8(key).is_ok());
+        is_suffix(unsafe { std::str::from_utf8_unchecked(key) })
     };
     if dots <= max_dots && probe(b, &mut buf) {
         return None;
