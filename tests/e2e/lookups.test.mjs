@@ -14,7 +14,9 @@ import { startReplayServer, hostResolverRules } from '../support/replay-server.m
 const sample = join(root, '..', 'shared', 'data', 'rdap-samples', 'ip-arin-13.64.0.0.json');
 const ianaDir = join(root, '..', 'shared', 'data', 'iana-bootstrap');
 const BOOTSTRAP = ['dns', 'ipv4', 'ipv6', 'asn'];
-const HOSTS = ['rdap.arin.net', 'dns.google', 'whois.nic.ad.jp', 'data.iana.org'];
+const HOSTS = ['rdap.arin.net', 'rdap.apnic.net', 'rdap.verisign.com', 'rdap.cloudflare.com', 'dns.google', 'whois.nic.ad.jp', 'data.iana.org'];
+const samples = join(root, '..', 'shared', 'data', 'rdap-samples');
+const jpnicPage = join(root, '..', 'shared', 'data', 'jpnic-gateway', '133.1.2.5-en.html');
 const SUBJECT = 'Cheap watches for hanako';
 const FROM = 'promo@watches-shop.example';
 
@@ -28,6 +30,37 @@ const message = (ip) => [
   '',
   'body',
 ].join('\r\n');
+
+// The privacy test's message: what must never leave the browser.
+const JP_IP = '101.203.88.7';
+const SECRET = { subject: 'Quarterly bonus for Hanako 7f3a', body: 'SECRET BODY TEXT 91c2 call me', user: 'hanako.yamada@example.jp', name: 'Yamada Hanako' };
+const fullMessage = [
+  `Delivered-To: ${SECRET.user}`,
+  'Return-Path: <bounce@cloudflare.com>',
+  `Received: from mail.relay.example (mail.relay.example [${JP_IP}]) by mx1.example.jp (Postfix) with ESMTP id 4A1B2D for <${SECRET.user}>; Tue, 3 Nov 2026 10:15:30 +0900`,
+  'From: Promotions <promo@cloudflare.com>',
+  `To: ${SECRET.name} <${SECRET.user}>`,
+  `Subject: ${SECRET.subject}`,
+  'Date: Tue, 3 Nov 2026 10:15:20 +0900',
+  'Message-ID: <abc.123@mail.relay.example>',
+  '',
+  SECRET.body,
+].join('\r\n');
+
+/** DNS over HTTPS (JSON API): cloudflare.com's NS, MX and A, all in ARIN's 13.64.0.0/11. */
+function dohAnswer(req) {
+  const query = new URL(req.url, 'https://dns.google').searchParams;
+  const name = query.get('name');
+  const type = query.get('type');
+  const records = {
+    'cloudflare.com NS': [2, 'ns3.cloudflare.com.'],
+    'cloudflare.com MX': [15, '10 mx.cloudflare.com.'],
+    'cloudflare.com A': [1, '13.64.20.32'],
+    'ns3.cloudflare.com A': [1, '13.64.20.33'],
+    'mx.cloudflare.com A': [1, '13.64.20.34'],
+  }[`${name} ${type}`];
+  return JSON.stringify({ Status: 0, Question: [{ name, type }], Answer: records ? [{ name: `${name}.`, type: records[0], TTL: 300, data: records[1] }] : [] });
+}
 
 const HOSTILE = '<img src=x onerror="window.__pwned=1">Evil<script>window.__pwned=2</script>';
 
@@ -45,6 +78,13 @@ before(async () => {
       { host: 'rdap.arin.net', path: '/registry/ip/13.64.66.66', body: recorded.replaceAll('Microsoft Corporation', JSON.stringify(HOSTILE).slice(1, -1)).replaceAll('"MSFT"', JSON.stringify(HOSTILE)) },
       { host: 'rdap.arin.net', path: '/registry/ip/13.64.77.77', status: 429, headers: { 'retry-after': '1', 'access-control-expose-headers': 'retry-after' }, body: '{"errorCode":429,"title":"Too Many Requests"}' },
       { host: 'rdap.arin.net', path: '/registry/ip/13.64.88.88', hang: true },
+      // The full trace of the privacy test: JPNIC space at APNIC, the JPNIC gateway, a
+      // .com domain at Verisign and its registrar, and DNS over HTTPS.
+      { host: 'rdap.apnic.net', path: `/ip/${JP_IP}`, file: join(samples, 'ip-apnic-jp-101.203.88.0.json') },
+      { host: 'whois.nic.ad.jp', prefix: '/cgi-bin/whois_gw', file: jpnicPage, headers: { 'content-type': 'text/html' } },
+      { host: 'rdap.verisign.com', path: '/com/v1/domain/cloudflare.com', file: join(samples, 'domain-verisign-cloudflare.com.json') },
+      { host: 'rdap.cloudflare.com', prefix: '/rdap/v1/domain/', file: join(samples, 'domain-registrar-cloudflare-cloudflare.com.json') },
+      { host: 'dns.google', prefix: '/resolve', headers: { 'content-type': 'application/json' }, body: dohAnswer },
     ],
   });
   // Every other host fails to resolve: nothing leaves the machine.
@@ -114,6 +154,67 @@ test('the popup lists the network operator and its abuse address first, from the
   assert.match(await second.locator('[data-testid=party-name]').first().textContent(), /Microsoft|MSFT/);
   assert.equal(replay.requests.length, again, 'the repeated trace made no request');
   await second.close();
+  browser.assertClean();
+});
+
+test('privacy: a full trace (IP, JPNIC, domain, DoH) asks only the bootstrap, registries, JPNIC and the resolver, and sends nothing of the message', async () => {
+  // A cold start: no cached answers and no cached bootstrap, so everything is asked.
+  await browser.worker.evaluate(() => chrome.storage.local.clear());
+  const from = replay.requests.length;
+  const seen = [];
+  const onRequest = (request) => seen.push({ url: request.url(), method: request.method(), headers: request.headers(), body: request.postData() ?? '' });
+  browser.context.on('request', onRequest);
+  let popup;
+  try {
+    popup = await tracePasted(fullMessage, { options: { timeout_ms: 5000 } });
+    // The bootstrap refresh runs in the background after the trace; wait for it.
+    for (let i = 0; i < 100 && !replay.requests.slice(from).some((r) => r.host === 'data.iana.org'); i += 1) await popup.waitForTimeout(50);
+    await popup.waitForTimeout(300);
+  } finally {
+    browser.context.off('request', onRequest);
+  }
+  const sent = replay.requests.slice(from);
+
+  // Where requests may go: the IANA bootstrap host, the RDAP servers the bootstrap
+  // names, the registrar the registry's answer links to, the JPNIC gateway and the
+  // configured DoH resolver (the default, dns.google).
+  const rdapHosts = new Set();
+  for (const name of ['dns', 'ipv4', 'ipv6', 'asn']) {
+    for (const [, urls] of JSON.parse(readFileSync(join(ianaDir, `${name}.json`), 'utf8')).services) for (const url of urls) rdapHosts.add(new URL(url).hostname);
+  }
+  const registry = JSON.parse(readFileSync(join(samples, 'domain-verisign-cloudflare.com.json'), 'utf8'));
+  const registrarHosts = new Set(registry.links.map((link) => new URL(link.href).hostname));
+  const kind = (host) => host === 'data.iana.org' ? 'bootstrap' : host === 'whois.nic.ad.jp' ? 'jpnic' : host === 'dns.google' ? 'doh'
+    : rdapHosts.has(host) || registrarHosts.has(host) ? 'rdap' : `UNEXPECTED ${host}`;
+  const network = seen.filter((r) => /^https?:/.test(r.url) && new URL(r.url).hostname !== '127.0.0.1');
+  const kinds = new Set([...sent.map((r) => kind(r.host)), ...network.map((r) => kind(new URL(r.url).hostname))]);
+  assert.deepEqual([...kinds].sort(), ['bootstrap', 'doh', 'jpnic', 'rdap'], `destinations: ${[...new Set(sent.map((r) => r.host))].join(', ')}`);
+  // The browser saw no request the replay server did not (nothing went elsewhere).
+  for (const r of network) assert.ok(sent.some((s) => r.url.endsWith(s.path) && new URL(r.url).hostname === s.host), `browser request ${r.url} reached the replay server`);
+  assert.ok(sent.some((r) => r.host === 'rdap.apnic.net') && sent.some((r) => r.host === 'rdap.cloudflare.com') && sent.some((r) => r.host === 'rdap.arin.net'), 'IP, registrar and hosting lookups were made');
+
+  // What they carry: an IP, a domain or host name, a registry handle — nothing else.
+  const secrets = [SECRET.subject, 'Quarterly', SECRET.body, 'SECRET BODY', SECRET.user, 'hanako', 'Yamada', 'mail.relay.example', 'mx1.example.jp', 'abc.123', 'Promotions', 'promo@'];
+  const shapes = [
+    /^\/rdap\/(dns|ipv4|ipv6|asn)\.json$/, /^\/(registry\/)?ip\/[0-9a-f.:]+$/, /^\/(registry\/)?entity\/[A-Za-z0-9-]+$/,
+    /^\/com\/v1\/domain\/cloudflare\.com$/, /^\/rdap\/v1\/domain\/cloudflare\.com$/i,
+    /^\/resolve\?name=[a-z0-9.-]+&type=(NS|MX|A|AAAA)$/, /^\/cgi-bin\/whois_gw\?lang=%2Fe&key=[A-Za-z0-9.%:-]+$/,
+  ];
+  for (const r of sent) {
+    const everything = `${r.host}${r.path}${JSON.stringify(r.headers)}${r.body}`;
+    for (const secret of secrets) assert.ok(!everything.toLowerCase().includes(secret.toLowerCase()), `"${secret}" leaked to ${r.host}${r.path}`);
+    assert.ok(shapes.some((shape) => shape.test(r.path)), `unexpected request shape ${r.host}${r.path}`);
+    assert.equal(r.method, 'GET');
+    assert.equal(r.body, '');
+    assert.equal(r.headers.cookie, undefined);
+    assert.equal(r.headers.referer, undefined);
+  }
+  for (const r of network) {
+    const everything = `${r.url}${JSON.stringify(r.headers)}${r.body}`;
+    for (const secret of secrets) assert.ok(!everything.toLowerCase().includes(secret.toLowerCase()), `"${secret}" in the browser's request ${r.url}`);
+  }
+  assert.ok(sent.some((r) => r.host === 'whois.nic.ad.jp' && r.path.endsWith(`key=${JP_IP}`)), 'the JPNIC gateway was asked for the IP only');
+  await popup.close();
   browser.assertClean();
 });
 
