@@ -115,3 +115,17 @@ for (const [name, url, frameUrl, origin] of [
     browser.assertClean();
   });
 }
+
+test('SquirrelMail, "View Full Header" page open: read from the page itself (toolbar and menu)', async () => {
+  const page = await open(`${NET}/squirrelmail/src/view_header.php?mailbox=INBOX&passed_id=17&passed_ent_id=0`);
+  asked.net.length = 0;
+  const popup = await openPopup(browser, page);
+  assert.equal(await originOf(popup), SQUIRREL_ORIGIN);
+  assert.deepEqual(asked.sources(), [], 'nothing fetched: the header rows are on the page');
+  await popup.close();
+  const result = await clickMenu(browser, page);
+  assert.equal(await originOf(result), SQUIRREL_ORIGIN);
+  await result.close();
+  await page.close();
+  browser.assertClean();
+});
