@@ -6,6 +6,7 @@ import { renderRecord } from './ui/render.js';
 import { loadTranslator, pickLanguage, translateDocument } from './ui/i18n.js';
 import { submitOnCtrlEnter } from './ui/form.js';
 import { lookupsBox, runLookups } from './ui/lookups.js';
+import { enableReports } from './ui/report.js';
 import { makeCache, memoryStore } from './ui/driver.js';
 
 // The page keeps answers in memory only: a reload forgets them.
@@ -27,6 +28,9 @@ let lastStatus = null;
 function show(record) {
   lastRecord = record;
   renderRecord(resultBox, record, t);
+  // Report drafts for each party found (the page has no settings: the body is off
+  // by default and the dialog's checkbox adds it).
+  enableReports(record, t);
   if (record?.ok) runLookups(lookupsBox(resultBox), record, t, { cache });
 }
 

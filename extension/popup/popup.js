@@ -10,6 +10,7 @@ import { renderRecord, renderNote } from '../ui/render.js';
 import { submitOnCtrlEnter } from '../ui/form.js';
 import { isGuide, showGuide } from '../ui/guide.js';
 import { lookupsBox, runLookups } from '../ui/lookups.js';
+import { enableReports } from '../ui/report.js';
 import { makeCache } from '../ui/driver.js';
 import { dohResolver, normalizeSettings } from '../ui/settings.js';
 
@@ -63,6 +64,8 @@ function show(t, record) {
   // The analysis is on screen; the lookups fill in who is responsible as answers come.
   if (record?.ok) {
     const box = lookupsBox(resultBox);
+    // Each party the lookups list gets a "Report" button (body per the options page).
+    settings.then(({ includeBody }) => enableReports(record, t, { includeBody }));
     // Failed lookups offer Retry: run the trace again; what already answered comes from the cache.
     box.dataset.retryable = 'true';
     const run = () => traceOptions().then((options) => runLookups(box, record, t, { cache, options }));

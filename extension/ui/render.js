@@ -480,7 +480,16 @@ function renderParty(t, party) {
     contacts.length
       ? el('ul', { className: 'contacts' }, contacts.map((c) => renderContact(t, c)))
       : el('p', { className: 'small muted', testid: 'no-contact', text: t('party_no_contact') }),
-    notes.length ? el('ul', { className: 'small notes' }, notes.map((nodes) => el('li', null, nodes))) : null);
+    notes.length ? el('ul', { className: 'small notes' }, notes.map((nodes) => el('li', null, nodes))) : null,
+    partyExtras ? partyExtras(party, t) : null);
+}
+
+// Controls added under each responsible party (report.js: the "Report" button).
+let partyExtras = null;
+
+/** Register `fn(party, t) → Node | null`, called for every party rendered (null to stop). */
+export function setPartyExtras(fn) {
+  partyExtras = typeof fn === 'function' ? fn : null;
 }
 
 /** The lookups still running, one entry each: [the IP or domain, what is asked]. */
