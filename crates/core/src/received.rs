@@ -613,9 +613,24 @@ impl Hop {
     }
 }
 
+/// `c.split_whitespace()`, splitting at bytes when `c` is ASCII (the common case:
+/// no character decoding). Splitting a `str` at ASCII bytes keeps UTF-8 valid.
+fn ws_words(c: &str) -> impl Iterator<Item = &str> + '_ {
+    let ascii = c.is_ascii();
+    let fast = ascii.then(|| {
+        c.as_bytes().split(|&b| is_ws_byte(b)).filter(|w| !w.is_empty()).map(|w| {
+            debug_assert!(std::str::from_utf8(w).is_ok());
+            // SAFETY: `c` is ASCII, so every piece is.
+            unsafe { std::str::from_utf8_unchecked(w) }
+        })
+    });
+    let slow = (!ascii).then(|| c.split_whitespace());
+    fast.into_iter().flatten().chain(slow.into_iter().flatten())
+}
+
 /// What the receiver put in the comment after the sender's name.
 fn read_from_comment(c: &str, hop: &mut Hop) {
-    let mut words = c.split_whitespace();
+    let mut words = ws_words(c);
     let first = words.next().unwrap_or("");
     // qmail: (HELO name) ; Yahoo: (EHLO name)
     if first.eq_ignore_ascii_case("helo") || first.eq_ignore_ascii_case("ehlo") {
@@ -627,7 +642,7 @@ fn read_from_comment(c: &str, hop: &mut Hop) {
     let mut comment_ip: Option<IpAddr> = None;
     let first_ip = parse_ip(first);
     let first_is_ip = first_ip.is_some();
-    for (i, w) in c.split_whitespace().enumerate() {
+    for (i, w) in ws_words(c).enumerate() {
         if let Some(h) = w.get(..5).filter(|p| p.eq_ignore_ascii_case("helo=")).map(|_| &w[5..]) {
             if hop.helo.is_none() {
                 hop.helo = clean_host(h);
@@ -679,7 +694,12 @@ fn finders() -> &'static [memchr::memmem::Finder<'static>; 7] {
 
 fn tls_in(c: &str) -> Option<String> {
     let starts = |w: &str, p: &str| w.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p));
-    for w in c.split(|ch: char| ch.is_whitespace() || ch == ',' || ch == '(' || ch == ')') {
+    let sep = |b: u8| is_ws_byte(b) || matches!(b, b',' | b'(' | b')');
+    let ascii = c.is_ascii();
+    // Splitting an ASCII `str` at bytes gives the same pieces without decoding.
+    let fast = ascii.then(|| c.as_bytes().split(move |&b| sep(b)).map(|w| unsafe { std::str::from_utf8_unchecked(w) }));
+    let slow = (!ascii).then(|| c.split(|ch: char| ch.is_whitespace() || ch == ',' || ch == '(' || ch == ')'));
+    for w in fast.into_iter().flatten().chain(slow.into_iter().flatten()) {
         let mut w = w;
         while let Some(rest) = w.strip_prefix("version=") {
             w = rest;
