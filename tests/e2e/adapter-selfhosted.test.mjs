@@ -129,3 +129,16 @@ test('SquirrelMail, "View Full Header" page open: read from the page itself (too
   await page.close();
   browser.assertClean();
 });
+
+test('any webmail: an open "View headers" dialog (lines as <div>s, a hidden decoy dialog) is traced', async () => {
+  const page = await open(`${browser.server.url}webmail/generic/headers-dialog.html`);
+  const popup = await openPopup(browser, page);
+  assert.equal(await originOf(popup), '198.51.100.23');
+  assert.match(await popup.locator('[data-testid=source]').textContent(), /shown on this page/);
+  await popup.close();
+  const result = await clickMenu(browser, page);
+  assert.equal(await originOf(result), '198.51.100.23');
+  await result.close();
+  await page.close();
+  browser.assertClean();
+});
