@@ -45,11 +45,22 @@ pub struct Auth {
     pub compauth: Option<String>,
 }
 
-/// One `method=result (comment) prop=value …` item.
-struct ResInfo {
-    method: String,
-    result: String,
-    props: Vec<(String, String)>,
+/// One `method=result (comment) prop=value …` item, borrowed from the
+/// comment-free copy of its field.
+struct ResInfo<'a> {
+    method: &'a str,
+    result: &'a str,
+    props: [Option<&'a str>; 5],
+}
+
+impl ResInfo<'_> {
+    /// The result as it is reported (lower case).
+    fn result(&self) -> String {
+        self.result.to_ascii_lowercase()
+    }
+    fn is(&self, method: &str) -> bool {
+        self.method.eq_ignore_ascii_case(method)
+    }
 }
 
 fn strip_comments(s: &str) -> String {
@@ -78,32 +89,38 @@ fn strip_comments(s: &str) -> String {
     out
 }
 
-/// The only properties [`evaluate`] reads: the others are never copied.
-const PROPS: &[&str] = &["smtp.mailfrom", "smtp.helo", "header.d", "header.i", "header.s"];
+/// The only properties [`evaluate`] reads: the others are never looked at.
+const PROPS: [&str; 5] = ["smtp.mailfrom", "smtp.helo", "header.d", "header.i", "header.s"];
+const SMTP_MAILFROM: usize = 0;
+const SMTP_HELO: usize = 1;
+const HEADER_D: usize = 2;
+const HEADER_I: usize = 3;
+const HEADER_S: usize = 4;
 
-fn parse_resinfos(value: &str) -> Vec<ResInfo> {
-    let clean = strip_comments(value);
-    let mut out = Vec::new();
+fn parse_resinfos<'a>(clean: &'a str, out: &mut Vec<ResInfo<'a>>) {
     for part in clean.split(';') {
         let mut words = part.split_whitespace();
         let Some(first) = words.next() else { continue };
         let Some((method, result)) = first.split_once('=') else { continue };
-        let method = method.trim().to_ascii_lowercase();
+        let method = method.trim();
         if method.is_empty() || method.contains('.') {
             continue;
         }
-        let props = words
-            .filter_map(|w| w.split_once('='))
-            .filter(|(k, _)| PROPS.iter().any(|p| k.eq_ignore_ascii_case(p)))
-            .map(|(k, v)| (k.to_ascii_lowercase(), v.trim_matches('"').to_string()))
-            .collect();
-        out.push(ResInfo { method, result: result.trim().to_ascii_lowercase(), props });
+        // The first value of each property counts, as a lookup in written order would.
+        let mut props = [None; 5];
+        for (k, v) in words.filter_map(|w| w.split_once('=')) {
+            if let Some(i) = PROPS.iter().position(|p| k.eq_ignore_ascii_case(p)) {
+                if props[i].is_none() {
+                    props[i] = Some(v.trim_matches('"'));
+                }
+            }
+        }
+        out.push(ResInfo { method, result: result.trim(), props });
     }
-    out
 }
 
-fn prop<'a>(r: &'a ResInfo, key: &str) -> Option<&'a str> {
-    r.props.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+fn prop<'a>(r: &ResInfo<'a>, key: usize) -> Option<&'a str> {
+    r.props[key]
 }
 
 fn domain_of(addr: &str) -> Option<String> {
@@ -143,7 +160,8 @@ pub fn evaluate(
     let all: Vec<_> = block.fields.iter().filter(|f| f.is("Authentication-Results")).collect();
     let mut chosen: Option<Option<String>> = None; // the authserv-id chosen (None = Microsoft, no id)
     let mut used = 0;
-    let mut infos = Vec::new();
+    // The comment-free bodies of the fields used, then their items borrowed from them.
+    let mut bodies: Vec<String> = Vec::new();
     for f in &all {
         if f.span.0 >= provider_offset_limit {
             break;
@@ -170,11 +188,15 @@ pub fn evaluate(
         }
         used += 1;
         let body: &str = if id.is_some() { v.split_once(';').map(|(_, r)| r).unwrap_or_default() } else { &v };
-        infos.extend(parse_resinfos(body));
+        bodies.push(strip_comments(body));
     }
     if chosen.is_none() {
         auth.reasons.push(Reason::new("auth-missing"));
         return auth;
+    }
+    let mut infos = Vec::new();
+    for b in &bodies {
+        parse_resinfos(b, &mut infos);
     }
     auth.reasons.push(Reason::with("auth-source", &[("authserv_id", auth.authserv_id.as_deref().unwrap_or("Microsoft 365"))]));
     let ignored = all.len().saturating_sub(used);
@@ -182,22 +204,27 @@ pub fn evaluate(
         auth.reasons.push(Reason::with("auth-lower-ignored", &[("count", &ignored.to_string())]));
     }
     for r in &infos {
-        match r.method.as_str() {
-            "spf" if auth.spf.is_none() => {
-                auth.spf = Some(r.result.clone());
-                auth.spf_domain = prop(r, "smtp.mailfrom").and_then(domain_of).or_else(|| prop(r, "smtp.helo").map(|s| s.to_ascii_lowercase()));
+        if r.is("spf") {
+            if auth.spf.is_none() {
+                auth.spf = Some(r.result());
+                auth.spf_domain = prop(r, SMTP_MAILFROM).and_then(domain_of).or_else(|| prop(r, SMTP_HELO).map(|s| s.to_ascii_lowercase()));
             }
-            "dkim" => {
-                let domain = prop(r, "header.d")
-                    .map(|s| s.to_ascii_lowercase())
-                    .or_else(|| prop(r, "header.i").and_then(domain_of))
-                    .filter(|d| d != "none");
-                auth.dkim.push(DkimResult { result: r.result.clone(), domain, selector: prop(r, "header.s").map(str::to_string) });
+        } else if r.is("dkim") {
+            let domain = prop(r, HEADER_D)
+                .map(|s| s.to_ascii_lowercase())
+                .or_else(|| prop(r, HEADER_I).and_then(domain_of))
+                .filter(|d| d != "none");
+            auth.dkim.push(DkimResult { result: r.result(), domain, selector: prop(r, HEADER_S).map(str::to_string) });
+        } else if r.is("dmarc") {
+            if auth.dmarc.is_none() {
+                auth.dmarc = Some(r.result());
             }
-            "dmarc" if auth.dmarc.is_none() => auth.dmarc = Some(r.result.clone()),
-            "arc" if auth.arc.is_none() => auth.arc = Some(r.result.clone()),
-            "compauth" if auth.compauth.is_none() => auth.compauth = Some(r.result.clone()),
-            _ => {}
+        } else if r.is("arc") {
+            if auth.arc.is_none() {
+                auth.arc = Some(r.result());
+            }
+        } else if r.is("compauth") && auth.compauth.is_none() {
+            auth.compauth = Some(r.result());
         }
     }
     let Some(fd) = from_domain else { return auth };
