@@ -475,13 +475,13 @@ function renderParty(t, party) {
       el('span', { className: 'party-role badge', testid: 'party-role', text: t(codeKey('role', role), null, t('role_unknown')) }), ' ',
       present(party.name) ? verbatim('strong', { className: 'party-name', testid: 'party-name', text: String(party.name) })
         : el('strong', { className: 'party-name', testid: 'party-name', text: t('party_unnamed') }),
-      present(party.subject) ? [' ', verbatim('span', { className: 'small muted party-subject', text: `— ${party.subject}` })] : null),
+      present(party.subject) ? [' ', verbatim('span', { className: 'small muted party-subject', text: `— ${party.subject}` })] : null,
+      partyExtras ? partyExtras(party, t) : null),
     why.length ? el('p', { className: 'small' }, why) : null,
     contacts.length
       ? el('ul', { className: 'contacts' }, contacts.map((c) => renderContact(t, c)))
       : el('p', { className: 'small muted', testid: 'no-contact', text: t('party_no_contact') }),
-    notes.length ? el('ul', { className: 'small notes' }, notes.map((nodes) => el('li', null, nodes))) : null,
-    partyExtras ? partyExtras(party, t) : null);
+    notes.length ? el('ul', { className: 'small notes' }, notes.map((nodes) => el('li', null, nodes))) : null);
 }
 
 // Controls added under each responsible party (report.js: the "Report" button).

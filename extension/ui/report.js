@@ -64,7 +64,7 @@ function reportButton(party, t) {
   const button = el('button', { type: 'button', className: 'report-button small', testid: 'report-button',
     'aria-haspopup': 'dialog', 'aria-label': t('report_button_label', { name }), text: t('report_button') });
   button.addEventListener('click', () => openReport(party, button));
-  return el('div', { className: 'party-report' }, button);
+  return el('span', { className: 'party-report' }, button);
 }
 
 /** The dialog (one per page), created on first use. */
