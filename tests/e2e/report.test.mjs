@@ -127,9 +127,16 @@ test('"Report" on the first party: the draft, Copy to the clipboard (masked), th
   assert.equal(await popup.evaluate(() => document.activeElement?.dataset.testid), 'report-copy');
   assert.match(await dialog.locator('label[for=report-mask]').textContent(), new RegExp(ME));
 
+  // The popup writes to the clipboard on the user's click without any permission
+  // (the manifest asks for no clipboardWrite): none is granted while it copies.
+  const manifest = JSON.parse(readFileSync(join(root, 'dist/chrome/manifest.json'), 'utf8'));
+  assert.ok(!manifest.permissions.includes('clipboardWrite'), 'no clipboard permission in the manifest');
+  await browser.context.clearPermissions();
   await popup.keyboard.press('Enter');
   await popup.locator('[data-testid=report-status]', { hasText: 'clipboard' }).waitFor();
+  await browser.context.grantPermissions(['clipboard-read']);
   const copied = await popup.evaluate(() => navigator.clipboard.readText());
+  await browser.context.grantPermissions(['clipboard-read', 'clipboard-write']);
   const [firstLine, subjectLine] = copied.split('\n');
   assert.equal(firstLine, 'To: abuse@microsoft.com');
   assert.equal(subjectLine, `Subject: ${subject}`);
