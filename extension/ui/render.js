@@ -150,17 +150,26 @@ function copyButton(t, { label, text, ariaLabel, testid = 'copy', focusKey }) {
       () => {
         button.textContent = t('contact_copied');
         button.classList.add('copied');
-        announce(button, t('copy_done'));
+        announce(t('copy_done'));
       },
       () => { /* the text is on screen to select by hand */ });
   });
   return button;
 }
 
-/** Say `text` in the nearest polite live region (the result's announcer). */
-function announce(from, text) {
-  const region = from.closest('[data-result]')?.querySelector('[data-testid=announce]') ?? document.querySelector('[data-testid=announce]');
-  if (region) region.textContent = text;
+/**
+ * Say `text` to screen readers: one polite live region per page, made once and kept
+ * across renders (a region created together with its text is often not read out).
+ */
+export function announce(text) {
+  let region = document.querySelector('[data-testid=announce]');
+  if (!region) {
+    region = el('p', { className: 'sr-only', testid: 'announce', role: 'status', 'aria-live': 'polite' });
+    document.body.append(region);
+  }
+  region.textContent = '';
+  // A new text node in a later task: read out even when the same words come twice.
+  setTimeout(() => { region.textContent = text; }, 50);
 }
 
 const resultState = new WeakMap(); // result container → record
@@ -362,8 +371,9 @@ export function renderRecord(container, record, t) {
     return;
   }
   resultState.set(container, record);
-  container.dataset.result = '';
   const analysis = isObject(record.analysis) ? record.analysis : {};
+  // The result itself is not a live region (it would be read out whole): say the key fact.
+  announce(isObject(analysis.origin) && present(analysis.origin.ip) ? t('result_announce', { ip: analysis.origin.ip }) : t('origin_unknown'));
   container.append(...[
     renderOrigin(t, analysis, container),
     renderService(t, analysis),
@@ -372,7 +382,6 @@ export function renderRecord(container, record, t) {
     renderAuth(t, analysis),
     renderHops(t, analysis),
     present(record.core) ? el('p', { className: 'small muted version' }, richText(t, 'core_version', { version: record.core })) : null,
-    el('p', { className: 'sr-only', testid: 'announce', role: 'status', 'aria-live': 'polite' }),
   ].filter(Boolean));
 }
 
@@ -475,7 +484,7 @@ function renderParty(t, party) {
       el('span', { className: 'party-role badge', testid: 'party-role', text: t(codeKey('role', role), null, t('role_unknown')) }), ' ',
       present(party.name) ? verbatim('strong', { className: 'party-name', testid: 'party-name', text: String(party.name) })
         : el('strong', { className: 'party-name', testid: 'party-name', text: t('party_unnamed') }),
-      present(party.subject) ? [' ', verbatim('span', { className: 'small muted party-subject', text: `— ${party.subject}` })] : null,
+      present(party.subject) ? el('span', { className: 'small muted' }, ' — ', verbatim('span', { className: 'party-subject', text: String(party.subject) })) : null,
       partyExtras ? partyExtras(party, t) : null),
     why.length ? el('p', { className: 'small' }, why) : null,
     contacts.length

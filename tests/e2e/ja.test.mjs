@@ -57,6 +57,8 @@ before(async () => {
   // The language as a user sets it: the options page's setting in storage.sync.
   await browser.worker.evaluate(() => chrome.storage.sync.set({ settings: { lang: 'ja' } }));
   await browser.worker.evaluate(() => chrome.storage.local.set({ traceOptions: { timeout_ms: 1500 } }));
+  // chrome-extension:// is an opaque origin to the permission API: grant for every origin.
+  await browser.context.grantPermissions(['clipboard-read', 'clipboard-write']);
 });
 after(async () => {
   await browser?.close();
@@ -125,6 +127,16 @@ test('a full trace in Japanese: no English left but addresses, hosts and technic
   assert.ok(texts.ui.length > 80, `${texts.ui.length} texts checked`);
   assert.ok(texts.data.some(({ text }) => text === 'Microsoft Corporation'), 'registry names are shown as data');
   assertNoEnglish(texts);
+
+  // "Copy the result" writes the same trace as plain Japanese text.
+  await popup.locator('[data-testid=copy-result]').click();
+  await popup.locator('[data-testid=copy-result]', { hasText: 'コピーしました' }).waitFor();
+  const copied = await popup.evaluate(() => navigator.clipboard.readText());
+  assert.match(copied, /13\.64\.20\.30/);
+  assert.match(copied, /abuse@microsoft\.com/);
+  const data = [...new Set(texts.data.map(({ text }) => text))].sort((a, b) => b.length - a.length);
+  const lines = copied.split('\n').map((line) => data.reduce((rest, text) => rest.split(text).join(' '), line));
+  assert.deepEqual(lines.map((line) => ({ line, words: englishLeft(line) })).filter((x) => x.words.length), [], 'English left in the copied result');
   await popup.close();
   browser.assertClean();
 });

@@ -89,6 +89,9 @@ test('streaming: the origin first, "checking" per pending lookup, then the party
   assert.equal(await popup.locator('[data-testid=party]').count(), 0, 'no party before the answer');
   const region = popup.locator('[data-testid=lookups]');
   assert.equal(await region.getAttribute('aria-live'), 'polite');
+  // Screen readers hear the key fact, not the whole result read out.
+  await popup.locator('[data-testid=announce]', { hasText: 'Sending server found: 13.64.20.31' }).waitFor({ state: 'attached' });
+  assert.equal(await popup.locator('#result').getAttribute('aria-live'), null);
   assert.equal(await region.getAttribute('aria-busy'), 'true');
   const origin = popup.locator('.block-origin');
   const below = popup.locator('[data-testid=lookups] + section');
@@ -175,10 +178,11 @@ test('copy buttons: the abuse address and the whole result land on the clipboard
   await trace(popup, '13.64.20.30');
   const copy = popup.locator('[data-testid=contact]').first().locator('[data-testid=copy]');
   assert.equal(await copy.getAttribute('aria-label'), 'Copy abuse@microsoft.com');
-  await copy.click();
+  await copy.focus();
+  await popup.keyboard.press('Space');
   await popup.locator('[data-testid=contact] [data-testid=copy]', { hasText: 'Copied' }).first().waitFor();
   assert.equal(await popup.evaluate(() => navigator.clipboard.readText()), 'abuse@microsoft.com');
-  assert.equal(await popup.locator('[data-testid=announce]').textContent(), 'Copied to the clipboard.');
+  await popup.locator('[data-testid=announce]', { hasText: 'Copied to the clipboard.' }).waitFor({ state: 'attached' });
 
   await popup.locator('[data-testid=copy-ip]').click();
   await popup.locator('[data-testid=copy-ip]', { hasText: 'Copied' }).waitFor();
