@@ -170,7 +170,7 @@ fn analyze_inner(raw: &[u8], options: &AnalyzeOptions) -> Result<Analysis, Input
     let identities = identities::read(&block);
     let hop_of_offset = |off: usize| hops.iter().rposition(|h| h.span.0 < off).or(Some(0)).filter(|_| !hops.is_empty());
     let is_provider_id = |id: &str| {
-        organisational_domain(id).is_some_and(|o| walk.trust.contains_org(&o)) || walk.trust.is_empty()
+        crate::psl::with_org(id, |o| o.is_some_and(|o| walk.trust.contains_org(o))) || walk.trust.is_empty()
     };
     let auth = auth::evaluate(&block, identities.from.as_deref(), limit, &hop_of_offset, &is_provider_id);
     let service = origin.as_ref().and_then(|o| service_of(o, &hops, &block, &stamps, limit));
@@ -274,7 +274,7 @@ fn service_of(o: &Origin, hops: &[Hop], block: &HeaderBlock<'_>, stamps: &[Stamp
     // The lines the service wrote about its own client, just below the handoff
     // (Gmail's `from client ([IP]) by smtp.gmail.com with ESMTPSA`).
     let in_family = |h: &Hop| {
-        h.by_host.as_deref().and_then(organisational_domain).is_some_and(|org| family.domains.iter().any(|d| *d == org))
+        h.by_host.as_deref().is_some_and(|b| crate::psl::with_org(b, |org| org.is_some_and(|org| family.domains.iter().any(|d| *d == org))))
     };
     let client_hop = hops
         .iter()

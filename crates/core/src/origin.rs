@@ -103,12 +103,16 @@ impl TrustSet {
         if !is_real_name(host) {
             return;
         }
-        if let Some(org) = organisational_domain(host) {
-            if let Some(f) = providers::family_of_domain(&org) {
-                self.families.insert(f.id);
+        crate::psl::with_org(host, |org| {
+            if let Some(org) = org {
+                if let Some(f) = providers::family_of_domain(org) {
+                    self.families.insert(f.id);
+                }
+                if !self.orgs.contains(org) {
+                    self.orgs.insert(org.to_string());
+                }
             }
-            self.orgs.insert(org);
-        }
+        });
     }
 
     /// Use the recipient domains of the Delivered-To fields that sit above `limit`
@@ -134,16 +138,18 @@ impl TrustSet {
         if !is_real_name(host) {
             return None;
         }
-        let org = organisational_domain(host)?;
-        match providers::family_of_domain(&org) {
-            Some(f) => (f.trust_names && self.families.contains(f.id)).then_some(org),
-            None => self.orgs.contains(&org).then_some(org),
-        }
+        crate::psl::with_org(host, |org| {
+            let org = org?;
+            let trusted = match providers::family_of_domain(org) {
+                Some(f) => f.trust_names && self.families.contains(f.id),
+                None => self.orgs.contains(org),
+            };
+            trusted.then(|| org.to_string())
+        })
     }
 
     fn recipient_org(&self, host: &str) -> Option<String> {
-        let org = organisational_domain(host)?;
-        self.recipient_orgs.contains(&org).then_some(org)
+        crate::psl::with_org(host, |org| org.filter(|o| self.recipient_orgs.contains(*o)).map(str::to_string))
     }
 
     fn trusted_families(&self) -> impl Iterator<Item = &'static Family> + '_ {
@@ -269,8 +275,7 @@ pub fn walk(hops: &mut [Hop], recipient_domains: &[(usize, String)], forwarders:
             }
             // Well-known forwarding services: the line below is theirs, follow it.
             if let Some(rdns) = hop.from_rdns.as_deref() {
-                if let Some(f) = organisational_domain(rdns)
-                    .and_then(|o| providers::family_of_domain(&o))
+                if let Some(f) = crate::psl::with_org(rdns, |o| o.and_then(providers::family_of_domain))
                     .filter(|f| f.kind == Kind::Forwarder)
                 {
                     hop.reason = Reason::with("known-forwarder", &[("host", rdns), ("name", f.name)]);
@@ -320,11 +325,12 @@ pub fn chain_consistent(upper: &Hop, lower: &Hop) -> Option<bool> {
         if h.eq_ignore_ascii_case(by) {
             return true;
         }
-        let org = organisational_domain(h);
-        if by_org.is_some() && org == by_org {
-            return true;
-        }
-        let family = org.as_deref().and_then(providers::family_of_domain).map(|f| f.id);
-        family.is_some() && family == by_family
+        crate::psl::with_org(h, |org| {
+            if by_org.is_some() && org == by_org.as_deref() {
+                return true;
+            }
+            let family = org.and_then(providers::family_of_domain).map(|f| f.id);
+            family.is_some() && family == by_family
+        })
     }))
 }

@@ -253,8 +253,7 @@ pub fn sending_family(hosts: &[&str], ip: Option<IpAddr>) -> Option<&'static Fam
     // A name in the family's domains (an ISP's own relay, a Japanese carrier).
     hosts
         .iter()
-        .filter_map(|h| crate::psl::organisational_domain(h))
-        .find_map(|org| family_of_domain(&org))
+        .find_map(|h| crate::psl::with_org(h, |org| org.and_then(family_of_domain)))
         .filter(|f| f.kind != Kind::Forwarder)
 }
 

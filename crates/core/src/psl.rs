@@ -50,35 +50,87 @@ fn is_suffix(candidate: &str) -> bool {
 /// The organisational domain of `host` (lower-cased), or `None` for an IP literal
 /// or a single label.
 pub fn organisational_domain(host: &str) -> Option<String> {
-    // Inside one analysis the same few names are asked about again and again (the
-    // trust walk, the chain check, the sending service): answer those from a
-    // per-analysis table. Outside an analysis there is no table.
-    MEMO.with(|m| {
+    with_org(host, |o| o.map(str::to_string))
+}
+
+/// [`organisational_domain`], lent to `f` instead of copied. Inside one analysis
+/// the same few names are asked about again and again (the trust walk, the chain
+/// check, the sending service): those are answered from a per-analysis table whose
+/// text lives in one buffer, so a repeated question allocates nothing. Outside an
+/// analysis there is no table.
+pub(crate) fn with_org<R>(host: &str, f: impl FnOnce(Option<&str>) -> R) -> R {
+    // The answer is copied to the stack before `f` runs, so `f` may ask again.
+    let mut buf = [0u8; 128];
+    let mut long = String::new();
+    let found: Option<Option<usize>> = MEMO.with(|m| {
         let mut m = m.borrow_mut();
-        let Some(Tables { org: memo, .. }) = m.as_mut() else { return compute(host) };
-        if let Some((_, v)) = memo.iter().find(|(k, _)| k == host) {
-            return v.clone();
-        }
-        let v = compute(host);
-        if memo.len() < 64 {
-            memo.push((host.to_string(), v.clone()));
-        }
-        v
-    })
+        let t = m.as_mut()?;
+        let range = match t.org.iter().find(|(k, _)| &t.text[k.0..k.1] == host) {
+            Some(&(_, org)) => org,
+            None => {
+                let key_start = t.text.len();
+                t.text.push_str(host);
+                let key = (key_start, t.text.len());
+                let org = organisational_domain_lower(host).map(|(s, lowered)| {
+                    let start = t.text.len();
+                    t.text.push_str(s);
+                    if lowered {
+                        // SAFETY: ASCII lower-casing keeps UTF-8 valid.
+                        unsafe { t.text[start..].as_bytes_mut().make_ascii_lowercase() };
+                    }
+                    (start, t.text.len())
+                });
+                if t.org.len() < 64 {
+                    t.org.push((key, org));
+                } else {
+                    t.text.truncate(key_start);
+                    return Some(org.map(|_| {
+                        long = lowered_copy_of(host);
+                        usize::MAX
+                    }));
+                }
+                org
+            }
+        };
+        Some(range.map(|(a, b)| {
+            let org = &t.text[a..b];
+            if org.len() <= buf.len() {
+                buf[..org.len()].copy_from_slice(org.as_bytes());
+                org.len()
+            } else {
+                long = org.to_string();
+                usize::MAX
+            }
+        }))
+    });
+    match found {
+        // Outside an analysis.
+        None => f(organisational_domain_lower(host).map(|(s, lowered)| lowered_copy(s, lowered)).as_deref()),
+        Some(None) => f(None),
+        Some(Some(usize::MAX)) => f(Some(&long)),
+        // SAFETY: a copy of a `str`.
+        Some(Some(n)) => f(Some(unsafe { std::str::from_utf8_unchecked(&buf[..n]) })),
+    }
 }
 
-fn compute(host: &str) -> Option<String> {
-    organisational_domain_lower(host).map(|(s, lowered)| if lowered { s.to_ascii_lowercase() } else { s.to_string() })
+/// The organisational domain of `host`, computed without the table.
+fn lowered_copy_of(host: &str) -> String {
+    organisational_domain_lower(host).map(|(s, lowered)| lowered_copy(s, lowered)).unwrap_or_default()
 }
 
-/// Per-analysis answers: organisational domains, and the sending-pool family
-/// (index into `providers::families()`) of host names.
+fn lowered_copy(s: &str, lowered: bool) -> String {
+    if lowered { s.to_ascii_lowercase() } else { s.to_string() }
+}
+
+/// Per-analysis answers: organisational domains (ranges into `text`: the asked
+/// name, and the answer), and the sending-pool family (index into
+/// `providers::families()`) of host names.
 #[derive(Default)]
 pub(crate) struct Tables {
-    org: Vec<(String, Option<String>)>,
+    text: String,
+    org: Vec<((usize, usize), Option<(usize, usize)>)>,
     pub(crate) outbound: Vec<(String, Option<usize>)>,
 }
-
 type Memo = std::cell::RefCell<Option<Tables>>;
 
 /// Look `key` up in the per-analysis outbound table, or compute and remember it.
