@@ -55,8 +55,8 @@ after(async () => {
   await replay?.close();
 });
 
-async function tracePasted(lang) {
-  await browser.worker.evaluate((value) => (value ? chrome.storage.sync.set({ settings: { lang: value } }) : chrome.storage.sync.remove('settings')), lang ?? null);
+async function tracePasted(settings) {
+  await browser.worker.evaluate((value) => (value ? chrome.storage.sync.set({ settings: value }) : chrome.storage.sync.remove('settings')), settings ?? null);
   const popup = await browser.context.newPage();
   await popup.setViewportSize({ width: 560, height: 900 });
   await popup.goto(browser.extensionUrl('popup/popup.html'));
@@ -183,7 +183,8 @@ test('"Report" on the first party: the draft, Copy to the clipboard (masked), th
 });
 
 test('Japanese UI: the national channels need a confirmation; the draft is in Japanese with the form fields', async () => {
-  const popup = await tracePasted('ja');
+  // The options page's "include the body" is the dialog's default.
+  const popup = await tracePasted({ lang: 'ja', includeBody: true });
   try {
     const first = popup.locator('[data-testid=party]').first();
     assert.equal(await first.locator('[data-testid=report-button]').textContent(), '報告文を作る');
@@ -200,6 +201,8 @@ test('Japanese UI: the national channels need a confirmation; the draft is in Ja
     assert.match(await dialog.locator('[data-testid=report-subject]').textContent(), /^迷惑メールの情報提供：送信元 13\.64\.20\.30（2026-11-03 01:15:30 UTC 受信）$/);
     assert.equal(await dialog.locator('[data-testid=report-to]').textContent(), 'meiwaku@dekyo.or.jp');
     assert.match(await dialog.locator('[data-testid=report-text]').textContent(), /^迷惑メール相談センター 御中/);
+    assert.equal(await dialog.locator('[data-testid=report-include-body]').isChecked(), true);
+    assert.match(await dialog.locator('[data-testid=report-text]').textContent(), /■ 本文\n-----\nBuy now\.\n-----/);
     const ids = await dialog.locator('[data-testid=report-field]').evaluateAll((items) => items.map((item) => item.dataset.id));
     assert.deepEqual(ids, ['received_at', 'sender_address', 'subject', 'body', 'headers'], 'the form\'s fields in its order');
     assert.equal(await dialog.locator('[data-testid=report-form-link]').getAttribute('href'), 'https://www.dekyo.or.jp/soudan/infoform.html');
