@@ -411,7 +411,16 @@ function resolveWarning(t, warning) {
     own.push(name);
   };
   if (id === 'request-failed') {
-    return { key: offline() ? 'lookup_offline' : 'lookup_request_failed_plain', params: { host: params.host ?? '' }, own, detail: params.message };
+    const host = params.host ?? '';
+    if (offline()) return { key: 'lookup_offline', params: { host }, own };
+    // The driver names network failures with a token (fetch-network, fetch-redirects),
+    // which lookups.js may already have put in words: either way, say it in words.
+    const message = String(params.message ?? '');
+    const named = [codeKey('lookup', message), 'lookup_fetch_network', 'lookup_fetch_redirects']
+      .find((key) => key.startsWith('lookup_fetch_') && t.has(key) && (key === codeKey('lookup', message) || t(key) === message));
+    if (named) return { key: 'lookup_request_failed', params: { host, message: t(named) }, own: ['message'] };
+    // Anything else is the browser's own (English) text: kept apart, folded away.
+    return { key: 'lookup_request_failed_plain', params: { host }, own, detail: message };
   }
   if ((id === 'provider-note' || id === 'why-national-channel') && present(params.provider) && t.has(codeKey('provider_note', params.provider))) {
     return { key: codeKey('provider_note', params.provider), params: {}, own };

@@ -43,6 +43,12 @@ test('codes inside params are said in words, the browser\'s error text is kept a
   const failed = warningText(ja, { id: 'request-failed', params: { host: 'rdap.arin.net', message: 'Failed to fetch' } });
   assert.match(failed, /rdap\.arin\.net/);
   assert.doesNotMatch(failed, /Failed to fetch/);
+  // The driver's named failures (a token, or already in words) are said in words.
+  for (const message of ['fetch-network', ja('lookup_fetch_network')]) {
+    const named = warningText(ja, { id: 'request-failed', params: { host: 'rdap.apnic.net', message } });
+    assert.equal(named, ja('lookup_request_failed', { host: 'rdap.apnic.net', message: ja('lookup_fetch_network') }));
+  }
+  assert.match(warningText(en, { id: 'request-failed', params: { host: 'x.example', message: 'fetch-redirects' } }), /its redirects could not be followed/);
 });
 
 // A full record and lookup report, shaped as docs/wire-format.md and lookup-wire-format.md.
