@@ -162,8 +162,11 @@ pub fn interpret(v: &Value) -> RdapSummary {
         return s;
     }
     let class = text(v, "objectClassName");
-    s.kind = match class.as_deref() {
-        Some(c) => c.to_ascii_lowercase(),
+    // Only the classes this module reads; anything else (a hostile server's control
+    // characters or a megabyte of text included) is "unknown", found by fuzzing.
+    s.kind = match class.as_deref().map(str::to_ascii_lowercase).as_deref() {
+        Some(c @ ("ip network" | "domain" | "entity" | "autnum" | "nameserver" | "error")) => c.to_string(),
+        Some(_) => "unknown".into(),
         None if v.get("errorCode").is_some() => "error".into(),
         None => "unknown".into(),
     };
@@ -181,7 +184,7 @@ pub fn interpret(v: &Value) -> RdapSummary {
         "ip network" => read_network(v, &entities, &mut s),
         "domain" => read_domain(v, &entities, &mut s),
         "nameserver" => {
-            s.name = text(v, "ldhName").map(|n| n.trim_end_matches('.').to_ascii_lowercase());
+            s.name = text(v, "ldhName").map(|n| clean_text(&n, 253).trim_end_matches('.').to_ascii_lowercase());
         }
         "entity" => {
             if let Some(card) = v.get("vcardArray").map(Vcard::parse) {

@@ -39,6 +39,18 @@ fn analyze_alphabet_regressions_pass() {
 }
 
 #[test]
+fn rdap_unknown_object_class_is_unknown() {
+    // object-class-with-delete-character.json: "objectClassName": "\x7fp netrrwork" was
+    // copied into `kind` as it was (control character, any length).
+    let data = std::fs::read(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz-regressions/rdap/object-class-with-delete-character.json")).unwrap();
+    let s = sendertrace_core::rdap::interpret_bytes(&data);
+    assert_eq!(s.kind, "unknown");
+    assert!(s.warnings.iter().any(|w| w.id == "rdap-unknown-class"));
+    let ns = sendertrace_core::rdap::interpret_bytes(b"{\"objectClassName\": \"NameServer\", \"ldhName\": \"NS1.Example.\\u0007\"}");
+    assert_eq!((ns.kind.as_str(), ns.name.as_deref()), ("nameserver", Some("ns1.example")));
+}
+
+#[test]
 fn rdap_self_link_with_control_characters_is_not_fetched() {
     // The first crash: an abuse entity's `self` link with a form feed and spaces was
     // handed to the trace as the URL to fetch.
