@@ -121,7 +121,7 @@ async function showStoredResult(t) {
 // fixed px value: the popup's auto-size must not depend on vw), so nothing scrolls
 // sideways. Widths under 300 are the popup still growing to its size: left alone.
 function fitWidth() {
-  if (document.body.classList.contains('window')) return;
+  if (params.get('window') === '1') return; // the result window is a normal window: fluid
   const available = window.innerWidth;
   document.body.style.width = available >= 300 && available < 560 ? `${available}px` : '';
 }

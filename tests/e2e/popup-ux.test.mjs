@@ -277,6 +277,19 @@ for (const width of [400, 320]) {
   });
 }
 
+test('the context-menu result window stays fluid (no popup width forced on it)', async () => {
+  const page = await browser.context.newPage();
+  await page.setViewportSize({ width: 450, height: 500 });
+  await page.goto(browser.extensionUrl('popup/popup.html?window=1&result=none'));
+  await page.locator('[data-testid=page-status]').waitFor();
+  const layout = await page.evaluate(() => ({ body: document.body.getBoundingClientRect().width, inline: document.body.style.width, client: document.documentElement.clientWidth }));
+  assert.deepEqual(layout, { body: layout.client, inline: '', client: layout.client });
+  await page.setViewportSize({ width: 900, height: 500 });
+  assert.equal(await page.evaluate(() => document.body.getBoundingClientRect().width), await page.evaluate(() => document.documentElement.clientWidth));
+  await page.close();
+  browser.assertClean();
+});
+
 /** Every visible text's colour against its effective background: the lowest contrast ratios. */
 function contrasts() {
   const parse = (value) => {
