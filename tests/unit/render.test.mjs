@@ -83,6 +83,17 @@ test('the whole result as plain text: origin, parties with contacts, verdict, fi
   assert.match(resultText(en, record, null), new RegExp(en('lookup_running')));
 });
 
+test('a finding or reason newer than the messages: English shows the core text, Japanese says so in Japanese', () => {
+  const newer = { ...record, analysis: { ...record.analysis,
+    findings: [{ code: 9999, id: 'brand-new-finding', severity: 'warning', params: {}, text: 'Core English sentence' }],
+    origin: { ...record.analysis.origin, reasons: [{ code: 'brand-new-reason', params: {}, text: 'Another English sentence' }] } } };
+  assert.match(resultText(en, newer, report), /Core English sentence/);
+  const text = resultText(ja, newer, report);
+  assert.doesNotMatch(text, /Core English sentence|Another English sentence/);
+  assert.ok(text.includes(ja('finding_unknown', { code: 'brand-new-finding' })));
+  assert.ok(text.includes(ja('reason_unknown', { code: 'brand-new-reason' })));
+});
+
 test('the copied result is in the UI language: no English left in Japanese but data', () => {
   const text = resultText(ja, record, report);
   assert.match(text, /ネットワーク|運用/);
