@@ -16,7 +16,7 @@
 // Times are taken twice: in node (wall clock around the Playwright action) and in the
 // popup (performance.now() since its navigation started, when a MutationObserver sees
 // the element). No timing is asserted anywhere: this is a benchmark.
-// usage: node bench/extension.mjs [RUNS]   → one line of JSON
+// usage: [BENCH_EXTENSION=dir] node bench/extension.mjs [RUNS]   → one line of JSON
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -75,7 +75,8 @@ const summary = (v) => (v.length ? { median: median(v), min: Math.min(...v), max
 
 const replay = await startReplayServer({ routes });
 const args = [`${hostResolverRules(HOSTS, replay.port)}, MAP * ~NOTFOUND, EXCLUDE 127.0.0.1`, '--ignore-certificate-errors'];
-const browser = await launch({ args });
+// BENCH_EXTENSION: a copy of dist/chrome-e2e (scripts/bench.mjs snapshots it).
+const browser = await launch({ args, ...(process.env.BENCH_EXTENSION ? { extension: process.env.BENCH_EXTENSION } : {}) });
 const fixtures = await startServer(join(root, 'bench', 'fixtures'));
 const out = { runs: RUNS };
 try {

@@ -3,7 +3,7 @@
 // bench/measure.mjs over the shared dev corpus, which this script serves in place
 // from ../shared (never copied). Cross-origin isolated (COOP/COEP), so the page's
 // clock ticks in 5 µs steps rather than 100 µs.
-// usage: node bench/wasm-chromium.mjs [CORPUS_DIR] [SECONDS]   → one line of JSON
+// usage: [BENCH_PKG=dir] node bench/wasm-chromium.mjs [CORPUS_DIR] [SECONDS]   → one line of JSON
 import { createServer } from 'node:http';
 import { readFile, readdir } from 'node:fs/promises';
 import { dirname, extname, join, resolve, sep } from 'node:path';
@@ -20,7 +20,7 @@ const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run
   '--disable-component-update', '--disable-sync', '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'];
 
 const MOUNTS = [
-  ['/pkg/', join(root, 'build', 'pkg')],
+  ['/pkg/', resolve(process.env.BENCH_PKG ?? join(root, 'build', 'pkg'))],
   ['/bench/', join(root, 'bench')],
   ['/corpus/', corpus],
 ];

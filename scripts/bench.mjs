@@ -16,15 +16,27 @@
 // usage: node scripts/bench.mjs [--only step,step]   (expects `make dist` and scripts/bench-setup.sh done)
 
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const corpus = resolve(root, '..', 'shared', 'corpus', 'dev');
-const pkg = join(root, 'build', 'pkg');
+// Other builds may rewrite build/pkg and dist/ while this runs (a shared checkout):
+// every step uses one snapshot of them, taken now.
+const snapshot = mkdtempSync(join(tmpdir(), 'sendertrace-bench-'));
+const pkg = join(snapshot, 'pkg');
+cpSync(join(root, 'build', 'pkg'), pkg, { recursive: true });
+cpSync(join(root, 'dist', 'chrome-e2e'), join(snapshot, 'chrome-e2e'), { recursive: true });
+const zipSizes = Object.fromEntries(['chrome', 'firefox'].map((name) => {
+  const path = join(root, 'dist', `sendertrace-${name}.zip`);
+  return [name, existsSync(path) ? statSync(path).size : null];
+}));
+process.on('exit', () => rmSync(snapshot, { recursive: true, force: true }));
+const wasmEnv = { ...process.env, BENCH_PKG: pkg, BENCH_EXTENSION: join(snapshot, 'chrome-e2e') };
 const BUDGET = 250_000; // bytes, gzipped wasm + glue (scripts/check-size.mjs enforces it in make test)
 const onlyArg = process.argv.indexOf('--only');
 const only = onlyArg > 0 ? new Set(process.argv[onlyArg + 1].split(',')) : null;
@@ -50,6 +62,7 @@ const results = {
     load_average_at_start: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '),
   },
   git: { commit, uncommitted_changes_in_tree: dirty },
+  wasm_sha256: createHash('sha256').update(readFileSync(join(pkg, 'sendertrace_wasm_bg.wasm'))).digest('hex'),
   corpus: { path: '../shared/corpus/dev', messages: readdirSync(corpus).filter((n) => n.endsWith('.eml')).length },
   errors: {},
 };
@@ -89,11 +102,11 @@ step('sa', () => {
 });
 
 step('wasm-node', () => {
-  results.wasm_node = lastJson(sh('node', [join(root, 'bench/wasm-node.mjs'), corpus, '6']));
+  results.wasm_node = lastJson(sh('node', [join(root, 'bench/wasm-node.mjs'), corpus, '6'], { env: wasmEnv }));
 });
 
 step('wasm-chromium', () => {
-  results.wasm_chromium = lastJson(sh('node', [join(root, 'bench/wasm-chromium.mjs'), corpus, '6']));
+  results.wasm_chromium = lastJson(sh('node', [join(root, 'bench/wasm-chromium.mjs'), corpus, '6'], { env: wasmEnv }));
 });
 
 step('size', () => {
@@ -103,20 +116,16 @@ step('size', () => {
   };
   const wasm = file(join(pkg, 'sendertrace_wasm_bg.wasm'));
   const glue = file(join(pkg, 'sendertrace_wasm.js'));
-  const zip = (name) => {
-    const path = join(root, 'dist', `sendertrace-${name}.zip`);
-    return existsSync(path) ? statSync(path).size : null;
-  };
   const check = spawnSync('node', [join(root, 'scripts/check-size.mjs'), pkg], { encoding: 'utf8' });
   results.size = {
     wasm, glue, wasm_plus_glue_gzip: wasm.gzip + glue.gzip, budget_gzip: BUDGET,
     check_size_exit_status: check.status,
-    zip_chrome: zip('chrome'), zip_firefox: zip('firefox'),
+    zip_chrome: zipSizes.chrome, zip_firefox: zipSizes.firefox,
   };
 });
 
 step('extension', () => {
-  results.extension = lastJson(sh('node', [join(root, 'bench/extension.mjs'), '20']));
+  results.extension = lastJson(sh('node', [join(root, 'bench/extension.mjs'), '20'], { env: wasmEnv }));
 });
 
 step('scale', () => {

@@ -6,7 +6,8 @@
 //! - Received series: 10, 100, 1,000 and 10,000 Received lines (relay chain of
 //!   distinct public addresses) above a short body.
 //!
-//! Time: the fastest of several calls (enough calls to fill a small time budget).
+//! Time: the fastest of several calls (enough calls to fill a small time budget),
+//! over three rounds through all the cases.
 //! Memory: a counting global allocator records the peak of live heap bytes during
 //! one `analyze` call, above what was live before it (the input itself is not
 //! counted), and the bytes allocated in total by that call.
@@ -131,8 +132,21 @@ fn measure(label: String, received: usize, message: &[u8]) -> Point {
         Err(_) => (0, None),
     };
     drop(result);
-    // Time: fastest call within the budget (at least 3 calls).
-    let budget = Duration::from_millis(600);
+    Point {
+        label,
+        bytes: message.len(),
+        received,
+        best_ms: best_time(message, Duration::from_millis(200)),
+        peak_heap_bytes: peak,
+        allocated_bytes: allocated,
+        hops,
+        origin,
+    }
+}
+
+/// Fastest call within `budget` (at least 3 calls).
+fn best_time(message: &[u8], budget: Duration) -> f64 {
+    let options = AnalyzeOptions::default();
     let start = Instant::now();
     let mut best = Duration::MAX;
     let mut calls = 0;
@@ -142,16 +156,7 @@ fn measure(label: String, received: usize, message: &[u8]) -> Point {
         best = best.min(t.elapsed());
         calls += 1;
     }
-    Point {
-        label,
-        bytes: message.len(),
-        received,
-        best_ms: best.as_secs_f64() * 1e3,
-        peak_heap_bytes: peak,
-        allocated_bytes: allocated,
-        hops,
-        origin,
-    }
+    best.as_secs_f64() * 1e3
 }
 
 /// Least-squares slope of log(y) against log(x).
@@ -193,6 +198,16 @@ fn main() {
         .into_iter()
         .map(|n| measure(format!("{n} Received"), n, &received_chain(n)))
         .collect();
+    // Two more rounds over every case, fastest kept: a busy moment of the shared
+    // machine during one case's budget does not bend the fitted slope.
+    let sized_inputs: Vec<Vec<u8>> = [10_000usize, 1_000_000, 10_000_000].into_iter().map(sized).collect();
+    let chain_inputs: Vec<Vec<u8>> = [10usize, 100, 1_000, 10_000].into_iter().map(received_chain).collect();
+    let (mut sizes, mut chains) = (sizes, chains);
+    for _ in 0..2 {
+        for (p, m) in sizes.iter_mut().zip(&sized_inputs).chain(chains.iter_mut().zip(&chain_inputs)) {
+            p.best_ms = p.best_ms.min(best_time(m, Duration::from_millis(200)));
+        }
+    }
     let size_pts: Vec<(f64, f64)> = sizes.iter().map(|p| (p.bytes as f64, p.best_ms)).collect();
     let chain_pts: Vec<(f64, f64)> = chains.iter().map(|p| (p.received as f64, p.best_ms)).collect();
     let chain_mem: Vec<(f64, f64)> = chains.iter().map(|p| (p.received as f64, p.peak_heap_bytes.max(1) as f64)).collect();
