@@ -99,9 +99,34 @@ fn comments<'a>(tokens: &'a [Token<'a>]) -> impl Iterator<Item = &'a str> + 'a {
     })
 }
 
-fn tokenize(s: &str) -> Vec<Token<'_>> {
+/// Scratch buffers reused from one hop to the next (and one analysis to the
+/// next): the token list, the comments of the from clause and the lower-cased copy.
+#[derive(Default)]
+struct Scratch {
+    tokens: Vec<Token<'static>>,
+    comments: Vec<&'static str>,
+    lower: Vec<u8>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::Cell<Option<Box<Scratch>>> = const { std::cell::Cell::new(None) };
+}
+
+/// An empty vector of any lifetime reusing `v`'s allocation (same layout, so the
+/// in-place collect keeps the buffer).
+fn recycle<'a, 'b, T: ?Sized>(mut v: Vec<&'a T>) -> Vec<&'b T> {
+    v.clear();
+    v.into_iter().map(|_| -> &'b T { unreachable!() }).collect()
+}
+
+fn recycle_tokens<'a, 'b>(mut v: Vec<Token<'a>>) -> Vec<Token<'b>> {
+    v.clear();
+    v.into_iter().map(|_| -> Token<'b> { unreachable!() }).collect()
+}
+
+fn tokenize<'a>(s: &'a str, mut out: Vec<Token<'a>>) -> Vec<Token<'a>> {
     let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(32);
+    out.reserve(32);
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
@@ -501,13 +526,14 @@ impl Hop {
             hop.date = Some(rfc3339(&dt));
             hop.timestamp = Some(dt.to_timestamp());
         }
-        let tokens = tokenize(clauses);
+        let mut scratch = SCRATCH.with(|c| c.take()).unwrap_or_default();
+        let tokens = tokenize(clauses, recycle_tokens(std::mem::take(&mut scratch.tokens)));
         let mut current: Option<&'static str> = None;
         // Only the first two words of the from clause matter; the with clause is
         // joined as written. Fixed slots avoid an allocation per clause.
         let mut from_words: [Option<&str>; 2] = [None, None];
-        let mut from_comments: Vec<&str> = Vec::with_capacity(4);
-        let mut protocol = String::with_capacity(16);
+        let mut from_comments: Vec<&str> = recycle(std::mem::take(&mut scratch.comments));
+        let mut protocol = String::new();
         let mut first_with: Option<&str> = None;
         let mut seen_by = false;
         for tok in &tokens {
@@ -575,9 +601,12 @@ impl Hop {
         }
         // Markers are searched once in a lower-cased copy of the whole field with
         // searchers built once: per-comment searches cost more than the parse.
-        let lower = raw.to_ascii_lowercase();
+        let mut lower = std::mem::take(&mut scratch.lower);
+        lower.clear();
+        lower.extend_from_slice(raw.as_bytes());
+        lower.make_ascii_lowercase();
         let f = finders();
-        let lb = lower.as_bytes();
+        let lb = lower.as_slice();
         if let Some(p) = f[0].find(lb) {
             hop.authenticated = true;
             let start = p + "authenticated sender:".len();
@@ -608,6 +637,10 @@ impl Hop {
             }
             hop.protocol = Some(protocol);
         }
+        scratch.lower = lower;
+        scratch.comments = recycle(from_comments);
+        scratch.tokens = recycle_tokens(tokens);
+        SCRATCH.with(|c| c.set(Some(scratch)));
         hop.raw = raw;
         hop
     }
