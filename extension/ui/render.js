@@ -220,7 +220,7 @@ function renderService(t, analysis) {
   const kind = present(service.kind) ? t(codeKey('service_kind', service.kind), null, String(service.kind)) : '';
   const rows = [];
   if (isObject(service.account)) {
-    for (const [key, value] of Object.entries(service.account)) rows.push([t(codeKey('account', key), null, key), String(value ?? '')]);
+    for (const [key, value] of Object.entries(service.account)) rows.push([t(codeKey('account', key), null, t('account_unknown')), String(value ?? '')]);
   }
   rows.push([t('service_client_ip'), service.client_ip]);
   return section('service', 'service_title', t,

@@ -9,7 +9,7 @@
 // quote such data.
 
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { launch, root } from './harness.mjs';
@@ -20,6 +20,8 @@ const sample = join(root, '..', 'shared', 'data', 'rdap-samples', 'ip-arin-13.64
 const ianaDir = join(root, '..', 'shared', 'data', 'iana-bootstrap');
 const HOSTS = ['rdap.arin.net', 'rdap.verisign.com', 'dns.google', 'whois.nic.ad.jp', 'data.iana.org'];
 const en = JSON.parse(readFileSync(join(root, 'extension/_locales/en/messages.json'), 'utf8'));
+// Real messages, read in place: every finding and reason code they raise must read in Japanese.
+const CORPUS = join(root, '../shared/corpus/dev');
 
 // Hand-written: the origin 13.64.20.30 (ARIN, recorded answer), a forged From, a
 // Reply-To elsewhere, and an SPF-authenticated return domain whose registry never
@@ -92,12 +94,16 @@ function collectTexts() {
   return { ui, data, lang: document.documentElement.lang };
 }
 
-function assertNoEnglish({ ui, data }) {
+/** English left in `texts` (from collectTexts): [] when there is none. */
+function englishIn({ ui, data }) {
   const leaks = ui.map(({ text, where }) => ({ where, text, words: englishLeft(text) })).filter((x) => x.words.length);
-  assert.deepEqual(leaks, [], 'English left in the Japanese popup');
   const sentences = englishSentences(en);
-  const hidden = data.flatMap(({ text, where }) => sentences.filter((s) => text.includes(s)).map((s) => ({ where, s })));
-  assert.deepEqual(hidden, [], 'UI English marked as data');
+  const hidden = data.flatMap(({ text, where }) => sentences.filter((s) => text.includes(s)).map((s) => ({ where, text, marked: s })));
+  return [...leaks, ...hidden];
+}
+
+function assertNoEnglish(texts) {
+  assert.deepEqual(englishIn(texts), [], 'English left in the Japanese popup (or UI English marked as data)');
 }
 
 test('a full trace in Japanese: no English left but addresses, hosts and technical tokens', async () => {
@@ -153,6 +159,37 @@ test('an input error and the empty popup in Japanese: no English left', async ()
   // The user's own pasted prose is in the textarea's value, not a text node.
   assertNoEnglish(texts);
   assert.match(await popup.locator('[data-testid=error]').textContent(), /ヘッダー/);
+  await popup.close();
+  browser.assertClean();
+});
+
+test('every dev corpus message, analysed and shown in Japanese: no English left', async () => {
+  assert.ok(existsSync(CORPUS), `${CORPUS} is missing: the corpus is read in place from ../shared`);
+  const files = readdirSync(CORPUS).filter((name) => name.endsWith('.eml')).sort();
+  const popup = await browser.context.newPage();
+  await popup.goto(browser.extensionUrl('popup/popup.html'));
+  await popup.locator('[data-testid=page-status]').waitFor();
+  const leaks = [];
+  const codes = new Set();
+  let shown = 0;
+  for (const file of files) {
+    const result = await popup.evaluate(async (base64) => {
+      const [{ analyzeMessage }, { renderRecord }, { loadTranslator }] = await Promise.all([
+        import('../ui/engine.js'), import('../ui/render.js'), import('../ui/i18n.js')]);
+      window.jaTranslator ??= await loadTranslator(new URL('../', location.href), 'ja');
+      const record = await analyzeMessage(Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)), { source: 'file' });
+      renderRecord(document.getElementById('result'), record, window.jaTranslator);
+      const a = record.analysis ?? {};
+      return { ok: record.ok, codes: [...(a.findings ?? []).map((f) => `finding ${f.id}`), ...(a.origin?.reasons ?? []).map((r) => `reason ${r.code}`),
+        ...(a.hops ?? []).map((h) => h.reason && `reason ${h.reason.code}`).filter(Boolean)] };
+    }, readFileSync(join(CORPUS, file)).toString('base64'));
+    if (result.ok) shown += 1;
+    result.codes.forEach((code) => codes.add(code));
+    for (const leak of englishIn(await popup.evaluate(collectTexts))) leaks.push({ file, ...leak });
+  }
+  assert.ok(shown >= files.length - 2, `${shown} of ${files.length} messages analysed`);
+  assert.ok(codes.size >= 15, `the corpus raises ${codes.size} distinct finding and reason codes`);
+  assert.deepEqual(leaks, [], 'English left in the Japanese view of a corpus message');
   await popup.close();
   browser.assertClean();
 });

@@ -23,6 +23,7 @@ export const TECHNICAL_TOKENS = new Set([
   // proper names: this product, browsers, webmails, providers, languages in their own script
   'SenderTrace', 'Chrome', 'Chromium', 'Firefox', 'Gmail', 'Google', 'Public', 'Outlook', 'Microsoft', 'Yahoo',
   'JAPAN', 'Roundcube', 'Zimbra', 'SnappyMail', 'RainLoop', 'SquirrelMail', 'Cloudflare', 'English',
+  'Amazon', 'SES', 'Mailgun', 'SendGrid', 'Mailchimp', 'Mandrill', 'Postmark', 'Brevo',
   // Yahoo's own menu label, quoted as it appears on Yahoo's (English-only) page
   'View', 'message',
 ]);
@@ -36,6 +37,7 @@ const STRIP = [
   /\bTLSv\d(?:\.\d)?\b/g,                                            // TLS versions
   /\bAS\d+\b/g,                                                      // AS numbers
   /\b[a-z]=\S*/g,                                                    // DKIM tags d=… s=…
+  /\bX-[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*/g,                             // extension header field names (X-SG-EID)
   /\bReceived: from\b/g,                                             // a Received line's start, quoted
   /（(?:pass|fail|softfail|neutral|none|temperror|permerror)）/g,     // a translation glossed with the RFC 8601 word
 ];

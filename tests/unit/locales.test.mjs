@@ -108,7 +108,7 @@ test('every value of the enumerations the renderer translates has a message', ()
     service_kind: ['mailbox', 'esp'],
     error: ['internal', 'no-raw-message', 'page-unreadable'],
     // RFC 8601 result words, request outcomes, why a domain was looked up, known-provider kinds
-    auth_result: ['pass', 'fail', 'softfail', 'neutral', 'none', 'temperror', 'permerror', 'policy'],
+    auth_result: ['pass', 'fail', 'softfail', 'neutral', 'none', 'temperror', 'permerror', 'policy', 'bestguesspass'],
     outcome: ['timeout', 'error', 'refused-too-large'],
     domain_why: ['from-authenticated', 'return-path', 'dkim-signer', 'reply-to'],
     provider_kind: ['ns', 'host', 'net'],
@@ -150,4 +150,12 @@ test('no English left in the Japanese messages but addresses, hosts and technica
   // The checker has teeth: plain English is caught, the allow-listed shapes are not.
   assert.deepEqual(englishLeft('照会中 timeout'), ['timeout']);
   assert.deepEqual(englishLeft('abuse@microsoft.com 13.64.0.0/11 2001:db8::1 mx.example.jp NET-13-64-0-0-1 AS8075 TLSv1.3 ESMTPS DKIM s=sel'), []);
+});
+
+test("every sending-account key the core reports has a label (crates/core/src/analysis.rs ACCOUNT_HEADERS)", () => {
+  const source = readFileSync(join(root, 'crates/core/src/analysis.rs'), 'utf8');
+  const table = /const ACCOUNT_HEADERS[^=]*= &\[([^\]]*)\]/.exec(source)?.[1] ?? '';
+  const keys = [...table.matchAll(/\("[^"]+", "([a-z_]+)"\)/g)].map((m) => m[1]);
+  assert.ok(keys.length >= 10, `found ${keys.length} account keys: the scan works`);
+  assert.deepEqual(keys.filter((key) => !en[`account_${key}`]), []);
 });
