@@ -426,9 +426,10 @@ function resolveWarning(t, warning) {
     return { key: codeKey('provider_note', params.provider), params: {}, own };
   }
   if (id === 'also-role') word('role', 'role');
-  if (id === 'why-registrar') {
-    word('why', 'domain_why');
-    if (params.iana === 'none') { params.iana = t('not_available'); own.push('iana'); }
+  if (id === 'why-registrar') word('why', 'domain_why');
+  // The core fills a missing value with the English word "none" (an IANA id, a registrant, a class).
+  for (const [name, value] of Object.entries(params)) {
+    if (value === 'none' && !own.includes(name)) { params[name] = t('value_none'); own.push(name); }
   }
   if (id === 'known-provider') word('kind', 'provider_kind');
   const said = resolveCode(t, 'lookup', id, params, warning.text, 'lookup_unknown');
@@ -483,6 +484,9 @@ function renderContact(t, contact) {
   return item;
 }
 
+// The core's English stand-in for a registrar without a name (crates/core/src/verdict.rs).
+const UNNAMED = 'unknown registrar';
+
 function renderParty(t, party) {
   const role = present(party.role) ? String(party.role) : 'unknown';
   const contacts = Array.isArray(party.contacts) ? party.contacts.filter(isObject) : [];
@@ -491,7 +495,7 @@ function renderParty(t, party) {
   return el('li', { className: `party party-${role}`, testid: 'party', 'data-role': role },
     el('div', { className: 'party-head' },
       el('span', { className: 'party-role badge', testid: 'party-role', text: t(codeKey('role', role), null, t('role_unknown')) }), ' ',
-      present(party.name) ? verbatim('strong', { className: 'party-name', testid: 'party-name', text: String(party.name) })
+      present(party.name) && party.name !== UNNAMED ? verbatim('strong', { className: 'party-name', testid: 'party-name', text: String(party.name) })
         : el('strong', { className: 'party-name', testid: 'party-name', text: t('party_unnamed') }),
       present(party.subject) ? el('span', { className: 'small muted' }, ' — ', verbatim('span', { className: 'party-subject', text: String(party.subject) })) : null,
       partyExtras ? partyExtras(party, t) : null),
@@ -627,7 +631,7 @@ export function resultText(t, record, report = null) {
   const parties = Array.isArray(r?.parties) ? r.parties.filter(isObject) : [];
   if (!r) out.push(`  ${t('lookup_running')}`);
   parties.forEach((p, i) => {
-    out.push(`  ${i + 1}. ${t(codeKey('role', p.role ?? ''), null, t('role_unknown'))}: ${present(p.name) ? p.name : t('party_unnamed')}${present(p.subject) ? ` (${p.subject})` : ''}`);
+    out.push(`  ${i + 1}. ${t(codeKey('role', p.role ?? ''), null, t('role_unknown'))}: ${present(p.name) && p.name !== UNNAMED ? p.name : t('party_unnamed')}${present(p.subject) ? ` (${p.subject})` : ''}`);
     const why = warningText(t, p.why);
     if (why) out.push(`     ${why}`);
     for (const c of Array.isArray(p.contacts) ? p.contacts.filter(isObject) : []) {

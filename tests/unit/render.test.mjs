@@ -36,7 +36,11 @@ test("a national channel's reason is the UI's own translation, not the core's En
 
 test('codes inside params are said in words, the browser\'s error text is kept apart', () => {
   const registrar = { id: 'why-registrar', params: { domain: 'watch-deals.com', iana: 'none', why: 'return-path, dkim-signer' }, text: 'English' };
-  assert.equal(warningText(ja, registrar), ja('lookup_why_registrar', { domain: 'watch-deals.com', iana: ja('not_available'), why: '返送先（Return-Path）、DKIM 署名者' }));
+  assert.equal(warningText(ja, registrar), ja('lookup_why_registrar', { domain: 'watch-deals.com', iana: 'なし', why: '返送先（Return-Path）、DKIM 署名者' }));
+  assert.doesNotMatch(warningText(ja, { id: 'registrant-privacy-proxy', params: { registrant: 'none' } }), /none/);
+  // The core's stand-in name for a registrar without one is said in the UI language.
+  const unnamed = resultText(ja, { ok: true, analysis: {} }, { done: true, parties: [{ role: 'registrar', name: 'unknown registrar', contacts: [] }], findings: [], requests: [] });
+  assert.ok(unnamed.includes(ja('party_unnamed')) && !unnamed.includes('unknown registrar'), unnamed);
   assert.match(warningText(en, registrar), /return address \(Return-Path\), DKIM signer/);
   assert.match(warningText(ja, { id: 'known-provider', params: { subject: 'ns1.x.net', provider: 'X', kind: 'ns', pattern: '*.x.net' } }), /ネームサーバー/);
   assert.match(warningText(ja, { id: 'also-role', params: { name: 'X', role: 'dns-host', subject: 'a.com' } }), new RegExp(ja('role_dns_host')));
