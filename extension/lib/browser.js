@@ -27,8 +27,18 @@ export function nativeMessage(key) {
 
 // --- messaging between extension pages and the background -------------------
 
-export function sendToBackground(message) {
-  return ext.runtime.sendMessage(message);
+// Chrome drops a request when it stops the service worker in the middle of it ("the
+// message channel closed before a response was received"). Every request is a read
+// (analyse this text, read that tab), so it is asked once more: that wakes a fresh worker.
+const LOST_REQUEST = /message channel closed|message port closed|Receiving end does not exist/i;
+
+export async function sendToBackground(message) {
+  try {
+    return await ext.runtime.sendMessage(message);
+  } catch (err) {
+    if (!LOST_REQUEST.test(String(err?.message ?? err))) throw err;
+    return ext.runtime.sendMessage(message);
+  }
 }
 
 /**
