@@ -172,7 +172,12 @@ fn analyze_inner(raw: &[u8], options: &AnalyzeOptions) -> Result<Analysis, Input
     let is_provider_id = |id: &str| {
         crate::psl::with_org(id, |o| o.is_some_and(|o| walk.trust.contains_org(o))) || walk.trust.is_empty()
     };
-    let auth = auth::evaluate(&block, identities.from.as_deref(), limit, &hop_of_offset, &is_provider_id);
+    let mut auth = auth::evaluate(&block, identities.from.as_deref(), limit, &hop_of_offset, &is_provider_id);
+    // A forwarder the walk passed, with an ARC set the provider validated.
+    if let Some(fwd) = crate::arc::read(&block, &hops, walk.forwarder, auth.arc.as_deref()) {
+        arc_origin(&mut origin, &fwd, &hops, &mut stamps);
+        auth::apply_arc(&mut auth, fwd);
+    }
     let service = origin.as_ref().and_then(|o| service_of(o, &hops, &block, &stamps, limit));
     let findings = findings(&block, &hops, &chain, origin.as_ref(), &walk, &auth, &identities, service.as_ref(), options);
     Ok(Analysis { origin, hops, stamps, auth, identities, service, findings })
@@ -236,6 +241,43 @@ fn rate(o: &mut Origin, hops: &[Hop], chain: &[Option<bool>], stamps: &mut [Stam
         1 => Confidence::Medium,
         _ => Confidence::Low,
     };
+}
+
+/// Weigh the address a validated forwarder recorded against the origin: agree,
+/// disagree (confidence at most medium), or — when no Received line below the
+/// forwarder named an outside address — take it as the origin (medium).
+fn arc_origin(origin: &mut Option<Origin>, fwd: &crate::arc::ArcForwarder, hops: &[Hop], stamps: &mut [Stamp]) {
+    let Some(ip) = fwd.remote_ip.as_deref() else { return };
+    if parse_addr(ip).is_none_or(is_internal_address) {
+        return;
+    }
+    let sealer = fwd.sealer.as_str();
+    // A low-confidence origin read from a stamp gives way to the validated record.
+    if origin.as_ref().is_some_and(|o| o.reasons.first().is_some_and(|r| r.code == "origin-from-stamp")) {
+        *origin = None;
+    }
+    match origin {
+        Some(o) if o.ip == ip => o.reasons.push(Reason::with("origin-arc-agrees", &[("sealer", sealer)])),
+        Some(o) => {
+            o.reasons.push(Reason::with("origin-arc-disagrees", &[("sealer", sealer), ("ip", ip)]));
+            if o.confidence == Confidence::High {
+                o.confidence = Confidence::Medium;
+            }
+        }
+        None => {
+            let hop = fwd.remote_ip_hop.unwrap_or((fwd.hop + 1).min(hops.len().saturating_sub(1)));
+            *origin = Some(Origin {
+                ip: ip.to_string(),
+                host: None,
+                hop,
+                confidence: Confidence::Medium,
+                reasons: vec![Reason::with("origin-from-arc", &[("sealer", sealer)])],
+            });
+            for s in stamps.iter_mut() {
+                s.agrees_with_origin = Some(s.ip == ip);
+            }
+        }
+    }
 }
 
 /// Header fields that identify the sending account at a service.

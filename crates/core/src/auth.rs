@@ -43,6 +43,10 @@ pub struct Auth {
     pub reasons: Vec<Reason>,
     #[serde(skip)]
     pub compauth: Option<String>,
+    /// What a forwarder the walk passed recorded in its ARC set, when the provider
+    /// validated the chain (see `arc.rs`); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub arc_forwarder: Option<crate::arc::ArcForwarder>,
 }
 
 /// One `method=result (comment) prop=value …` item, borrowed from the
@@ -50,7 +54,7 @@ pub struct Auth {
 struct ResInfo<'a> {
     method: &'a str,
     result: &'a str,
-    props: [Option<&'a str>; 5],
+    props: [Option<&'a str>; PROPS.len()],
 }
 
 impl ResInfo<'_> {
@@ -90,12 +94,13 @@ fn strip_comments(s: &str) -> String {
 }
 
 /// The only properties [`evaluate`] reads: the others are never looked at.
-const PROPS: [&str; 5] = ["smtp.mailfrom", "smtp.helo", "header.d", "header.i", "header.s"];
+const PROPS: [&str; 6] = ["smtp.mailfrom", "smtp.helo", "header.d", "header.i", "header.s", "header.from"];
 const SMTP_MAILFROM: usize = 0;
 const SMTP_HELO: usize = 1;
 const HEADER_D: usize = 2;
 const HEADER_I: usize = 3;
 const HEADER_S: usize = 4;
+const HEADER_FROM: usize = 5;
 
 fn parse_resinfos<'a>(clean: &'a str, out: &mut Vec<ResInfo<'a>>) {
     for part in clean.split(';') {
@@ -107,7 +112,7 @@ fn parse_resinfos<'a>(clean: &'a str, out: &mut Vec<ResInfo<'a>>) {
             continue;
         }
         // The first value of each property counts, as a lookup in written order would.
-        let mut props = [None; 5];
+        let mut props = [None; PROPS.len()];
         for (k, v) in words.filter_map(|w| w.split_once('=')) {
             if let Some(i) = PROPS.iter().position(|p| k.eq_ignore_ascii_case(p)) {
                 if props[i].is_none() {
@@ -130,6 +135,53 @@ fn domain_of(addr: &str) -> Option<String> {
 
 fn org(d: &str) -> String {
     organisational_domain(d).unwrap_or_else(|| d.to_ascii_lowercase())
+}
+
+/// The SPF, DKIM and DMARC results of one Authentication-Results body (after the
+/// authserv-id), read like [`evaluate`] reads the provider's.
+pub(crate) struct Seen {
+    pub spf: Option<String>,
+    pub dkim: Vec<DkimResult>,
+    pub dmarc: Option<String>,
+    pub dmarc_from: Option<String>,
+}
+
+pub(crate) fn results(body: &str) -> Seen {
+    let clean = strip_comments(body);
+    let mut infos = Vec::new();
+    parse_resinfos(&clean, &mut infos);
+    let mut seen = Seen { spf: None, dkim: Vec::new(), dmarc: None, dmarc_from: None };
+    for r in &infos {
+        if r.is("spf") && seen.spf.is_none() {
+            seen.spf = Some(r.result());
+        } else if r.is("dkim") {
+            let domain = prop(r, HEADER_D)
+                .map(|s| s.to_ascii_lowercase())
+                .or_else(|| prop(r, HEADER_I).and_then(domain_of))
+                .filter(|d| d != "none");
+            seen.dkim.push(DkimResult { result: r.result(), domain, selector: prop(r, HEADER_S).map(str::to_string) });
+        } else if r.is("dmarc") && seen.dmarc.is_none() {
+            seen.dmarc = Some(r.result());
+            seen.dmarc_from = prop(r, HEADER_FROM).map(|s| s.to_ascii_lowercase());
+        }
+    }
+    seen
+}
+
+/// Take in a forwarder's validated ARC record: say so, and when the provider's own
+/// check could not verify the From domain (it sees the forwarder) but DMARC passed
+/// for that domain at the forwarder, the message is verified.
+pub(crate) fn apply_arc(auth: &mut Auth, fwd: crate::arc::ArcForwarder) {
+    auth.reasons.push(Reason::with("auth-arc-forwarder", &[("sealer", &fwd.sealer), ("instance", &fwd.instance.to_string())]));
+    if auth.verdict != Verdict::Verified && fwd.dmarc.as_deref() == Some("pass") {
+        if let (Some(fd), Some(hf)) = (auth.from_domain.as_deref(), fwd.dmarc_from.as_deref()) {
+            if org(fd) == org(hf) {
+                auth.reasons.push(Reason::with("auth-arc-dmarc-pass", &[("sealer", &fwd.sealer), ("domain", fd)]));
+                auth.verdict = Verdict::Verified;
+            }
+        }
+    }
+    auth.arc_forwarder = Some(fwd);
 }
 
 /// `provider_offset_limit`: only fields starting before this byte offset (the
@@ -156,6 +208,7 @@ pub fn evaluate(
         authserv_id: None,
         reasons: Vec::new(),
         compauth: None,
+        arc_forwarder: None,
     };
     let all: Vec<_> = block.fields.iter().filter(|f| f.is("Authentication-Results")).collect();
     let mut chosen: Option<Option<String>> = None; // the authserv-id chosen (None = Microsoft, no id)

@@ -12,6 +12,7 @@
 //! CLI's `--json` output and the wasm DTOs; see `docs/wire-format.md`.
 
 pub mod analysis;
+pub mod arc;
 pub mod auth;
 pub mod bootstrap;
 pub mod charset;

@@ -180,6 +180,8 @@ pub struct Walk {
     pub trust: TrustSet,
     /// The lowest internal hop with a private address, when nothing external was found.
     pub last_private: Option<usize>,
+    /// The first hop passed as a forwarder (declared or well-known), if any.
+    pub forwarder: Option<usize>,
 }
 
 /// Classify every hop and find the handoff.
@@ -188,6 +190,7 @@ pub fn walk(hops: &mut [Hop], recipient_domains: &[(usize, String)], forwarders:
     let mut trust = TrustSet::default();
     let mut handoff = None;
     let mut last_private = None;
+    let mut forwarder = None;
     let n = hops.len();
     // The recipient domains' organisational domains, once (mailbox families' domains
     // are not the user's own: their users send too).
@@ -233,6 +236,7 @@ pub fn walk(hops: &mut [Hop], recipient_domains: &[(usize, String)], forwarders:
         if forwarders.iter().any(|f| matches_forwarder(f, hop, ip)) {
             let host = hop.from_rdns.clone().or_else(|| hop.from_host.clone()).unwrap_or_else(|| ip_text.clone());
             hop.reason = Reason::with("trusted-forwarder", &[("host", &host)]);
+            forwarder = forwarder.or(Some(i));
             continue;
         }
         if is_internal_address(ip) {
@@ -279,6 +283,7 @@ pub fn walk(hops: &mut [Hop], recipient_domains: &[(usize, String)], forwarders:
                     .filter(|f| f.kind == Kind::Forwarder)
                 {
                     hop.reason = Reason::with("known-forwarder", &[("host", rdns), ("name", f.name)]);
+                    forwarder = forwarder.or(Some(i));
                     if let Some(by) = next_by {
                         trust.add_host(by);
                     }
@@ -301,7 +306,7 @@ pub fn walk(hops: &mut [Hop], recipient_domains: &[(usize, String)], forwarders:
             hop.reason = Reason::new("claimed");
         }
     }
-    Walk { handoff, trust, last_private }
+    Walk { handoff, trust, last_private, forwarder }
 }
 
 /// Does hop `i`'s sending side name the host that wrote hop `i + 1`? `None` when

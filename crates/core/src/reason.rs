@@ -61,6 +61,11 @@ pub const REASONS: &[(&str, &str)] = &[
     ("auth-spf-aligned", "SPF passed for {domain}, which matches the From domain."),
     ("auth-not-aligned", "Nothing that passed authentication matches the From domain {domain}."),
     ("auth-compauth-fail", "Microsoft's composite authentication failed."),
+    ("auth-arc-forwarder", "The forwarder {sealer} sealed ARC set {instance} and the recipient's provider validated the chain (arc=pass): what the forwarder saw before relaying is shown."),
+    ("auth-arc-dmarc-pass", "DMARC passed for {domain} when the message reached the forwarder {sealer} (its ARC record, validated by the recipient's provider); the provider's own check sees the forwarder instead of the sender."),
+    ("origin-arc-agrees", "The forwarder {sealer} recorded the same address in its ARC record, which the recipient's provider validated."),
+    ("origin-arc-disagrees", "The forwarder {sealer} recorded {ip} in its ARC record instead."),
+    ("origin-from-arc", "No Received line below the forwarder names an outside address; the address was taken from the ARC record of {sealer}, which the recipient's provider validated."),
 ];
 
 /// Fill `{name}` placeholders.
