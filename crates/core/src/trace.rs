@@ -807,12 +807,12 @@ impl Trace {
         }
         // The driver followed redirects itself (browser fetch): hold the final URL to
         // the rules a redirect the core follows must meet, and refuse its answer if not.
-        if let Some(target) = final_url.as_deref().filter(|u| *u != job.url) {
-            if self.refuse_target(&job.url, &escape_url(target)) {
-                self.set_outcome(id, "refused-redirect");
-                self.fail_job(&job);
-                return self.announce_done();
-            }
+        if let Some(target) = final_url.as_deref().filter(|u| *u != job.url)
+            && self.refuse_target(&job.url, &escape_url(target))
+        {
+            self.set_outcome(id, "refused-redirect");
+            self.fail_job(&job);
+            return self.announce_done();
         }
         let answered_by = final_url.filter(|u| u.starts_with("https://")).unwrap_or_else(|| job.url.clone());
         let content_type = politeness::header(&headers, "content-type").unwrap_or("").to_ascii_lowercase();
