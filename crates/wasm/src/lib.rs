@@ -51,7 +51,7 @@ pub fn analyze(input: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     // library (wasm-bindgen-test, bundlers that import it); registering twice is a no-op.
     sendertrace_core::charset::set_external_decoder(text_decoder);
     let bytes = input_bytes(&input)?;
-    let options: AnalyzeOptions = options_from(options)?;
+    let options = analyze_options(&options_object(options)?)?;
     match sendertrace_core::analyze(&bytes, &options) {
         Ok(analysis) => to_js(&analysis),
         Err(InputError { name, message }) => Err(js_error(name.name(), message)),
@@ -78,12 +78,68 @@ fn start() {
     sendertrace_core::charset::set_external_decoder(text_decoder);
 }
 
-fn options_from<T: serde::de::DeserializeOwned + Default>(value: JsValue) -> Result<T, JsValue> {
-    if value.is_undefined() || value.is_null() {
-        Ok(T::default())
-    } else {
-        from_js(value).map_err(|e| js_error("bad-argument", &e.to_string()))
+/// An options object as JSON (`{}` for `undefined` / `null`); anything but an
+/// object is a `bad-argument`. Options are then read field by field: serde's derived
+/// code for them, once per deserialiser, costs kilobytes of the shipped wasm.
+fn options_object(value: JsValue) -> Result<serde_json::Value, JsValue> {
+    match json(value)? {
+        serde_json::Value::Null => Ok(serde_json::Value::Object(serde_json::Map::new())),
+        v if v.is_object() => Ok(v),
+        _ => Err(js_error("bad-argument", "options must be an object")),
     }
+}
+
+fn bad_option(key: &str) -> JsValue {
+    js_error("bad-argument", &format!("invalid option {key}"))
+}
+
+/// A whole number option (absent or `null`: the default).
+fn number<T: TryFrom<u64>>(v: &serde_json::Value, key: &str, default: T) -> Result<T, JsValue> {
+    match v.get(key) {
+        None | Some(serde_json::Value::Null) => Ok(default),
+        Some(n) => n.as_u64().and_then(|n| T::try_from(n).ok()).ok_or_else(|| bad_option(key)),
+    }
+}
+
+fn flag(v: &serde_json::Value, key: &str, default: bool) -> Result<bool, JsValue> {
+    match v.get(key) {
+        None | Some(serde_json::Value::Null) => Ok(default),
+        Some(b) => b.as_bool().ok_or_else(|| bad_option(key)),
+    }
+}
+
+/// TraceOptions (docs/lookup-wire-format.md): every key optional; `doh_resolver`
+/// absent = the default resolver, `null` = no DNS lookups.
+fn trace_options(v: &serde_json::Value) -> Result<TraceOptions, JsValue> {
+    let d = TraceOptions::default();
+    let doh_resolver = match v.get("doh_resolver") {
+        None => d.doh_resolver,
+        Some(serde_json::Value::Null) => None,
+        Some(u) => Some(u.as_str().ok_or_else(|| bad_option("doh_resolver"))?.to_string()),
+    };
+    let mut bootstrap_files = d.bootstrap_files;
+    if let Some(files) = v.get("bootstrap_files").filter(|f| !f.is_null()) {
+        for (name, text) in files.as_object().ok_or_else(|| bad_option("bootstrap_files"))? {
+            bootstrap_files.insert(name.clone(), text.as_str().ok_or_else(|| bad_option("bootstrap_files"))?.to_string());
+        }
+    }
+    Ok(TraceOptions {
+        doh_resolver,
+        max_requests: number(v, "max_requests", d.max_requests)?,
+        max_redirects: number(v, "max_redirects", d.max_redirects)?,
+        timeout_ms: number(v, "timeout_ms", d.timeout_ms)?,
+        max_body_bytes: number(v, "max_body_bytes", d.max_body_bytes)?,
+        max_retry_wait_secs: number(v, "max_retry_wait_secs", d.max_retry_wait_secs)?,
+        jpnic_gateway: flag(v, "jpnic_gateway", d.jpnic_gateway)?,
+        hosting: flag(v, "hosting", d.hosting)?,
+        max_domains: number(v, "max_domains", d.max_domains)?,
+        language: match v.get("language") {
+            None | Some(serde_json::Value::Null) => d.language,
+            Some(l) => l.as_str().ok_or_else(|| bad_option("language"))?.to_string(),
+        },
+        bootstrap_files,
+        analyze: analyze_options(v.get("analyze").unwrap_or(&serde_json::Value::Null))?,
+    })
 }
 
 /// The lookup state machine (`sendertrace_core::trace::Trace`) for the JS driver
@@ -103,7 +159,7 @@ impl WasmTrace {
     pub fn new(analysis: JsValue, options: JsValue, now: f64) -> Result<WasmTrace, JsValue> {
         let analysis: serde_json::Value = from_js(analysis)
             .map_err(|e| js_error("bad-argument", &e.to_string()))?;
-        let options: TraceOptions = options_from(options)?;
+        let options = trace_options(&options_object(options)?)?;
         Ok(WasmTrace(Trace::from_analysis_json(&analysis, &options, seconds(now))))
     }
 
@@ -190,8 +246,19 @@ fn json(value: JsValue) -> Result<serde_json::Value, JsValue> {
 
 /// AnalyzeOptions (`{trustedForwarders, now}`) out of a JSON value, read field by
 /// field (serde's derived code for `Value` would be one more deserialiser in the wasm).
-fn analyze_options(v: &serde_json::Value) -> AnalyzeOptions {
-    AnalyzeOptions { trusted_forwarders: strings(v.get("trustedForwarders")), now: v.get("now").and_then(|n| n.as_i64()) }
+fn analyze_options(v: &serde_json::Value) -> Result<AnalyzeOptions, JsValue> {
+    let trusted_forwarders = match v.get("trustedForwarders") {
+        None | Some(serde_json::Value::Null) => Vec::new(),
+        Some(list) => list
+            .as_array()
+            .and_then(|l| l.iter().map(|s| s.as_str().map(str::to_string)).collect::<Option<Vec<_>>>())
+            .ok_or_else(|| bad_option("trustedForwarders"))?,
+    };
+    let now = match v.get("now") {
+        None | Some(serde_json::Value::Null) => None,
+        Some(n) => Some(n.as_i64().ok_or_else(|| bad_option("now"))?),
+    };
+    Ok(AnalyzeOptions { trusted_forwarders, now })
 }
 
 fn strings(v: Option<&serde_json::Value>) -> Vec<String> {
@@ -228,7 +295,7 @@ fn prepare(input: JsValue, parties: JsValue, options: JsValue) -> Result<Prepare
         now: v.get("now").and_then(|n| n.as_f64()).map(|n| n as i64),
     };
     let bytes = input_bytes(&input)?;
-    let analysis = match sendertrace_core::analyze(&bytes, &analyze_options(&v["analyze"])) {
+    let analysis = match sendertrace_core::analyze(&bytes, &analyze_options(&v["analyze"])?) {
         Ok(analysis) => analysis,
         Err(InputError { name, message }) => return Err(js_error(name.name(), message)),
     };

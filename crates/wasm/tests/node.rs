@@ -102,3 +102,34 @@ fn report_errors_are_named() {
     let err = sendertrace_wasm::report_arf(JsValue::from_str(no_origin), JsValue::NULL, JsValue::NULL).unwrap_err();
     assert_eq!(String::from(js_sys::Error::from(err).name()), "no-party");
 }
+
+#[wasm_bindgen_test]
+fn trace_options_are_read_and_checked() {
+    let public = MSG.replace("198.51.100.20", "13.64.20.30");
+    let analysis = sendertrace_wasm::analyze(JsValue::from_str(&public), JsValue::UNDEFINED).unwrap();
+    let first_request = |options: JsValue| {
+        let mut trace = sendertrace_wasm::WasmTrace::new(analysis.clone(), options, 1_800_000_000.0).unwrap();
+        trace.poll_request().unwrap()
+    };
+    let given = first_request(json(r#"{"timeout_ms":1234,"doh_resolver":null,"hosting":false,"bootstrap_files":{}}"#));
+    assert_eq!(get(&given, "timeout_ms").as_f64(), Some(1234.0));
+    assert!(get(&given, "url").as_string().unwrap().ends_with("/ip/13.64.20.30"), "{:?}", get(&given, "url"));
+    let defaults = first_request(JsValue::NULL);
+    assert_eq!(get(&defaults, "timeout_ms").as_f64(), Some(15000.0));
+    for bad in [r#"{"timeout_ms":-1}"#, r#"{"hosting":"yes"}"#, r#"{"doh_resolver":5}"#, r#"{"bootstrap_files":[1]}"#, r#""fast""#] {
+        let err = sendertrace_wasm::WasmTrace::new(analysis.clone(), json(bad), 0.0).err().expect(bad);
+        assert_eq!(String::from(js_sys::Error::from(err).name()), "bad-argument", "{bad}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn analyze_options_are_checked() {
+    let err = sendertrace_wasm::analyze(JsValue::from_str(MSG), json(r#"{"trustedForwarders":"mx.example.jp"}"#)).unwrap_err();
+    assert_eq!(String::from(js_sys::Error::from(err).name()), "bad-argument");
+    let forwarded = sendertrace_wasm::analyze(JsValue::from_str(MSG), json(r#"{"trustedForwarders":["198.51.100.20"]}"#)).unwrap();
+    // The declared forwarder is followed: that hop is no longer the origin.
+    let origin = get(&forwarded, "origin");
+    assert!(origin.is_null() || get(&origin, "ip").as_string().as_deref() != Some("198.51.100.20"));
+    let plain = sendertrace_wasm::analyze(JsValue::from_str(MSG), json("{}")).unwrap();
+    assert_eq!(get(&get(&plain, "origin"), "ip").as_string().as_deref(), Some("198.51.100.20"));
+}
