@@ -97,8 +97,8 @@ const CASES = {
   retryAfter: { ip: '13.64.12.1', expect: { party: /^AFTER-RETRY-NET$/ } },
   noRetryAfter: { ip: '13.64.13.1', expect: { failure: 'rate-limited', text: /limiting our requests \(HTTP 429\); that lookup was given up\. Try again later\./ } },
   serverError: { ip: '13.64.14.1', expect: { failure: 'server-error', text: /rdap\.arin\.net answered with HTTP 503/ } },
-  closed: { ip: '13.64.15.1', expect: { failure: 'request-failed', text: /rdap\.arin\.net[^]*the name does not resolve, the connection was refused/ } },
-  refused: { ip: '1.1.1.1', expect: { failure: 'request-failed', text: /rdap\.apnic\.net[^]*the name does not resolve, the connection was refused/ } },
+  closed: { ip: '13.64.15.1', expect: { failure: 'request-failed', text: /rdap\.arin\.net[^]*the name does not resolve, or the connection was refused, cut off/ } },
+  refused: { ip: '1.1.1.1', expect: { failure: 'request-failed', text: /rdap\.apnic\.net[^]*the name does not resolve, or the connection was refused, cut off/ } },
   dnsFailure: { ip: '193.0.6.139', expect: { failure: 'request-failed', text: /rdap\.db\.ripe\.net[^]*the name does not resolve/ } },
 };
 
