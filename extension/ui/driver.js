@@ -50,8 +50,12 @@ async function readLimited(response, limit) {
   return bytes;
 }
 
-/** One HTTPS GET; resolves to {kind: 'http', status, headers, body, url} | {kind: 'timeout'} | {kind: 'error', message}. */
-export async function performRequest(request, fetchImpl = globalThis.fetch) {
+/**
+ * One HTTPS GET; resolves to {kind: 'http', status, headers, body, url} | {kind: 'timeout'} | {kind: 'error', message}.
+ * With `nameFailures` (the trace's lookups), a network failure costs one more request
+ * to tell a redirect failure (FETCH_REDIRECTS) from a network one (FETCH_NETWORK).
+ */
+export async function performRequest(request, fetchImpl = globalThis.fetch, { nameFailures = false } = {}) {
   let url;
   try {
     url = new URL(request.url);
@@ -87,7 +91,7 @@ export async function performRequest(request, fetchImpl = globalThis.fetch) {
     return { kind: 'http', status: response.status, headers, body, url: finalUrl };
   } catch (err) {
     if (timedOut) return { kind: 'timeout' };
-    if (err?.name !== 'TypeError') return { kind: 'error', message: String(err?.message ?? err) };
+    if (err?.name !== 'TypeError' || !nameFailures) return { kind: 'error', message: String(err?.message ?? err) };
     // Which failure? Ask again without following: a redirect means the browser gave up
     // on the chain (a loop, or more than it follows); anything else is the network.
     try {
@@ -208,7 +212,7 @@ export function runTrace(trace, { cache = null, onUpdate = () => {}, fetchImpl, 
       let reply = null;
       const cached = cache ? await cache.get(request.cache_key).catch(() => null) : null;
       if (cached) reply = { kind: 'http', status: cached.status, headers: cached.headers ?? [], body: fromBase64(cached.body), url: cached.url ?? null, cached: true };
-      else if (!isCancelled()) reply = await performRequest(request, fetchImpl);
+      else if (!isCancelled()) reply = await performRequest(request, fetchImpl, { nameFailures: true });
       else reply = { kind: 'error', message: 'cancelled' };
       running -= 1;
       if (finished) return;

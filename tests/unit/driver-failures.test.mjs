@@ -19,6 +19,7 @@ function browserLike({ follow, manual }) {
   return { calls, fetchImpl };
 }
 
+const NAMED = { nameFailures: true };
 const failed = () => new TypeError('Failed to fetch');
 /** What fetch(…, {redirect: 'manual'}) gives for a 3xx: status 0, no headers, type opaqueredirect. */
 const opaqueRedirect = () => {
@@ -35,38 +36,44 @@ const answer = (body, url) => {
 
 test('a failure whose first hop is a redirect is named a redirect failure', async () => {
   const { calls, fetchImpl } = browserLike({ follow: failed(), manual: opaqueRedirect() });
-  assert.deepEqual(await performRequest(REQUEST, fetchImpl), { kind: 'error', message: FETCH_REDIRECTS });
+  assert.deepEqual(await performRequest(REQUEST, fetchImpl, NAMED), { kind: 'error', message: FETCH_REDIRECTS });
   assert.deepEqual(calls, ['follow', 'manual'], 'asked once more, without following');
 });
 
 test('a failure with no redirect (name, connection, TLS) is named a network failure', async () => {
   const refused = browserLike({ follow: failed(), manual: failed() });
-  assert.deepEqual(await performRequest(REQUEST, refused.fetchImpl), { kind: 'error', message: FETCH_NETWORK });
+  assert.deepEqual(await performRequest(REQUEST, refused.fetchImpl, NAMED), { kind: 'error', message: FETCH_NETWORK });
   // The server answers the second time: still the first attempt's failure, not a redirect.
   const flaky = browserLike({ follow: failed(), manual: answer('{}', REQUEST.url) });
-  assert.deepEqual(await performRequest(REQUEST, flaky.fetchImpl), { kind: 'error', message: FETCH_NETWORK });
+  assert.deepEqual(await performRequest(REQUEST, flaky.fetchImpl, NAMED), { kind: 'error', message: FETCH_NETWORK });
+});
+
+test('without nameFailures (the bootstrap refresh), a failure costs no second request', async () => {
+  const { calls, fetchImpl } = browserLike({ follow: failed(), manual: opaqueRedirect() });
+  assert.deepEqual(await performRequest(REQUEST, fetchImpl), { kind: 'error', message: 'Failed to fetch' });
+  assert.deepEqual(calls, ['follow']);
 });
 
 test('errors that are not network failures keep their own text', async () => {
   const { calls, fetchImpl } = browserLike({ follow: new RangeError('odd'), manual: opaqueRedirect() });
-  assert.deepEqual(await performRequest(REQUEST, fetchImpl), { kind: 'error', message: 'odd' });
+  assert.deepEqual(await performRequest(REQUEST, fetchImpl, NAMED), { kind: 'error', message: 'odd' });
   assert.deepEqual(calls, ['follow'], 'no second request');
 });
 
 test('an answer that came through a redirect off HTTPS is handed over unread, with its URL, for the core to refuse', async () => {
   const { fetchImpl } = browserLike({ follow: answer('{"objectClassName":"ip network"}', 'http://plain.example/ip/13.64.1.1') });
-  const reply = await performRequest(REQUEST, fetchImpl);
+  const reply = await performRequest(REQUEST, fetchImpl, NAMED);
   assert.equal(reply.kind, 'http');
   assert.equal(reply.url, 'http://plain.example/ip/13.64.1.1');
   assert.equal(reply.body.length, 0, 'the body was not read');
   // An HTTPS answer is read, up to the cap + 1 byte.
   const big = browserLike({ follow: answer('x'.repeat(100), REQUEST.url) });
-  assert.equal((await performRequest(REQUEST, big.fetchImpl)).body.length, 17);
+  assert.equal((await performRequest(REQUEST, big.fetchImpl, NAMED)).body.length, 17);
 });
 
 test('a timeout stays a timeout, even when the probe would fail too', async () => {
   const fetchImpl = (url, init) => new Promise((resolve, reject) => {
     init.signal.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')));
   });
-  assert.deepEqual(await performRequest({ ...REQUEST, timeout_ms: 30 }, fetchImpl), { kind: 'timeout' });
+  assert.deepEqual(await performRequest({ ...REQUEST, timeout_ms: 30 }, fetchImpl, NAMED), { kind: 'timeout' });
 });
