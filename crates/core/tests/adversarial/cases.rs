@@ -280,10 +280,11 @@ pub fn mime_nested_10k() -> Vec<u8> {
     chain(b"", "multipart/mixed; boundary=\"b0\"", &body)
 }
 
-/// The charsets mail-parser decodes (its `full_encoding` table and the built-in
-/// ones), spelled as senders write them, then labels no decoder knows.
+/// The charsets mail-parser decodes: at least one label for each of the 42 charsets
+/// of mail-parser 1.0.1's label table (src/decoders/charsets/label.rs), plus common
+/// aliases as senders write them, then labels no decoder knows.
 pub const CHARSETS: &[&str] = &[
-    "utf-8", "UTF8", "us-ascii", "iso-8859-1", "iso-8859-2", "iso-8859-3", "iso-8859-4", "iso-8859-5", "iso-8859-6",
+    "utf-8", "UTF8", "us-ascii", "cp850", "ibm850", "iso-8859-1", "iso-8859-2", "iso-8859-3", "iso-8859-4", "iso-8859-5", "iso-8859-6",
     "iso-8859-7", "iso-8859-8", "iso-8859-9", "iso-8859-10", "iso-8859-13", "iso-8859-14", "iso-8859-15", "iso-8859-16",
     "latin1", "windows-1250", "windows-1251", "windows-1252", "windows-1253", "windows-1254", "windows-1255",
     "windows-1256", "windows-1257", "windows-1258", "cp1252", "koi8-r", "koi8-u", "ibm866", "cp866", "macintosh",
