@@ -59,9 +59,20 @@ pub fn organisational_domain(host: &str) -> Option<String> {
 /// text lives in one buffer, so a repeated question allocates nothing. Outside an
 /// analysis there is no table.
 pub(crate) fn with_org<R>(host: &str, f: impl FnOnce(Option<&str>) -> R) -> R {
-    // The answer is copied to the stack before `f` runs, so `f` may ask again.
-    let mut buf = [0u8; 128];
-    let mut long = String::new();
+    let mut buf = OrgBuf { bytes: [0; 128], long: String::new() };
+    f(org_into(host, &mut buf))
+}
+
+/// Where [`org_into`] copies an answer: on the stack, or on the heap when long.
+struct OrgBuf {
+    bytes: [u8; 128],
+    long: String,
+}
+
+/// The answer for `host` copied into `buf` (the table's borrow ends before the
+/// caller's closure runs, so that closure may ask again). Not generic: one copy of
+/// this code however many callers lend answers.
+fn org_into<'b>(host: &str, buf: &'b mut OrgBuf) -> Option<&'b str> {
     let found: Option<Option<usize>> = MEMO.with(|m| {
         let mut m = m.borrow_mut();
         let t = m.as_mut()?;
@@ -85,7 +96,7 @@ pub(crate) fn with_org<R>(host: &str, f: impl FnOnce(Option<&str>) -> R) -> R {
                 } else {
                     t.text.truncate(key_start);
                     return Some(org.map(|_| {
-                        long = lowered_copy_of(host);
+                        buf.long = lowered_copy_of(host);
                         usize::MAX
                     }));
                 }
@@ -94,22 +105,25 @@ pub(crate) fn with_org<R>(host: &str, f: impl FnOnce(Option<&str>) -> R) -> R {
         };
         Some(range.map(|(a, b)| {
             let org = &t.text[a..b];
-            if org.len() <= buf.len() {
-                buf[..org.len()].copy_from_slice(org.as_bytes());
+            if org.len() <= buf.bytes.len() {
+                buf.bytes[..org.len()].copy_from_slice(org.as_bytes());
                 org.len()
             } else {
-                long = org.to_string();
+                buf.long = org.to_string();
                 usize::MAX
             }
         }))
     });
     match found {
         // Outside an analysis.
-        None => f(organisational_domain_lower(host).map(|(s, lowered)| lowered_copy(s, lowered)).as_deref()),
-        Some(None) => f(None),
-        Some(Some(usize::MAX)) => f(Some(&long)),
+        None => {
+            buf.long = organisational_domain_lower(host).map(|(s, lowered)| lowered_copy(s, lowered))?;
+            Some(&buf.long)
+        }
+        Some(None) => None,
+        Some(Some(usize::MAX)) => Some(&buf.long),
         // SAFETY: a copy of a `str`.
-        Some(Some(n)) => f(Some(unsafe { std::str::from_utf8_unchecked(&buf[..n]) })),
+        Some(Some(n)) => Some(unsafe { std::str::from_utf8_unchecked(&buf.bytes[..n]) }),
     }
 }
 
