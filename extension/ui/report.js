@@ -82,7 +82,13 @@ function openReport(party, opener) {
   const { record, t } = context;
   const state = { party, record, t, mask: true, includeBody: context.includeBody, confirmed: false, opener };
   const box = dialog();
-  box.onclose = () => opener?.isConnected && opener.focus();
+  // Back to the party's button; the lookups may have re-rendered the list meanwhile.
+  const label = opener?.getAttribute('aria-label');
+  box.onclose = () => {
+    const target = opener?.isConnected ? opener
+      : [...document.querySelectorAll('[data-testid=report-button]')].find((b) => b.getAttribute('aria-label') === label);
+    target?.focus();
+  };
   if (!box.open) box.showModal();
   render(box, state);
 }
