@@ -316,7 +316,7 @@ fn service_of(o: &Origin, hops: &[Hop], block: &HeaderBlock<'_>, stamps: &[Stamp
     // The lines the service wrote about its own client, just below the handoff
     // (Gmail's `from client ([IP]) by smtp.gmail.com with ESMTPSA`).
     let in_family = |h: &Hop| {
-        h.by_host.as_deref().is_some_and(|b| crate::psl::with_org(b, |org| org.is_some_and(|org| family.domains.iter().any(|d| *d == org))))
+        h.by_host.as_deref().is_some_and(|b| crate::psl::with_org(b, |org| org.is_some_and(|org| family.domains.contains(&org))))
     };
     let client_hop = hops
         .iter()

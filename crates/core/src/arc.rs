@@ -83,7 +83,7 @@ fn remote_ip(body: &str) -> Option<String> {
     let after = |key: &str| -> Option<&str> {
         let p = lower.find(key)? + key.len();
         let rest = body.get(p..)?;
-        let end = rest.find(|c: char| c == ';' || c == ' ' || c == ')' || c == ',' || c == '\t').unwrap_or(rest.len());
+        let end = rest.find([';', ' ', ')', ',', '\t']).unwrap_or(rest.len());
         Some(&rest[..end])
     };
     let ip = ["smtp.remote-ip=", "policy.iprev=", "sender ip is ", "iprev=pass ("]

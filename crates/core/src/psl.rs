@@ -139,10 +139,13 @@ fn lowered_copy(s: &str, lowered: bool) -> String {
 /// Per-analysis answers: organisational domains (ranges into `text`: the asked
 /// name, and the answer), and the sending-pool family (index into
 /// `providers::families()`) of host names.
+/// A byte range of `Tables::text`.
+type Span = (usize, usize);
+
 #[derive(Default)]
 pub(crate) struct Tables {
     text: String,
-    org: Vec<((usize, usize), Option<(usize, usize)>)>,
+    org: Vec<(Span, Option<Span>)>,
     pub(crate) outbound: Vec<(String, Option<usize>)>,
 }
 type Memo = std::cell::RefCell<Option<Tables>>;
