@@ -110,7 +110,7 @@ fn main() {
     // Child mode: one case per process, so the peak RSS belongs to that case alone.
     if let Some(i) = args.iter().position(|a| a == "--child") {
         let name = &args[i + 1];
-        let case = cases::all().into_iter().chain(cases::pending()).find(|c| &c.name == name).expect("known case");
+        let case = cases::all().into_iter().chain(cases::pending()).find(|c| c.name == name).expect("known case");
         println!("{}", measure(&case));
         return;
     }
