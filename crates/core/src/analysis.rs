@@ -173,6 +173,24 @@ fn analyze_inner(raw: &[u8], options: &AnalyzeOptions) -> Result<Analysis, Input
         crate::psl::with_org(id, |o| o.is_some_and(|o| walk.trust.contains_org(o))) || walk.trust.is_empty()
     };
     let mut auth = auth::evaluate(&block, identities.from.as_deref(), limit, &hop_of_offset, &is_provider_id);
+    if auth.authserv_id.is_none() && auth.source_hop.is_none() {
+        // Gmail writes its Authentication-Results just below its own handoff
+        // Received line (and removes incoming ones under its id). Accept such a
+        // field only there (before the next Received), only for a provider known to
+        // write it there, and only under the id of the host that wrote the handoff
+        // line. Elsewhere a field in that place may be the sender's own.
+        const WRITES_BELOW: &[&str] = &["mx.google.com"];
+        if let Some(h) = walk.handoff.and_then(|h| hops.get(h)) {
+            if let Some(by) = h.by_host.as_deref().filter(|b| WRITES_BELOW.iter().any(|w| b.trim_end_matches('.').eq_ignore_ascii_case(w))) {
+                let below = hops.get(h.index + 1).map(|n| n.span.0).unwrap_or(usize::MAX);
+                let same_host = |id: &str| id.trim_end_matches('.').eq_ignore_ascii_case(by.trim_end_matches('.'));
+                let lower = auth::evaluate(&block, identities.from.as_deref(), below, &hop_of_offset, &same_host);
+                if lower.authserv_id.is_some() {
+                    auth = lower;
+                }
+            }
+        }
+    }
     // A forwarder the walk passed, with an ARC set the provider validated.
     if let Some(fwd) = crate::arc::read(&block, &hops, walk.forwarder, auth.arc.as_deref()) {
         arc_origin(&mut origin, &fwd, &hops, &mut stamps);

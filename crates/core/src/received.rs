@@ -618,7 +618,9 @@ impl Hop {
         } else if f[1].find(lb).is_some() || comments(&tokens).any(|c| c.get(..13).is_some_and(|p| p.eq_ignore_ascii_case("authenticated"))) {
             hop.authenticated = true;
         }
-        if f[2].find(lb).is_some() || f[3].find(lb).is_some() || f[4].find(lb).is_some() {
+        if (f[2].find(lb).is_some() || f[3].find(lb).is_some() || f[4].find(lb).is_some())
+            && comments(&tokens).any(names_retrieval_agent)
+        {
             hop.retrieval = true;
         }
         if f[5].find(lb).is_some() || f[6].find(lb).is_some() {
@@ -673,6 +675,7 @@ fn read_from_comment(c: &str, hop: &mut Hop) {
         return;
     }
     let mut comment_ip: Option<IpAddr> = None;
+    let mut comment_ip_bracketed = false;
     let first_ip = parse_ip(first);
     let first_is_ip = first_ip.is_some();
     for (i, w) in ws_words(c).enumerate() {
@@ -689,6 +692,7 @@ fn read_from_comment(c: &str, hop: &mut Hop) {
             // The first word was read above.
             if let Some(ip) = if i == 0 { first_ip } else { parse_ip(w) } {
                 comment_ip = Some(ip);
+                comment_ip_bracketed = w.starts_with('[');
                 // `(RDNS [IP])`: the word before the literal is the receiver's reverse DNS.
                 if i == 1 && w.starts_with('[') && !first_is_ip && !first.contains('@') {
                     hop.from_rdns = clean_host(first);
@@ -697,7 +701,11 @@ fn read_from_comment(c: &str, hop: &mut Hop) {
         }
     }
     if let Some(ip) = comment_ip {
-        if hop.from_ip.is_none() {
+        // `from 192.0.2.99 (host [203.0.113.45])`: Postfix and Sendmail put the
+        // HELO the sender chose first, even when it is an address literal; the
+        // bracketed address in the comment is the one the receiver saw, and wins.
+        let helo_literal = hop.from_host.as_deref().is_some_and(|h| parse_ip(h).is_some());
+        if hop.from_ip.is_none() || (comment_ip_bracketed && helo_literal) {
             hop.from_ip = Some(ip_text(ip));
         }
         // Exchange writes `from NAME (IP)`: NAME is the HELO. Sendmail/Postfix write
@@ -706,6 +714,17 @@ fn read_from_comment(c: &str, hop: &mut Hop) {
             hop.helo = hop.from_host.clone().filter(|h| parse_ip(h).is_none());
         }
     }
+}
+
+/// A comment that starts with a mail retrieval agent's name and version, as
+/// `(fetchmail-6.6.1)` or `(getmail 6.18)`. A host such as `fetchmail.example`
+/// or `godmr.example` elsewhere in the line is not one.
+fn names_retrieval_agent(c: &str) -> bool {
+    let first = ws_words(c).next().unwrap_or("");
+    ["fetchmail", "getmail", "odmr"].iter().any(|m| {
+        first.get(..m.len()).is_some_and(|h| h.eq_ignore_ascii_case(m))
+            && first[m.len()..].bytes().next().is_none_or(|b| b == b'-' || b.is_ascii_digit())
+    })
 }
 
 /// Substring searchers for the markers read from comments, built once.
