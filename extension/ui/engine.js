@@ -7,6 +7,7 @@
 // the extension's own (no-raw-message, page-unreadable, internal).
 
 import init, { analyze, version, Trace, reportDrafts, reportArf } from '../pkg/sendertrace_wasm.js';
+import { headerPart } from './headerpart.js';
 
 let ready = null;
 // storage.session holds 10 MB in Chrome and keeps up to five results.
@@ -26,7 +27,7 @@ export async function analyzeMessage(input, { source = 'paste', options } = {}) 
     return { ok: false, source, error: { name: 'internal', message: `wasm: ${err?.message ?? err}` } };
   }
   try {
-    const analysis = analyze(input, options ?? undefined);
+    const analysis = analyze(headerPart(input), options ?? undefined);
     // The message itself stays with the record (for the report drafts, which quote
     // the header block byte for byte), except when it is too large to keep in
     // storage.session for the result window: then the drafts are not offered.
