@@ -8,7 +8,7 @@
 
 import { codeKey } from './i18n.js';
 
-function el(tag, props, ...children) {
+export function el(tag, props, ...children) {
   const node = document.createElement(tag);
   if (props) {
     for (const [name, value] of Object.entries(props)) {

@@ -10,23 +10,7 @@
 
 import { codeKey } from './i18n.js';
 import { draftArf, draftReports } from './engine.js';
-import { setPartyExtras, warningText } from './render.js';
-
-function el(tag, props, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(props ?? {})) {
-    if (value === undefined || value === null || value === false) continue;
-    if (name === 'text') node.textContent = String(value);
-    else if (name === 'className') node.className = value;
-    else if (name === 'testid') node.dataset.testid = value;
-    else node.setAttribute(name, value === true ? '' : String(value));
-  }
-  for (const child of children.flat()) {
-    if (child === null || child === undefined || child === false) continue;
-    node.append(child instanceof Node ? child : String(child));
-  }
-  return node;
-}
+import { el, setPartyExtras, warningText } from './render.js';
 
 const present = (value) => value !== null && value !== undefined && value !== '';
 
