@@ -29,12 +29,24 @@ fn name_key(name: &str) -> u32 {
     ((name.len() as u32) << 8) | u32::from(first)
 }
 
-impl Field<'_> {
+impl<'a> Field<'a> {
     /// The unfolded value: line ends removed, runs of white space kept as one space
     /// where a fold was, leading/trailing space trimmed. Bytes that are not UTF-8
     /// are replaced (encoded words are decoded separately from `raw_value`).
     pub fn value(&self) -> String {
         unfold(self.raw_value)
+    }
+
+    /// [`Field::value`] without a copy when the value is one line of valid UTF-8
+    /// (most fields): the analysis reads many values only to look at them.
+    pub fn text(&self) -> std::borrow::Cow<'a, str> {
+        let raw = trim_ws(self.raw_value);
+        if memchr::memchr3(b'\r', b'\n', b'\t', raw).is_none() {
+            if let Ok(s) = std::str::from_utf8(raw) {
+                return std::borrow::Cow::Borrowed(s);
+            }
+        }
+        std::borrow::Cow::Owned(unfold(raw))
     }
 
     #[inline]
@@ -235,6 +247,8 @@ mod tests {
         assert_eq!(block.fields.len(), 2);
         assert_eq!(block.fields[0].name, "Received");
         assert_eq!(block.fields[0].value(), "from a by b; Mon, 1 Jan 2026 00:00:00 +0000");
+        assert_eq!(block.fields[0].text(), block.fields[0].value());
+        assert!(matches!(block.fields[1].text(), std::borrow::Cow::Borrowed("hi")));
         let (s, e) = block.fields[1].span;
         assert_eq!(&raw[s..e], b"Subject: hi");
         assert!(block.has_body_separator);
