@@ -7,25 +7,18 @@
 //! the end gives both rates and their ratio, measured interleaved in the same run.
 
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use criterion::{black_box, Criterion, Throughput};
 use sendertrace_core::{analyze, AnalyzeOptions};
 
+#[path = "../examples/support/corpus.rs"]
+mod support;
+use support::best_pass;
+
 fn corpus() -> Vec<Vec<u8>> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/dev");
-    let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| {
-        eprintln!("error: the shared dev corpus is missing: expected *.eml files in {} (../shared/corpus/dev next to the repository): {e}", dir.display());
-        std::process::exit(2);
-    });
-    let mut files: Vec<PathBuf> =
-        entries.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "eml")).collect();
-    if files.is_empty() {
-        eprintln!("error: no *.eml files in the shared dev corpus at {}", dir.display());
-        std::process::exit(2);
-    }
-    files.sort();
-    files.iter().map(|p| std::fs::read(p).unwrap_or_else(|e| panic!("read {}: {e}", p.display()))).collect()
+    support::read_eml_dir(&dir).into_iter().map(|(_, bytes)| bytes).collect()
 }
 
 #[inline(never)]
@@ -50,18 +43,6 @@ fn bench(c: &mut Criterion, messages: &[Vec<u8>]) {
     group.bench_function("sendertrace-analyze", |b| b.iter(|| run_analyze(messages, &options)));
     group.bench_function("mail-parser-parse", |b| b.iter(|| run_parse(messages)));
     group.finish();
-}
-
-/// Fastest whole-corpus pass of `f` within `budget`.
-fn best_pass(budget: Duration, mut f: impl FnMut()) -> Duration {
-    let start = Instant::now();
-    let mut best = Duration::MAX;
-    while start.elapsed() < budget || best == Duration::MAX {
-        let t = Instant::now();
-        f();
-        best = best.min(t.elapsed());
-    }
-    best
 }
 
 /// Both sides interleaved (a few alternating rounds, best pass each), so a busy

@@ -21,26 +21,12 @@ use std::time::{Duration, Instant};
 
 use sendertrace_core::{analyze, AnalyzeOptions};
 
+#[path = "support/corpus.rs"]
+mod corpus;
+use corpus::best_pass;
+
 const REPEAT: usize = 5;
 const PASSES: usize = 15;
-
-fn corpus(dir: &PathBuf) -> Vec<(String, Vec<u8>)> {
-    let entries = std::fs::read_dir(dir).unwrap_or_else(|e| {
-        eprintln!("error: cannot read the corpus folder {}: {e}", dir.display());
-        std::process::exit(2);
-    });
-    let mut files: Vec<PathBuf> =
-        entries.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "eml")).collect();
-    files.sort();
-    if files.is_empty() {
-        eprintln!("error: no *.eml files in {}", dir.display());
-        std::process::exit(2);
-    }
-    files
-        .iter()
-        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(p).expect("read a corpus file")))
-        .collect()
-}
 
 #[inline(never)]
 fn run_analyze(messages: &[(String, Vec<u8>)], options: &AnalyzeOptions) -> usize {
@@ -62,18 +48,6 @@ fn run_parse(messages: &[(String, Vec<u8>)]) -> usize {
     parsed
 }
 
-/// Fastest whole-corpus pass of `f` within `budget`.
-fn best_pass(budget: Duration, mut f: impl FnMut()) -> Duration {
-    let start = Instant::now();
-    let mut best = Duration::MAX;
-    while start.elapsed() < budget || best == Duration::MAX {
-        let t = Instant::now();
-        f();
-        best = best.min(t.elapsed());
-    }
-    best
-}
-
 /// Nearest-rank percentile of sorted samples.
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     let rank = ((p / 100.0) * sorted.len() as f64).ceil().max(1.0) as usize;
@@ -93,7 +67,7 @@ fn main() {
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/dev"));
     let seconds: f64 = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(4.0);
-    let messages = corpus(&dir);
+    let messages = corpus::read_eml_dir(&dir);
     let options = AnalyzeOptions::default();
     let bytes: usize = messages.iter().map(|(_, m)| m.len()).sum();
 
