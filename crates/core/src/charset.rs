@@ -31,14 +31,16 @@ pub fn set_external_decoder(decoder: ExternalDecoder) {
 /// encoding_rs (feature `full-encoding`) or to the registered host decoder.
 /// Returns `None` for a label nobody knows.
 pub fn decode(label: &str, bytes: &[u8]) -> Option<String> {
-    let lower = label.trim().to_ascii_lowercase();
-    match lower.as_str() {
-        "utf-8" | "utf8" | "us-ascii" | "ascii" | "" => {
-            return Some(String::from_utf8_lossy(bytes).into_owned());
-        }
-        "iso-8859-1" | "latin1" | "latin-1" => return Some(bytes.iter().map(|&b| b as char).collect()),
-        _ => {}
+    let label = label.trim();
+    // The common labels are recognised without a lower-cased copy.
+    let is = |names: &[&str]| names.iter().any(|n| label.eq_ignore_ascii_case(n));
+    if is(&["utf-8", "utf8", "us-ascii", "ascii", ""]) {
+        return Some(String::from_utf8_lossy(bytes).into_owned());
     }
+    if is(&["iso-8859-1", "latin1", "latin-1"]) {
+        return Some(bytes.iter().map(|&b| b as char).collect());
+    }
+    let lower = label.to_ascii_lowercase();
     #[cfg(feature = "full-encoding")]
     {
         if let Some(enc) = encoding_rs::Encoding::for_label(lower.as_bytes()) {
