@@ -49,13 +49,8 @@ fn finder(key: &str) -> Option<&'static memchr::memmem::Finder<'static>> {
     F.get_or_init(|| KEYS.iter().map(|k| memchr::memmem::Finder::new(k.as_bytes())).collect()).get(i)
 }
 
-/// The token after `key` (case-insensitive), up to a separator.
-fn value_after<'a>(text: &'a str, key: &str) -> Option<&'a str> {
-    let pos = find_ci(text, key)?;
-    value_at(text, pos, key)
-}
-
-/// Like [`value_after`] with the lower-cased text computed once by the caller.
+/// The token after `key` (ASCII, lower case) in `text`, found in `lower`, its
+/// lower-cased copy; up to a separator.
 fn value_after_lower<'a>(text: &'a str, lower: &str, key: &str) -> Option<&'a str> {
     let pos = finder(key).map_or_else(|| memchr::memmem::find(lower.as_bytes(), key.as_bytes()), |f| f.find(lower.as_bytes()))?;
     value_at(text, pos, key)
@@ -76,40 +71,134 @@ fn push(out: &mut Vec<Stamp>, header: &str, field: &'static str, ip: Option<IpAd
 /// The authserv-id of an Authentication-Results value (RFC 8601 §2.2): the first
 /// token before `;` unless it already is a `method=result` (Microsoft omits it).
 pub fn authserv_id(value: &str) -> Option<String> {
+    authserv_token(value).map(str::to_ascii_lowercase)
+}
+
+/// [`authserv_id`] as written (any case), borrowed from `value`.
+pub(crate) fn authserv_token(value: &str) -> Option<&str> {
     let first = value.split(';').next()?.trim();
     let token = first.split_whitespace().next()?;
-    (!first.contains('=') && !token.is_empty()).then(|| token.to_ascii_lowercase())
+    (!first.contains('=') && !token.is_empty()).then_some(token)
 }
+
+/// The fields read here.
+#[derive(Clone, Copy)]
+enum Kind {
+    OriginatingIp,
+    Forefront,
+    ReceivedSpf,
+    Auth,
+    ArcAuth,
+}
+
+/// Which of the fields above `name` is: the length picks one candidate, so a field
+/// that is none of them costs one comparison.
+fn kind(name: &str) -> Option<Kind> {
+    let (want, kind) = match name.len() {
+        16 => ("X-Originating-IP", Kind::OriginatingIp),
+        27 => ("X-Forefront-Antispam-Report", Kind::Forefront),
+        12 => ("Received-SPF", Kind::ReceivedSpf),
+        22 => ("Authentication-Results", Kind::Auth),
+        26 => ("ARC-Authentication-Results", Kind::ArcAuth),
+        _ => return None,
+    };
+    name.eq_ignore_ascii_case(want).then_some(kind)
+}
+
+/// Buffers reused for every field of a block: its unfolded value and a lower-cased
+/// copy to search in (two copies a field instead of two allocations).
+#[derive(Default)]
+struct Scratch {
+    text: String,
+    lower: String,
+}
+
+impl Scratch {
+    /// The value of `raw` as [`crate::headers::Field::value`] gives it, and its
+    /// lower-cased copy.
+    fn read(&mut self, raw: &[u8]) -> (&str, &str) {
+        unfold_into(raw, &mut self.text);
+        self.lower.clear();
+        self.lower.push_str(&self.text);
+        self.lower.make_ascii_lowercase();
+        (&self.text, &self.lower)
+    }
+}
+
+/// [`crate::headers::unfold`] into `out` (replaced), reusing its allocation.
+fn unfold_into(raw: &[u8], out: &mut String) {
+    let is_ws = |b: &u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
+    let start = raw.iter().position(|b| !is_ws(b)).unwrap_or(raw.len());
+    let end = raw.iter().rposition(|b| !is_ws(b)).map(|p| p + 1).unwrap_or(start);
+    let raw = &raw[start..end.max(start)];
+    out.clear();
+    if memchr::memchr3(b'\r', b'\n', b'\t', raw).is_none() {
+        match std::str::from_utf8(raw) {
+            Ok(s) => out.push_str(s),
+            Err(_) => out.push_str(&String::from_utf8_lossy(raw)),
+        }
+        return;
+    }
+    let mut bytes = std::mem::take(out).into_bytes();
+    let mut i = 0;
+    while let Some(p) = memchr::memchr3(b'\r', b'\n', b'\t', &raw[i..]) {
+        bytes.extend_from_slice(&raw[i..i + p]);
+        i += p;
+        if raw[i] == b'\t' {
+            bytes.push(b' ');
+            i += 1;
+            continue;
+        }
+        // The line end and the white space after it become one space.
+        while i < raw.len() && matches!(raw[i], b'\r' | b'\n' | b' ' | b'\t') {
+            i += 1;
+        }
+        bytes.push(b' ');
+    }
+    bytes.extend_from_slice(&raw[i..]);
+    *out = match String::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    };
+}
+
+/// The keys of the connecting address in an Authentication-Results body, in the
+/// order they are believed, with the name of the part that carried it.
+const AR_KEYS: [(&str, &str); 4] =
+    [("smtp.remote-ip=", "smtp.remote-ip"), ("policy.iprev=", "iprev"), ("sender ip is ", "sender-ip"), ("iprev=pass (", "iprev")];
 
 pub fn read(block: &HeaderBlock<'_>) -> Vec<Stamp> {
     let mut out = Vec::new();
+    let mut scratch = Scratch::default();
     for f in &block.fields {
+        let Some(kind) = kind(f.name) else { continue };
         let offset = f.span.0;
-        if f.is("X-Originating-IP") {
-            let v = f.value();
-            push(&mut out, "X-Originating-IP", "value", parse_ip(v.trim().trim_matches(['[', ']'])), None, offset);
-        } else if f.is("X-Forefront-Antispam-Report") {
-            let v = f.value();
-            push(&mut out, "X-Forefront-Antispam-Report", "CIP", value_after(&v, "cip:").and_then(parse_ip), None, offset);
-        } else if f.is("Received-SPF") {
-            let v = f.value();
-            push(&mut out, "Received-SPF", "client-ip", value_after(&v, "client-ip=").and_then(parse_ip), None, offset);
-        } else if f.is("Authentication-Results") || f.is("ARC-Authentication-Results") {
-            let v = f.value();
-            let header = if f.is("Authentication-Results") { "Authentication-Results" } else { "ARC-Authentication-Results" };
-            // ARC-Authentication-Results starts with `i=N;`.
-            let body = if header.starts_with("ARC") { v.split_once(';').map(|(_, r)| r).unwrap_or(&v) } else { &v };
-            let id = authserv_id(body);
-            let lower = body.to_ascii_lowercase();
-            let after = |key: &str| value_after_lower(body, &lower, key).and_then(parse_ip);
-            if let Some(ip) = after("smtp.remote-ip=") {
-                push(&mut out, header, "smtp.remote-ip", Some(ip), id.clone(), offset);
-            } else if let Some(ip) = after("policy.iprev=") {
-                push(&mut out, header, "iprev", Some(ip), id.clone(), offset);
-            } else if let Some(ip) = after("sender ip is ") {
-                push(&mut out, header, "sender-ip", Some(ip), id.clone(), offset);
-            } else if let Some(ip) = after("iprev=pass (") {
-                push(&mut out, header, "iprev", Some(ip), id.clone(), offset);
+        match kind {
+            Kind::OriginatingIp => {
+                let v = f.text();
+                push(&mut out, "X-Originating-IP", "value", parse_ip(v.trim().trim_matches(['[', ']'])), None, offset);
+            }
+            Kind::Forefront => {
+                let (v, lower) = scratch.read(f.raw_value);
+                push(&mut out, "X-Forefront-Antispam-Report", "CIP", value_after_lower(v, lower, "cip:").and_then(parse_ip), None, offset);
+            }
+            Kind::ReceivedSpf => {
+                let (v, lower) = scratch.read(f.raw_value);
+                push(&mut out, "Received-SPF", "client-ip", value_after_lower(v, lower, "client-ip=").and_then(parse_ip), None, offset);
+            }
+            Kind::Auth | Kind::ArcAuth => {
+                let (v, lower) = scratch.read(f.raw_value);
+                let header = if matches!(kind, Kind::Auth) { "Authentication-Results" } else { "ARC-Authentication-Results" };
+                // ARC-Authentication-Results starts with `i=N;`.
+                let skip = match kind {
+                    Kind::ArcAuth => v.find(';').map_or(0, |p| p + 1),
+                    _ => 0,
+                };
+                let (body, lower) = (&v[skip..], &lower[skip..]);
+                let found = AR_KEYS.iter().find_map(|&(key, part)| Some((value_after_lower(body, lower, key).and_then(parse_ip)?, part)));
+                if let Some((ip, part)) = found {
+                    push(&mut out, header, part, Some(ip), authserv_id(body), offset);
+                }
             }
         }
     }
