@@ -162,10 +162,37 @@ fn unfold_into(raw: &[u8], out: &mut String) {
     };
 }
 
+/// Where the token after `key` starts in `raw`, at the first occurrence of `key`
+/// in any case. `key` has no white space and ends in a byte that has no case
+/// (`=`, `:`), which the search looks for: folds only turn white space into
+/// spaces, so this is where [`value_after_lower`] finds it in the unfolded value.
+fn raw_find(raw: &[u8], key: &[u8]) -> Option<usize> {
+    let (&last, stem) = key.split_last()?;
+    memchr::memchr_iter(last, raw).find(|&p| p >= stem.len() && raw[p - stem.len()..p].eq_ignore_ascii_case(stem)).map(|p| p + 1)
+}
+
+/// The token of `raw` from `start` up to a separator (a line end unfolds to one).
+/// Bytes that are not UTF-8 would unfold to U+FFFD, which no address contains.
+fn raw_token(raw: &[u8], start: usize) -> Option<&str> {
+    let rest = &raw[start..];
+    let end = rest.iter().position(|b| matches!(b, b';' | b' ' | b')' | b',' | b'\t' | b'\r' | b'\n')).unwrap_or(rest.len());
+    std::str::from_utf8(&rest[..end]).ok()
+}
+
+/// The address after `key` (see [`raw_find`]) in `raw`.
+fn raw_ip(raw: &[u8], key: &str) -> Option<IpAddr> {
+    raw_find(raw, key.as_bytes()).and_then(|p| raw_token(raw, p)).and_then(parse_ip)
+}
+
 /// The keys of the connecting address in an Authentication-Results body, in the
 /// order they are believed, with the name of the part that carried it.
 const AR_KEYS: [(&str, &str); 4] =
     [("smtp.remote-ip=", "smtp.remote-ip"), ("policy.iprev=", "iprev"), ("sender ip is ", "sender-ip"), ("iprev=pass (", "iprev")];
+
+/// Whether `raw` contains `ip` in any case.
+fn has_ip(raw: &[u8]) -> bool {
+    memchr::memchr2_iter(b'p', b'P', raw).any(|p| p > 0 && raw[p - 1].eq_ignore_ascii_case(&b'i'))
+}
 
 pub fn read(block: &HeaderBlock<'_>) -> Vec<Stamp> {
     let mut out = Vec::new();
@@ -173,31 +200,33 @@ pub fn read(block: &HeaderBlock<'_>) -> Vec<Stamp> {
     for f in &block.fields {
         let Some(kind) = kind(f.name) else { continue };
         let offset = f.span.0;
+        let raw = f.raw_value;
         match kind {
             Kind::OriginatingIp => {
                 let v = f.text();
                 push(&mut out, "X-Originating-IP", "value", parse_ip(v.trim().trim_matches(['[', ']'])), None, offset);
             }
-            Kind::Forefront => {
-                let (v, lower) = scratch.read(f.raw_value);
-                push(&mut out, "X-Forefront-Antispam-Report", "CIP", value_after_lower(v, lower, "cip:").and_then(parse_ip), None, offset);
-            }
-            Kind::ReceivedSpf => {
-                let (v, lower) = scratch.read(f.raw_value);
-                push(&mut out, "Received-SPF", "client-ip", value_after_lower(v, lower, "client-ip=").and_then(parse_ip), None, offset);
-            }
+            Kind::Forefront => push(&mut out, "X-Forefront-Antispam-Report", "CIP", raw_ip(raw, "cip:"), None, offset),
+            Kind::ReceivedSpf => push(&mut out, "Received-SPF", "client-ip", raw_ip(raw, "client-ip="), None, offset),
             Kind::Auth | Kind::ArcAuth => {
-                let (v, lower) = scratch.read(f.raw_value);
                 let header = if matches!(kind, Kind::Auth) { "Authentication-Results" } else { "ARC-Authentication-Results" };
                 // ARC-Authentication-Results starts with `i=N;`.
                 let skip = match kind {
-                    Kind::ArcAuth => v.find(';').map_or(0, |p| p + 1),
+                    Kind::ArcAuth => memchr::memchr(b';', raw).map_or(0, |p| p + 1),
                     _ => 0,
                 };
-                let (body, lower) = (&v[skip..], &lower[skip..]);
+                let raw_body = &raw[skip..];
+                // Every key contains `ip`, which folds cannot split: a field without
+                // it (most, such as Gmail's) records no address.
+                if !has_ip(raw_body) {
+                    continue;
+                }
+                let (body, lower) = scratch.read(raw_body);
                 let found = AR_KEYS.iter().find_map(|&(key, part)| Some((value_after_lower(body, lower, key).and_then(parse_ip)?, part)));
                 if let Some((ip, part)) = found {
-                    push(&mut out, header, part, Some(ip), authserv_id(body), offset);
+                    // The authserv-id is read from the part before the first `;` only.
+                    let first = &raw_body[..memchr::memchr(b';', raw_body).unwrap_or(raw_body.len())];
+                    push(&mut out, header, part, Some(ip), authserv_id(&String::from_utf8_lossy(first)), offset);
                 }
             }
         }
