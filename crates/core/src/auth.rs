@@ -64,7 +64,7 @@ struct ResInfo<'a> {
 impl<'a> ResInfo<'a> {
     /// The result as it is reported (lower case).
     fn result(&self) -> String {
-        self.result.to_ascii_lowercase()
+        lower(self.result)
     }
     fn is(&self, method: &str) -> bool {
         self.method.eq_ignore_ascii_case(method)
@@ -159,9 +159,16 @@ fn prop_index(k: &str) -> Option<usize> {
     k.eq_ignore_ascii_case(PROPS[i]).then_some(i)
 }
 
+/// A lower-cased copy (one copy, lowered in place).
+fn lower(s: &str) -> String {
+    let mut s = s.to_string();
+    s.make_ascii_lowercase();
+    s
+}
+
 fn domain_of(addr: &str) -> Option<String> {
     let d = addr.rsplit('@').next()?.trim().trim_matches(['<', '>', '.']);
-    (!d.is_empty() && d.contains('.')).then(|| d.to_ascii_lowercase())
+    (!d.is_empty() && d.contains('.')).then(|| lower(d))
 }
 
 fn org(d: &str) -> String {
@@ -180,7 +187,7 @@ fn same_org(d: &str, org_lower: &str) -> bool {
 fn dkim_result(r: &ResInfo<'_>) -> DkimResult {
     let props = r.props();
     let domain = props[HEADER_D]
-        .map(|s| s.to_ascii_lowercase())
+        .map(lower)
         .or_else(|| props[HEADER_I].and_then(domain_of))
         .filter(|d| d != "none");
     DkimResult { result: r.result(), domain, selector: props[HEADER_S].map(str::to_string) }
@@ -206,7 +213,7 @@ pub(crate) fn results(body: &str) -> Seen {
             seen.dkim.push(dkim_result(r));
         } else if r.is("dmarc") && seen.dmarc.is_none() {
             seen.dmarc = Some(r.result());
-            seen.dmarc_from = r.props()[HEADER_FROM].map(|s| s.to_ascii_lowercase());
+            seen.dmarc_from = r.props()[HEADER_FROM].map(lower);
         }
     });
     seen
@@ -275,7 +282,7 @@ pub fn evaluate(
         let id = crate::stamps::authserv_token(&v);
         match chosen {
             false => {
-                let id = id.map(|t| t.to_ascii_lowercase());
+                let id = id.map(lower);
                 if let Some(id) = &id {
                     if !is_provider_id(id) {
                         continue;
@@ -315,7 +322,7 @@ pub fn evaluate(
             if auth.spf.is_none() {
                 let props = r.props();
                 auth.spf = Some(r.result());
-                auth.spf_domain = props[SMTP_MAILFROM].and_then(domain_of).or_else(|| props[SMTP_HELO].map(|s| s.to_ascii_lowercase()));
+                auth.spf_domain = props[SMTP_MAILFROM].and_then(domain_of).or_else(|| props[SMTP_HELO].map(lower));
             }
         } else if r.is("dkim") {
             auth.dkim.push(dkim_result(r));
@@ -332,17 +339,18 @@ pub fn evaluate(
         }
     });
     let Some(fd) = auth.from_domain.take() else { return auth };
-    // `fd` is lower case already: it is its own organisational domain when the
-    // list has none.
-    with_org(&fd, |o| verdict(&mut auth, &fd, o.unwrap_or(&fd)));
+    verdict(&mut auth, &fd);
     auth.from_domain = Some(fd);
     auth
 }
 
-/// The alignment and the verdict for the From domain `fd` (lower case) of
-/// organisational domain `from_org`.
-fn verdict(auth: &mut Auth, fd: &str, from_org: &str) {
-    let aligned = |d: Option<&str>| d.is_some_and(|d| same_org(d, from_org));
+/// The alignment and the verdict for the From domain `fd` (lower case).
+fn verdict(auth: &mut Auth, fd: &str) {
+    // A domain equal to `fd` shares its organisational domain (the list is read
+    // in lower case): the lookup is needed only for the others.
+    let from_org = std::cell::OnceCell::new();
+    let aligned =
+        |d: Option<&str>| d.is_some_and(|d| d.eq_ignore_ascii_case(fd) || same_org(d, from_org.get_or_init(|| org(fd))));
     let dkim_aligned = auth.dkim.iter().find(|d| d.result == "pass" && aligned(d.domain.as_deref()));
     let spf_aligned = auth.spf.as_deref() == Some("pass") && aligned(auth.spf_domain.as_deref());
     let any_result = auth.spf.is_some() || !auth.dkim.is_empty() || auth.dmarc.is_some();

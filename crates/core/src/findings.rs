@@ -45,7 +45,13 @@ pub const FINDINGS: &[(u16, &str, Severity, &str)] = &[
 
 impl Finding {
     pub fn new(id: &'static str, params: &[(&str, String)]) -> Finding {
-        let params: BTreeMap<String, String> = params.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
+        // Inserted one by one: collecting would sort through a temporary Vec, for
+        // at most three entries.
+        let mut map = BTreeMap::new();
+        for (k, v) in params {
+            map.insert(k.to_string(), v.clone());
+        }
+        let params = map;
         let (code, severity, template) = FINDINGS
             .iter()
             .find(|(_, i, _, _)| *i == id)

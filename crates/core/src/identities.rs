@@ -146,7 +146,7 @@ pub fn decode_words(raw: &[u8], fallback_charset: Option<&str>) -> String {
 /// encoded word (most values): the callers only look at the text or copy a part.
 fn decode<'r>(raw: &'r [u8], fallback: &Fallback<'_, '_>) -> Cow<'r, str> {
     if memchr::memchr2(b'\r', b'\n', raw).is_none() {
-        if memchr::memmem::find(raw, b"=?").is_none() {
+        if find_ew(raw).is_none() {
             return match decode_plain(raw, fallback) {
                 Cow::Borrowed(s) => Cow::Borrowed(s.trim()),
                 Cow::Owned(s) => Cow::Owned(trimmed(s)),
@@ -163,10 +163,15 @@ fn decode<'r>(raw: &'r [u8], fallback: &Fallback<'_, '_>) -> Cow<'r, str> {
     }
     bytes.extend_from_slice(&raw[i..]);
     // Without an encoded word everything below is one plain run.
-    if memchr::memmem::find(&bytes, b"=?").is_none() {
+    if find_ew(&bytes).is_none() {
         return Cow::Owned(trimmed(decode_plain(&bytes, fallback).into_owned()));
     }
     Cow::Owned(decode_unfolded(&bytes, fallback))
+}
+
+/// Where the first `=?` is (a two-byte needle: cheaper than building a searcher).
+fn find_ew(b: &[u8]) -> Option<usize> {
+    memchr::memchr_iter(b'=', b).find(|&p| b.get(p + 1) == Some(&b'?'))
 }
 
 fn trimmed(s: String) -> String {
@@ -183,7 +188,7 @@ fn decode_unfolded(bytes: &[u8], fallback: &Fallback<'_, '_>) -> String {
     let mut run_start = 0;
     let mut after_word = false;
     let mut i = 0;
-    while let Some(p) = memchr::memmem::find(&bytes[i..], b"=?") {
+    while let Some(p) = find_ew(&bytes[i..]) {
         let at = i + p;
         let Some((text, used)) = encoded_word(&bytes[at..]) else {
             i = at + 1;

@@ -107,7 +107,6 @@ fn kind(name: &str) -> Option<Kind> {
 
 /// Buffers reused for every field of a block: its unfolded value and a lower-cased
 /// copy to search in (two copies a field instead of two allocations).
-#[derive(Default)]
 struct Scratch {
     text: String,
     lower: String,
@@ -196,7 +195,8 @@ fn has_ip(raw: &[u8]) -> bool {
 
 pub fn read(block: &HeaderBlock<'_>) -> Vec<Stamp> {
     let mut out = Vec::new();
-    let mut scratch = Scratch::default();
+    // Sized for a typical Authentication-Results value, so they rarely grow.
+    let mut scratch = Scratch { text: String::with_capacity(1024), lower: String::with_capacity(1024) };
     for f in &block.fields {
         let Some(kind) = kind(f.name) else { continue };
         let offset = f.span.0;
@@ -226,7 +226,10 @@ pub fn read(block: &HeaderBlock<'_>) -> Vec<Stamp> {
                 if let Some((ip, part)) = found {
                     // The authserv-id is read from the part before the first `;` only.
                     let first = &raw_body[..memchr::memchr(b';', raw_body).unwrap_or(raw_body.len())];
-                    push(&mut out, header, part, Some(ip), authserv_id(&String::from_utf8_lossy(first)), offset);
+                    push(&mut out, header, part, Some(ip), match std::str::from_utf8(first) {
+                        Ok(s) => authserv_id(s),
+                        Err(_) => authserv_id(&String::from_utf8_lossy(first)),
+                    }, offset);
                 }
             }
         }
