@@ -73,15 +73,62 @@ impl<'a> ResInfo<'a> {
     /// written order would.
     fn props(&self) -> [Option<&'a str>; PROPS.len()] {
         let mut props = [None; PROPS.len()];
-        for (k, v) in self.rest.split_whitespace().filter_map(|w| w.split_once('=')) {
+        for_each_word(self.rest, |w| {
+            let Some((k, v)) = w.split_once('=') else { return };
             if let Some(i) = prop_index(k) {
                 if props[i].is_none() {
                     props[i] = Some(v.trim_matches('"'));
                 }
             }
-        }
+        });
         props
     }
+}
+
+/// White space as `char::is_whitespace` has it, for ASCII.
+fn is_ascii_ws(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
+}
+
+/// The words of `s` as `split_whitespace` gives them; ASCII text (nearly all) is
+/// split by bytes instead of decoded chars.
+fn for_each_word<'a>(s: &'a str, mut f: impl FnMut(&'a str)) {
+    if !s.is_ascii() {
+        s.split_whitespace().for_each(f);
+        return;
+    }
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        while i < b.len() && is_ascii_ws(b[i]) {
+            i += 1;
+        }
+        let start = i;
+        while i < b.len() && !is_ascii_ws(b[i]) {
+            i += 1;
+        }
+        if start < i {
+            f(&s[start..i]);
+        }
+    }
+}
+
+/// The first word of `s` (see [`for_each_word`]).
+pub(crate) fn first_word(s: &str) -> Option<&str> {
+    first_word_span(s).map(|(a, b)| &s[a..b])
+}
+
+/// Where the first word of `s` starts and ends.
+fn first_word_span(s: &str) -> Option<(usize, usize)> {
+    let b = s.as_bytes();
+    if !s.is_ascii() {
+        let start = s.find(|c: char| !c.is_whitespace())?;
+        let end = s[start..].find(char::is_whitespace).map_or(b.len(), |p| start + p);
+        return Some((start, end));
+    }
+    let start = b.iter().position(|&c| !is_ascii_ws(c))?;
+    let end = b[start..].iter().position(|&c| is_ascii_ws(c)).map_or(b.len(), |p| start + p);
+    Some((start, end))
 }
 
 fn strip_comments_into(s: &str, out: &mut String) {
@@ -121,12 +168,8 @@ const HEADER_FROM: usize = 5;
 fn parse_resinfos<'a>(clean: &'a str, mut each: impl FnMut(&ResInfo<'a>)) {
     for part in clean.split(';') {
         // The first word, as `split_whitespace` would give it, and what follows.
-        let t = part.trim_start();
-        let end = t.find(char::is_whitespace).unwrap_or(t.len());
-        let (first, rest) = t.split_at(end);
-        if first.is_empty() {
-            continue;
-        }
+        let Some((start, end)) = first_word_span(part) else { continue };
+        let (first, rest) = (&part[start..end], &part[end..]);
         let Some((method, result)) = first.split_once('=') else { continue };
         let method = method.trim();
         if method.is_empty() || method.contains('.') {

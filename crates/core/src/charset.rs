@@ -26,18 +26,23 @@ pub fn set_external_decoder(decoder: ExternalDecoder) {
     let _ = EXTERNAL.set(decoder);
 }
 
+/// Whether [`decode`] reads `label` as UTF-8 (UTF-8 itself and its ASCII subset),
+/// recognised without a lower-cased copy.
+pub(crate) fn is_utf8_label(label: &str) -> bool {
+    let label = label.trim();
+    ["utf-8", "utf8", "us-ascii", "ascii", ""].iter().any(|n| label.eq_ignore_ascii_case(n))
+}
+
 /// Decode `bytes` labelled with `label` (any WHATWG / IANA alias, case-insensitive).
 /// UTF-8, US-ASCII and Latin-1 are always handled here; other labels go to
 /// encoding_rs (feature `full-encoding`) or to the registered host decoder.
 /// Returns `None` for a label nobody knows.
 pub fn decode(label: &str, bytes: &[u8]) -> Option<String> {
     let label = label.trim();
-    // The common labels are recognised without a lower-cased copy.
-    let is = |names: &[&str]| names.iter().any(|n| label.eq_ignore_ascii_case(n));
-    if is(&["utf-8", "utf8", "us-ascii", "ascii", ""]) {
+    if is_utf8_label(label) {
         return Some(String::from_utf8_lossy(bytes).into_owned());
     }
-    if is(&["iso-8859-1", "latin1", "latin-1"]) {
+    if ["iso-8859-1", "latin1", "latin-1"].iter().any(|n| label.eq_ignore_ascii_case(n)) {
         return Some(bytes.iter().map(|&b| b as char).collect());
     }
     let lower = label.to_ascii_lowercase();

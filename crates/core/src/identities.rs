@@ -54,6 +54,12 @@ const B64: [u8; 256] = {
 /// Lenient base64: skips characters outside the alphabet, stops at `=`.
 pub fn base64_decode(text: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    base64_into(text, &mut out);
+    out
+}
+
+/// [`base64_decode`], appended to `out`.
+fn base64_into(text: &[u8], out: &mut Vec<u8>) {
     let mut acc: u32 = 0;
     let mut bits = 0;
     for &c in text {
@@ -71,15 +77,14 @@ pub fn base64_decode(text: &[u8]) -> Vec<u8> {
             out.push((acc >> bits) as u8);
         }
     }
-    out
 }
 
 fn hex(c: u8) -> Option<u8> {
     (c as char).to_digit(16).map(|d| d as u8)
 }
 
-fn q_decode(text: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(text.len());
+/// Q-decoding (RFC 2047 §4.2), appended to `out`.
+fn q_into(text: &[u8], out: &mut Vec<u8>) {
     let mut i = 0;
     while i < text.len() {
         match text[i] {
@@ -97,7 +102,6 @@ fn q_decode(text: &[u8]) -> Vec<u8> {
         }
         i += 1;
     }
-    out
 }
 
 /// Where the charset for 8-bit header bytes comes from: given by the caller, or the
@@ -187,10 +191,11 @@ fn decode_unfolded(bytes: &[u8], fallback: &Fallback<'_, '_>) -> String {
     let is_ws = |gap: &[u8]| gap.iter().all(|&b| b == b' ' || b == b'\t');
     let mut run_start = 0;
     let mut after_word = false;
+    let mut decoded = Vec::new();
     let mut i = 0;
     while let Some(p) = find_ew(&bytes[i..]) {
         let at = i + p;
-        let Some((text, used)) = encoded_word(&bytes[at..]) else {
+        let Some((cs, b64, text, used)) = encoded_word(&bytes[at..]) else {
             i = at + 1;
             continue;
         };
@@ -198,7 +203,21 @@ fn decode_unfolded(bytes: &[u8], fallback: &Fallback<'_, '_>) -> String {
         if !gap.is_empty() && !(after_word && is_ws(gap)) {
             out.push_str(&decode_plain(gap, fallback));
         }
-        out.push_str(&text);
+        decoded.clear();
+        decoded.reserve(text.len());
+        if b64 {
+            base64_into(text, &mut decoded);
+        } else {
+            q_into(text, &mut decoded);
+        }
+        // UTF-8 (most words) is copied straight in; other charsets are converted.
+        match charset::is_utf8_label(cs) {
+            true => out.push_str(&String::from_utf8_lossy(&decoded)),
+            false => match charset::decode(cs, &decoded) {
+                Some(s) => out.push_str(&s),
+                None => out.push_str(&String::from_utf8_lossy(&decoded)),
+            },
+        }
         after_word = true;
         i = at + used;
         run_start = i;
@@ -210,8 +229,9 @@ fn decode_unfolded(bytes: &[u8], fallback: &Fallback<'_, '_>) -> String {
     trimmed(out)
 }
 
-/// `=?charset?B|Q?text?=` at the start of `s` → decoded text and bytes consumed.
-fn encoded_word(s: &[u8]) -> Option<(String, usize)> {
+/// `=?charset?B|Q?text?=` at the start of `s` → charset, whether it is B, the
+/// encoded text, and bytes consumed.
+fn encoded_word(s: &[u8]) -> Option<(&str, bool, &[u8], usize)> {
     let rest = s.get(2..)?;
     let q1 = rest.iter().position(|&b| b == b'?')?;
     let cs = std::str::from_utf8(&rest[..q1]).ok()?;
@@ -226,13 +246,12 @@ fn encoded_word(s: &[u8]) -> Option<(String, usize)> {
     if text.iter().any(|&b| b == b' ') {
         return None;
     }
-    let decoded = match enc {
-        b'B' | b'b' => base64_decode(text),
-        b'Q' | b'q' => q_decode(text),
+    let b64 = match enc {
+        b'B' | b'b' => true,
+        b'Q' | b'q' => false,
         _ => return None,
     };
-    let s = charset::decode(cs, &decoded).unwrap_or_else(|| String::from_utf8_lossy(&decoded).into_owned());
-    Some((s, 2 + text_start + text_len + 2))
+    Some((cs, b64, text, 2 + text_start + text_len + 2))
 }
 
 /// Split an address header into (display name, address).

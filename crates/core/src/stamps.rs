@@ -76,9 +76,15 @@ pub fn authserv_id(value: &str) -> Option<String> {
 
 /// [`authserv_id`] as written (any case), borrowed from `value`.
 pub(crate) fn authserv_token(value: &str) -> Option<&str> {
-    let first = value.split(';').next()?.trim();
-    let token = first.split_whitespace().next()?;
-    (!first.contains('=') && !token.is_empty()).then_some(token)
+    let first = match memchr::memchr(b';', value.as_bytes()) {
+        Some(p) => &value[..p],
+        None => value,
+    };
+    // A `method=result` first: no authserv-id.
+    if memchr::memchr(b'=', first.as_bytes()).is_some() {
+        return None;
+    }
+    crate::auth::first_word(first)
 }
 
 /// The fields read here.
