@@ -75,10 +75,10 @@ impl<'a> ResInfo<'a> {
         let mut props = [None; PROPS.len()];
         for_each_word(self.rest, |w| {
             let Some((k, v)) = w.split_once('=') else { return };
-            if let Some(i) = prop_index(k) {
-                if props[i].is_none() {
-                    props[i] = Some(v.trim_matches('"'));
-                }
+            if let Some(i) = prop_index(k)
+                && props[i].is_none()
+            {
+                props[i] = Some(v.trim_matches('"'));
             }
         });
         props
@@ -267,13 +267,13 @@ pub(crate) fn results(body: &str) -> Seen {
 /// for that domain at the forwarder, the message is verified.
 pub(crate) fn apply_arc(auth: &mut Auth, fwd: crate::arc::ArcForwarder) {
     auth.reasons.push(Reason::with("auth-arc-forwarder", &[("sealer", &fwd.sealer), ("instance", &fwd.instance.to_string())]));
-    if auth.verdict != Verdict::Verified && fwd.dmarc.as_deref() == Some("pass") {
-        if let (Some(fd), Some(hf)) = (auth.from_domain.as_deref(), fwd.dmarc_from.as_deref()) {
-            if org(fd) == org(hf) {
-                auth.reasons.push(Reason::with("auth-arc-dmarc-pass", &[("sealer", &fwd.sealer), ("domain", fd)]));
-                auth.verdict = Verdict::Verified;
-            }
-        }
+    if auth.verdict != Verdict::Verified
+        && fwd.dmarc.as_deref() == Some("pass")
+        && let (Some(fd), Some(hf)) = (auth.from_domain.as_deref(), fwd.dmarc_from.as_deref())
+        && org(fd) == org(hf)
+    {
+        auth.reasons.push(Reason::with("auth-arc-dmarc-pass", &[("sealer", &fwd.sealer), ("domain", fd)]));
+        auth.verdict = Verdict::Verified;
     }
     auth.arc_forwarder = Some(fwd);
 }
@@ -326,10 +326,10 @@ pub fn evaluate(
         match chosen {
             false => {
                 let id = id.map(lower);
-                if let Some(id) = &id {
-                    if !is_provider_id(id) {
-                        continue;
-                    }
+                if let Some(id) = &id
+                    && !is_provider_id(id)
+                {
+                    continue;
                 }
                 auth.source_hop = hop_of_offset(f.span.0);
                 auth.authserv_id = id;

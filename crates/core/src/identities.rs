@@ -124,10 +124,11 @@ impl Fallback<'_, '_> {
 /// Decode bytes that are not encoded words: UTF-8 as is; raw ISO-2022-JP; else the
 /// message charset (Shift_JIS / EUC-JP mailers), else Latin-1-ish lossy UTF-8.
 fn decode_plain<'r>(bytes: &'r [u8], fallback: &Fallback<'_, '_>) -> Cow<'r, str> {
-    if memchr::memchr(0x1b, bytes).is_some() && bytes.windows(2).any(|w| w == b"\x1b$" || w == b"\x1b(") {
-        if let Some(s) = charset::decode("iso-2022-jp", bytes) {
-            return Cow::Owned(s);
-        }
+    if memchr::memchr(0x1b, bytes).is_some()
+        && bytes.windows(2).any(|w| w == b"\x1b$" || w == b"\x1b(")
+        && let Some(s) = charset::decode("iso-2022-jp", bytes)
+    {
+        return Cow::Owned(s);
     }
     match std::str::from_utf8(bytes) {
         Ok(s) => Cow::Borrowed(s),
@@ -243,7 +244,7 @@ fn encoded_word(s: &[u8]) -> Option<(&str, bool, &[u8], usize)> {
     let text_start = q1 + 3;
     let text_len = rest.get(text_start..)?.windows(2).position(|w| w == b"?=")?;
     let text = &rest[text_start..text_start + text_len];
-    if text.iter().any(|&b| b == b' ') {
+    if text.contains(&b' ') {
         return None;
     }
     let b64 = match enc {
@@ -264,12 +265,12 @@ fn address(raw: &[u8], fallback: &Fallback<'_, '_>, want_name: bool) -> (Option<
     let text = decode(raw, fallback);
     let text: &str = &text;
     // Only the first mailbox of a list matters here.
-    if let (Some(lt), Some(gt)) = (text.rfind('<'), text.rfind('>')) {
-        if lt < gt {
-            let addr = text[lt + 1..gt].trim();
-            let name = if want_name { text[..lt].trim().trim_matches('"').trim() } else { "" };
-            return ((!name.is_empty()).then(|| name.to_string()), (!addr.is_empty()).then(|| addr.to_string()));
-        }
+    if let (Some(lt), Some(gt)) = (text.rfind('<'), text.rfind('>'))
+        && lt < gt
+    {
+        let addr = text[lt + 1..gt].trim();
+        let name = if want_name { text[..lt].trim().trim_matches('"').trim() } else { "" };
+        return ((!name.is_empty()).then(|| name.to_string()), (!addr.is_empty()).then(|| addr.to_string()));
     }
     // `addr (Name)` or a bare address.
     let first_addr = |s: &str| s.split([',', ' ']).find(|w| w.contains('@')).map(|w| w.trim_matches(['"', '<', '>']).to_string());
@@ -354,12 +355,8 @@ pub fn read(block: &HeaderBlock<'_>) -> Identities {
     for f in &block.fields {
         match slot(f.name) {
             Some(usize::MAX) => dkim_domains_into(f.raw_value, &mut dkim_domains),
-            Some(i) => {
-                if found[i].is_none() {
-                    found[i] = Some(f);
-                }
-            }
-            None => {}
+            Some(i) if found[i].is_none() => found[i] = Some(f),
+            _ => {}
         }
     }
     let cs = Fallback::ContentType(found[CONTENT_TYPE]);
