@@ -120,15 +120,23 @@ pub(crate) fn first_word(s: &str) -> Option<&str> {
 
 /// Where the first word of `s` starts and ends.
 fn first_word_span(s: &str) -> Option<(usize, usize)> {
+    // Bytes up to the end of the word; a non-ASCII char on the way may be white
+    // space, which the char-aware search decides.
     let b = s.as_bytes();
-    if !s.is_ascii() {
+    let mut i = 0;
+    while i < b.len() && is_ascii_ws(b[i]) {
+        i += 1;
+    }
+    let start = i;
+    while i < b.len() && b[i] < 0x80 && !is_ascii_ws(b[i]) {
+        i += 1;
+    }
+    if i < b.len() && b[i] >= 0x80 {
         let start = s.find(|c: char| !c.is_whitespace())?;
         let end = s[start..].find(char::is_whitespace).map_or(b.len(), |p| start + p);
         return Some((start, end));
     }
-    let start = b.iter().position(|&c| !is_ascii_ws(c))?;
-    let end = b[start..].iter().position(|&c| is_ascii_ws(c)).map_or(b.len(), |p| start + p);
-    Some((start, end))
+    (start < i).then_some((start, i))
 }
 
 fn strip_comments_into(s: &str, out: &mut String) {
@@ -210,7 +218,8 @@ fn lower(s: &str) -> String {
 }
 
 fn domain_of(addr: &str) -> Option<String> {
-    let d = addr.rsplit('@').next()?.trim().trim_matches(['<', '>', '.']);
+    let after_at = memchr::memrchr(b'@', addr.as_bytes()).map_or(addr, |p| &addr[p + 1..]);
+    let d = after_at.trim().trim_matches(['<', '>', '.']);
     (!d.is_empty() && d.contains('.')).then(|| lower(d))
 }
 
@@ -427,4 +436,19 @@ fn verdict(auth: &mut Auth, fd: &str) {
     } else {
         Verdict::Unknown
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_split_as_split_whitespace() {
+        for s in ["", " ", "a", " a=b  c\r\n\td ", "x\u{3000}y z", "\u{a0}a b", "a\u{b}b\u{c}c", "é=1 f", " mx.example\u{2003}x;"] {
+            let mut words = Vec::new();
+            for_each_word(s, |w| words.push(w));
+            assert_eq!(words, s.split_whitespace().collect::<Vec<_>>(), "{s:?}");
+            assert_eq!(first_word(s), s.split_whitespace().next(), "{s:?}");
+        }
+    }
 }

@@ -265,7 +265,8 @@ fn address(raw: &[u8], fallback: &Fallback<'_, '_>, want_name: bool) -> (Option<
     let text = decode(raw, fallback);
     let text: &str = &text;
     // Only the first mailbox of a list matters here.
-    if let (Some(lt), Some(gt)) = (text.rfind('<'), text.rfind('>'))
+    let b = text.as_bytes();
+    if let (Some(lt), Some(gt)) = (memchr::memrchr(b'<', b), memchr::memrchr(b'>', b))
         && lt < gt
     {
         let addr = text[lt + 1..gt].trim();
@@ -274,7 +275,7 @@ fn address(raw: &[u8], fallback: &Fallback<'_, '_>, want_name: bool) -> (Option<
     }
     // `addr (Name)` or a bare address.
     let first_addr = |s: &str| s.split([',', ' ']).find(|w| w.contains('@')).map(|w| w.trim_matches(['"', '<', '>']).to_string());
-    match (text.find('('), text.rfind(')')) {
+    match (memchr::memchr(b'(', b), memchr::memrchr(b')', b)) {
         (Some(a), Some(b)) if a < b => {
             let comment = text[a + 1..b].trim();
             let addr = first_addr(&format!("{}{}", &text[..a], &text[b + 1..]));
