@@ -234,7 +234,7 @@ fn decode_unfolded(bytes: &[u8], fallback: &Fallback<'_, '_>) -> String {
 /// encoded text, and bytes consumed.
 fn encoded_word(s: &[u8]) -> Option<(&str, bool, &[u8], usize)> {
     let rest = s.get(2..)?;
-    let q1 = rest.iter().position(|&b| b == b'?')?;
+    let q1 = memchr::memchr(b'?', rest)?;
     let cs = std::str::from_utf8(&rest[..q1]).ok()?;
     let cs = cs.split('*').next().unwrap_or(cs); // RFC 2231 language suffix
     let enc = *rest.get(q1 + 1)?;
@@ -242,9 +242,10 @@ fn encoded_word(s: &[u8]) -> Option<(&str, bool, &[u8], usize)> {
         return None;
     }
     let text_start = q1 + 3;
-    let text_len = rest.get(text_start..)?.windows(2).position(|w| w == b"?=")?;
+    let t = rest.get(text_start..)?;
+    let text_len = memchr::memchr_iter(b'?', t).find(|&p| t.get(p + 1) == Some(&b'='))?;
     let text = &rest[text_start..text_start + text_len];
-    if text.contains(&b' ') {
+    if memchr::memchr(b' ', text).is_some() {
         return None;
     }
     let b64 = match enc {
