@@ -53,15 +53,21 @@ pub struct ArcForwarder {
 /// The tags of an ARC-Seal (`i`, `cv`, `d`), from the raw value.
 fn seal_tags(raw: &[u8]) -> (Option<u32>, Option<String>, Option<String>) {
     let (mut i, mut cv, mut d) = (None, None, None);
+    // The name is compared in place and only the three values read are copied
+    // (not the long b= signature).
+    let name_is = |name: &[u8], want: &[u8]| {
+        name.iter().filter(|b| !b.is_ascii_whitespace()).map(u8::to_ascii_lowercase).eq(want.iter().copied())
+    };
+    let value = |v: &[u8]| String::from_utf8_lossy(v).split_whitespace().collect::<String>().to_ascii_lowercase();
     for tag in raw.split(|&b| b == b';') {
-        let Some(eq) = tag.iter().position(|&b| b == b'=') else { continue };
-        let name: Vec<u8> = tag[..eq].iter().filter(|b| !b.is_ascii_whitespace()).map(u8::to_ascii_lowercase).collect();
-        let value: String = String::from_utf8_lossy(&tag[eq + 1..]).split_whitespace().collect::<String>().to_ascii_lowercase();
-        match name.as_slice() {
-            b"i" => i = value.parse().ok(),
-            b"cv" => cv = Some(value),
-            b"d" => d = Some(value),
-            _ => {}
+        let Some(eq) = memchr::memchr(b'=', tag) else { continue };
+        let (name, v) = (&tag[..eq], &tag[eq + 1..]);
+        if name_is(name, b"i") {
+            i = value(v).parse().ok();
+        } else if name_is(name, b"cv") {
+            cv = Some(value(v));
+        } else if name_is(name, b"d") {
+            d = Some(value(v));
         }
     }
     (i, cv, d)

@@ -7,10 +7,12 @@
 //! above the handoff are merged. Alignment follows DMARC's relaxed mode (RFC 7489
 //! §3.1): organisational domains equal.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use crate::headers::HeaderBlock;
-use crate::psl::organisational_domain;
+use crate::psl::{organisational_domain, with_org};
 use crate::reason::Reason;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -54,23 +56,92 @@ pub struct Auth {
 struct ResInfo<'a> {
     method: &'a str,
     result: &'a str,
-    props: [Option<&'a str>; PROPS.len()],
+    /// The words after `method=result`, read by [`ResInfo::props`] only for the
+    /// items that are used.
+    rest: &'a str,
 }
 
-impl ResInfo<'_> {
+impl<'a> ResInfo<'a> {
     /// The result as it is reported (lower case).
     fn result(&self) -> String {
-        self.result.to_ascii_lowercase()
+        lower(self.result)
     }
     fn is(&self, method: &str) -> bool {
         self.method.eq_ignore_ascii_case(method)
     }
+    /// The properties of [`PROPS`]; the first value of each counts, as a lookup in
+    /// written order would.
+    fn props(&self) -> [Option<&'a str>; PROPS.len()] {
+        let mut props = [None; PROPS.len()];
+        for_each_word(self.rest, |w| {
+            let Some((k, v)) = w.split_once('=') else { return };
+            if let Some(i) = prop_index(k)
+                && props[i].is_none()
+            {
+                props[i] = Some(v.trim_matches('"'));
+            }
+        });
+        props
+    }
 }
 
-fn strip_comments(s: &str) -> String {
+/// White space as `char::is_whitespace` has it, for ASCII.
+fn is_ascii_ws(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
+}
+
+/// The words of `s` as `split_whitespace` gives them; ASCII text (nearly all) is
+/// split by bytes instead of decoded chars.
+fn for_each_word<'a>(s: &'a str, mut f: impl FnMut(&'a str)) {
+    if !s.is_ascii() {
+        s.split_whitespace().for_each(f);
+        return;
+    }
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        while i < b.len() && is_ascii_ws(b[i]) {
+            i += 1;
+        }
+        let start = i;
+        while i < b.len() && !is_ascii_ws(b[i]) {
+            i += 1;
+        }
+        if start < i {
+            f(&s[start..i]);
+        }
+    }
+}
+
+/// The first word of `s` (see [`for_each_word`]).
+pub(crate) fn first_word(s: &str) -> Option<&str> {
+    first_word_span(s).map(|(a, b)| &s[a..b])
+}
+
+/// Where the first word of `s` starts and ends.
+fn first_word_span(s: &str) -> Option<(usize, usize)> {
+    // Bytes up to the end of the word; a non-ASCII char on the way may be white
+    // space, which the char-aware search decides.
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() && is_ascii_ws(b[i]) {
+        i += 1;
+    }
+    let start = i;
+    while i < b.len() && b[i] < 0x80 && !is_ascii_ws(b[i]) {
+        i += 1;
+    }
+    if i < b.len() && b[i] >= 0x80 {
+        let start = s.find(|c: char| !c.is_whitespace())?;
+        let end = s[start..].find(char::is_whitespace).map_or(b.len(), |p| start + p);
+        return Some((start, end));
+    }
+    (start < i).then_some((start, i))
+}
+
+fn strip_comments_into(s: &str, out: &mut String) {
     // Parentheses are ASCII, so cutting at them keeps the text valid UTF-8.
     let b = s.as_bytes();
-    let mut out = String::with_capacity(s.len());
     let mut depth = 0usize;
     let mut i = 0;
     while let Some(p) = memchr::memchr2(b'(', b')', &b[i..]) {
@@ -90,7 +161,6 @@ fn strip_comments(s: &str) -> String {
     if depth == 0 {
         out.push_str(&s[i..]);
     }
-    out
 }
 
 /// The only properties [`evaluate`] reads: the others are never looked at.
@@ -102,39 +172,82 @@ const HEADER_I: usize = 3;
 const HEADER_S: usize = 4;
 const HEADER_FROM: usize = 5;
 
-fn parse_resinfos<'a>(clean: &'a str, out: &mut Vec<ResInfo<'a>>) {
-    for part in clean.split(';') {
-        let mut words = part.split_whitespace();
-        let Some(first) = words.next() else { continue };
+/// The items of a comment-free text, in written order, handed to `each`.
+fn parse_resinfos<'a>(clean: &'a str, mut each: impl FnMut(&ResInfo<'a>)) {
+    // The parts between `;`, as `split(';')` gives them, found with memchr.
+    let ends = memchr::memchr_iter(b';', clean.as_bytes()).chain(std::iter::once(clean.len()));
+    let mut from = 0;
+    for end in ends {
+        let part = &clean[from..end];
+        from = end + 1;
+        // The first word, as `split_whitespace` would give it, and what follows.
+        let Some((start, end)) = first_word_span(part) else { continue };
+        let (first, rest) = (&part[start..end], &part[end..]);
         let Some((method, result)) = first.split_once('=') else { continue };
         let method = method.trim();
         if method.is_empty() || method.contains('.') {
             continue;
         }
-        // The first value of each property counts, as a lookup in written order would.
-        let mut props = [None; PROPS.len()];
-        for (k, v) in words.filter_map(|w| w.split_once('=')) {
-            if let Some(i) = PROPS.iter().position(|p| k.eq_ignore_ascii_case(p)) {
-                if props[i].is_none() {
-                    props[i] = Some(v.trim_matches('"'));
-                }
-            }
-        }
-        out.push(ResInfo { method, result: result.trim(), props });
+        each(&ResInfo { method, result: result.trim(), rest });
     }
 }
 
-fn prop<'a>(r: &ResInfo<'a>, key: usize) -> Option<&'a str> {
-    r.props[key]
+/// Which of [`PROPS`] `k` names (any case); the length rules out most keys.
+fn prop_index(k: &str) -> Option<usize> {
+    let i = match k.len() {
+        13 => SMTP_MAILFROM,
+        9 => SMTP_HELO,
+        11 => HEADER_FROM,
+        8 => {
+            let b = k.as_bytes();
+            if !k[..7].eq_ignore_ascii_case("header.") {
+                return None;
+            }
+            return match b[7].to_ascii_lowercase() {
+                b'd' => Some(HEADER_D),
+                b'i' => Some(HEADER_I),
+                b's' => Some(HEADER_S),
+                _ => None,
+            };
+        }
+        _ => return None,
+    };
+    k.eq_ignore_ascii_case(PROPS[i]).then_some(i)
+}
+
+/// A lower-cased copy (one copy, lowered in place).
+fn lower(s: &str) -> String {
+    let mut s = s.to_string();
+    s.make_ascii_lowercase();
+    s
 }
 
 fn domain_of(addr: &str) -> Option<String> {
-    let d = addr.rsplit('@').next()?.trim().trim_matches(['<', '>', '.']).to_ascii_lowercase();
-    (!d.is_empty() && d.contains('.')).then_some(d)
+    let after_at = memchr::memrchr(b'@', addr.as_bytes()).map_or(addr, |p| &addr[p + 1..]);
+    let d = after_at.trim().trim_matches(['<', '>', '.']);
+    (!d.is_empty() && d.contains('.')).then(|| lower(d))
 }
 
 fn org(d: &str) -> String {
     organisational_domain(d).unwrap_or_else(|| d.to_ascii_lowercase())
+}
+
+/// `org(d) == org_lower` without copying `org(d)` (`org_lower` is lower case, as
+/// [`org`] returns it).
+fn same_org(d: &str, org_lower: &str) -> bool {
+    with_org(d, |o| match o {
+        Some(o) => o == org_lower,
+        None => d.eq_ignore_ascii_case(org_lower),
+    })
+}
+
+fn dkim_result(r: &ResInfo<'_>) -> DkimResult {
+    let props = r.props();
+    let domain = props[HEADER_D]
+        .map(lower)
+        .or_else(|| props[HEADER_I].and_then(domain_of))
+        .filter(|d| d != "none");
+    DkimResult { result: r.result(), domain, selector: props[HEADER_S].map(str::to_string) }
 }
 
 /// The SPF, DKIM and DMARC results of one Authentication-Results body (after the
@@ -147,24 +260,19 @@ pub(crate) struct Seen {
 }
 
 pub(crate) fn results(body: &str) -> Seen {
-    let clean = strip_comments(body);
-    let mut infos = Vec::new();
-    parse_resinfos(&clean, &mut infos);
+    let mut clean = String::with_capacity(body.len());
+    strip_comments_into(body, &mut clean);
     let mut seen = Seen { spf: None, dkim: Vec::new(), dmarc: None, dmarc_from: None };
-    for r in &infos {
+    parse_resinfos(&clean, |r| {
         if r.is("spf") && seen.spf.is_none() {
             seen.spf = Some(r.result());
         } else if r.is("dkim") {
-            let domain = prop(r, HEADER_D)
-                .map(|s| s.to_ascii_lowercase())
-                .or_else(|| prop(r, HEADER_I).and_then(domain_of))
-                .filter(|d| d != "none");
-            seen.dkim.push(DkimResult { result: r.result(), domain, selector: prop(r, HEADER_S).map(str::to_string) });
+            seen.dkim.push(dkim_result(r));
         } else if r.is("dmarc") && seen.dmarc.is_none() {
             seen.dmarc = Some(r.result());
-            seen.dmarc_from = prop(r, HEADER_FROM).map(|s| s.to_ascii_lowercase());
+            seen.dmarc_from = r.props()[HEADER_FROM].map(lower);
         }
-    }
+    });
     seen
 }
 
@@ -173,13 +281,13 @@ pub(crate) fn results(body: &str) -> Seen {
 /// for that domain at the forwarder, the message is verified.
 pub(crate) fn apply_arc(auth: &mut Auth, fwd: crate::arc::ArcForwarder) {
     auth.reasons.push(Reason::with("auth-arc-forwarder", &[("sealer", &fwd.sealer), ("instance", &fwd.instance.to_string())]));
-    if auth.verdict != Verdict::Verified && fwd.dmarc.as_deref() == Some("pass") {
-        if let (Some(fd), Some(hf)) = (auth.from_domain.as_deref(), fwd.dmarc_from.as_deref()) {
-            if org(fd) == org(hf) {
-                auth.reasons.push(Reason::with("auth-arc-dmarc-pass", &[("sealer", &fwd.sealer), ("domain", fd)]));
-                auth.verdict = Verdict::Verified;
-            }
-        }
+    if auth.verdict != Verdict::Verified
+        && fwd.dmarc.as_deref() == Some("pass")
+        && let (Some(fd), Some(hf)) = (auth.from_domain.as_deref(), fwd.dmarc_from.as_deref())
+        && org(fd) == org(hf)
+    {
+        auth.reasons.push(Reason::with("auth-arc-dmarc-pass", &[("sealer", &fwd.sealer), ("domain", fd)]));
+        auth.verdict = Verdict::Verified;
     }
     auth.arc_forwarder = Some(fwd);
 }
@@ -194,10 +302,9 @@ pub fn evaluate(
     hop_of_offset: &dyn Fn(usize) -> Option<usize>,
     is_provider_id: &dyn Fn(&str) -> bool,
 ) -> Auth {
-    let from_domain = from_addr.and_then(domain_of);
     let mut auth = Auth {
         verdict: Verdict::Unknown,
-        from_domain: from_domain.clone(),
+        from_domain: from_addr.and_then(domain_of),
         aligned: None,
         spf: None,
         spf_domain: None,
@@ -210,64 +317,72 @@ pub fn evaluate(
         compauth: None,
         arc_forwarder: None,
     };
-    let all: Vec<_> = block.fields.iter().filter(|f| f.is("Authentication-Results")).collect();
-    let mut chosen: Option<Option<String>> = None; // the authserv-id chosen (None = Microsoft, no id)
+    let mut total = 0;
+    // Whether a field was chosen; its authserv-id is `auth.authserv_id` (none: Microsoft).
+    let mut chosen = false;
     let mut used = 0;
-    // The comment-free bodies of the fields used, then their items borrowed from them.
-    let mut bodies: Vec<String> = Vec::new();
-    for f in &all {
+    // The comment-free bodies of the fields used, joined by `;`: an item never
+    // spans a `;`, so the items read from the whole are those of each body in turn.
+    let mut clean = String::new();
+    for f in block.fields.iter().filter(|f| f.is("Authentication-Results")) {
+        total += 1;
+        // Fields come in written order: none from here on was written by the provider.
         if f.span.0 >= provider_offset_limit {
-            break;
+            continue;
         }
-        let v = f.value();
-        let id = crate::stamps::authserv_id(&v);
-        match &chosen {
-            None => {
-                if let Some(id) = &id {
-                    if !is_provider_id(id) {
-                        continue;
-                    }
+        // Folds and tabs only separate words, which is all the reading below sees,
+        // so valid UTF-8 is read as written instead of unfolded into a copy.
+        let v: Cow<'_, str> = match std::str::from_utf8(f.raw_value) {
+            Ok(s) => Cow::Borrowed(s.trim()),
+            Err(_) => Cow::Owned(f.value()),
+        };
+        let id = crate::stamps::authserv_token(&v);
+        match chosen {
+            false => {
+                let id = id.map(lower);
+                if let Some(id) = &id
+                    && !is_provider_id(id)
+                {
+                    continue;
                 }
-                chosen = Some(id.clone());
                 auth.source_hop = hop_of_offset(f.span.0);
-                auth.authserv_id = id.clone();
+                auth.authserv_id = id;
+                chosen = true;
             }
-            Some(c) => {
+            true => {
                 // Proton: further fields by the same id; Microsoft (no id): only the first.
-                if c.is_none() || *c != id {
+                let same = matches!((auth.authserv_id.as_deref(), id), (Some(c), Some(id)) if id.eq_ignore_ascii_case(c));
+                if !same {
                     continue;
                 }
             }
         }
         used += 1;
         let body: &str = if id.is_some() { v.split_once(';').map(|(_, r)| r).unwrap_or_default() } else { &v };
-        bodies.push(strip_comments(body));
+        if !clean.is_empty() {
+            clean.push(';');
+        }
+        clean.reserve(body.len());
+        strip_comments_into(body, &mut clean);
     }
-    if chosen.is_none() {
+    if !chosen {
         auth.reasons.push(Reason::new("auth-missing"));
         return auth;
     }
-    let mut infos = Vec::new();
-    for b in &bodies {
-        parse_resinfos(b, &mut infos);
-    }
     auth.reasons.push(Reason::with("auth-source", &[("authserv_id", auth.authserv_id.as_deref().unwrap_or("Microsoft 365"))]));
-    let ignored = all.len().saturating_sub(used);
+    let ignored = total - used;
     if ignored > 0 {
         auth.reasons.push(Reason::with("auth-lower-ignored", &[("count", &ignored.to_string())]));
     }
-    for r in &infos {
+    parse_resinfos(&clean, |r| {
         if r.is("spf") {
             if auth.spf.is_none() {
+                let props = r.props();
                 auth.spf = Some(r.result());
-                auth.spf_domain = prop(r, SMTP_MAILFROM).and_then(domain_of).or_else(|| prop(r, SMTP_HELO).map(|s| s.to_ascii_lowercase()));
+                auth.spf_domain = props[SMTP_MAILFROM].and_then(domain_of).or_else(|| props[SMTP_HELO].map(lower));
             }
         } else if r.is("dkim") {
-            let domain = prop(r, HEADER_D)
-                .map(|s| s.to_ascii_lowercase())
-                .or_else(|| prop(r, HEADER_I).and_then(domain_of))
-                .filter(|d| d != "none");
-            auth.dkim.push(DkimResult { result: r.result(), domain, selector: prop(r, HEADER_S).map(str::to_string) });
+            auth.dkim.push(dkim_result(r));
         } else if r.is("dmarc") {
             if auth.dmarc.is_none() {
                 auth.dmarc = Some(r.result());
@@ -279,11 +394,22 @@ pub fn evaluate(
         } else if r.is("compauth") && auth.compauth.is_none() {
             auth.compauth = Some(r.result());
         }
-    }
-    let Some(fd) = from_domain else { return auth };
-    let from_org = org(&fd);
-    let dkim_aligned = auth.dkim.iter().find(|d| d.result == "pass" && d.domain.as_deref().map(org).as_deref() == Some(&from_org));
-    let spf_aligned = auth.spf.as_deref() == Some("pass") && auth.spf_domain.as_deref().map(org).as_deref() == Some(&from_org);
+    });
+    let Some(fd) = auth.from_domain.take() else { return auth };
+    verdict(&mut auth, &fd);
+    auth.from_domain = Some(fd);
+    auth
+}
+
+/// The alignment and the verdict for the From domain `fd` (lower case).
+fn verdict(auth: &mut Auth, fd: &str) {
+    // A domain equal to `fd` shares its organisational domain (the list is read
+    // in lower case): the lookup is needed only for the others.
+    let from_org = std::cell::OnceCell::new();
+    let aligned =
+        |d: Option<&str>| d.is_some_and(|d| d.eq_ignore_ascii_case(fd) || same_org(d, from_org.get_or_init(|| org(fd))));
+    let dkim_aligned = auth.dkim.iter().find(|d| d.result == "pass" && aligned(d.domain.as_deref()));
+    let spf_aligned = auth.spf.as_deref() == Some("pass") && aligned(auth.spf_domain.as_deref());
     let any_result = auth.spf.is_some() || !auth.dkim.is_empty() || auth.dmarc.is_some();
     if any_result {
         auth.aligned = Some(dkim_aligned.is_some() || spf_aligned);
@@ -292,14 +418,14 @@ pub fn evaluate(
         auth.reasons.push(Reason::with("auth-dkim-aligned", &[("domain", &d)]));
     }
     if spf_aligned {
-        auth.reasons.push(Reason::with("auth-spf-aligned", &[("domain", auth.spf_domain.as_deref().unwrap_or(&fd))]));
+        auth.reasons.push(Reason::with("auth-spf-aligned", &[("domain", auth.spf_domain.as_deref().unwrap_or(fd))]));
     }
     let dmarc = auth.dmarc.clone().unwrap_or_default();
     auth.verdict = if dmarc == "pass" || dmarc == "bestguesspass" {
-        auth.reasons.push(Reason::with("auth-dmarc-pass", &[("domain", &fd)]));
+        auth.reasons.push(Reason::with("auth-dmarc-pass", &[("domain", fd)]));
         Verdict::Verified
     } else if dmarc == "fail" {
-        auth.reasons.push(Reason::with("auth-dmarc-fail", &[("domain", &fd)]));
+        auth.reasons.push(Reason::with("auth-dmarc-fail", &[("domain", fd)]));
         Verdict::Forged
     } else if auth.compauth.as_deref() == Some("fail") {
         auth.reasons.push(Reason::new("auth-compauth-fail"));
@@ -307,15 +433,27 @@ pub fn evaluate(
     } else if auth.aligned == Some(true) {
         Verdict::Verified
     } else if auth.aligned == Some(false) {
-        auth.reasons.push(Reason::with("auth-not-aligned", &[("domain", &fd)]));
+        auth.reasons.push(Reason::with("auth-not-aligned", &[("domain", fd)]));
         // Nothing aligned passed; "forged" only when an aligned check actually failed.
-        let spf_failed_aligned = matches!(auth.spf.as_deref(), Some("fail"))
-            && auth.spf_domain.as_deref().map(org).as_deref() == Some(&from_org);
-        let dkim_failed_aligned =
-            auth.dkim.iter().any(|d| d.result == "fail" && d.domain.as_deref().map(org).as_deref() == Some(&from_org));
+        let spf_failed_aligned = matches!(auth.spf.as_deref(), Some("fail")) && aligned(auth.spf_domain.as_deref());
+        let dkim_failed_aligned = auth.dkim.iter().any(|d| d.result == "fail" && aligned(d.domain.as_deref()));
         if spf_failed_aligned || dkim_failed_aligned { Verdict::Forged } else { Verdict::Unknown }
     } else {
         Verdict::Unknown
     };
-    auth
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_split_as_split_whitespace() {
+        for s in ["", " ", "a", " a=b  c\r\n\td ", "x\u{3000}y z", "\u{a0}a b", "a\u{b}b\u{c}c", "é=1 f", " mx.example\u{2003}x;"] {
+            let mut words = Vec::new();
+            for_each_word(s, |w| words.push(w));
+            assert_eq!(words, s.split_whitespace().collect::<Vec<_>>(), "{s:?}");
+            assert_eq!(first_word(s), s.split_whitespace().next(), "{s:?}");
+        }
+    }
 }

@@ -26,19 +26,26 @@ pub fn set_external_decoder(decoder: ExternalDecoder) {
     let _ = EXTERNAL.set(decoder);
 }
 
+/// Whether [`decode`] reads `label` as UTF-8 (UTF-8 itself and its ASCII subset),
+/// recognised without a lower-cased copy.
+pub(crate) fn is_utf8_label(label: &str) -> bool {
+    let label = label.trim();
+    ["utf-8", "utf8", "us-ascii", "ascii", ""].iter().any(|n| label.eq_ignore_ascii_case(n))
+}
+
 /// Decode `bytes` labelled with `label` (any WHATWG / IANA alias, case-insensitive).
 /// UTF-8, US-ASCII and Latin-1 are always handled here; other labels go to
 /// encoding_rs (feature `full-encoding`) or to the registered host decoder.
 /// Returns `None` for a label nobody knows.
 pub fn decode(label: &str, bytes: &[u8]) -> Option<String> {
-    let lower = label.trim().to_ascii_lowercase();
-    match lower.as_str() {
-        "utf-8" | "utf8" | "us-ascii" | "ascii" | "" => {
-            return Some(String::from_utf8_lossy(bytes).into_owned());
-        }
-        "iso-8859-1" | "latin1" | "latin-1" => return Some(bytes.iter().map(|&b| b as char).collect()),
-        _ => {}
+    let label = label.trim();
+    if is_utf8_label(label) {
+        return Some(String::from_utf8_lossy(bytes).into_owned());
     }
+    if ["iso-8859-1", "latin1", "latin-1"].iter().any(|n| label.eq_ignore_ascii_case(n)) {
+        return Some(bytes.iter().map(|&b| b as char).collect());
+    }
+    let lower = label.to_ascii_lowercase();
     #[cfg(feature = "full-encoding")]
     {
         if let Some(enc) = encoding_rs::Encoding::for_label(lower.as_bytes()) {

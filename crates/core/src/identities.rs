@@ -8,10 +8,12 @@
 //! ISO-2022-JP (escape sequences, RFC 1468) or 8-bit text in headers without encoded
 //! words; those are detected and decoded with the message's charset.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use crate::charset;
-use crate::headers::{unfold, HeaderBlock};
+use crate::headers::{unfold, Field, HeaderBlock};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Identities {
@@ -29,27 +31,45 @@ pub struct Identities {
     pub date_timestamp: Option<i64>,
 }
 
-fn b64_value(c: u8) -> Option<u8> {
-    match c {
-        b'A'..=b'Z' => Some(c - b'A'),
-        b'a'..=b'z' => Some(c - b'a' + 26),
-        b'0'..=b'9' => Some(c - b'0' + 52),
-        b'+' | b'-' => Some(62),
-        b'/' | b'_' => Some(63),
-        _ => None,
+/// The value of each base64 byte (both alphabets), or `NOT_B64`.
+const NOT_B64: u8 = 0xff;
+const B64: [u8; 256] = {
+    let mut t = [NOT_B64; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = match b {
+            b'A'..=b'Z' => b - b'A',
+            b'a'..=b'z' => b - b'a' + 26,
+            b'0'..=b'9' => b - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            _ => NOT_B64,
+        };
+        c += 1;
     }
-}
+    t
+};
 
 /// Lenient base64: skips characters outside the alphabet, stops at `=`.
 pub fn base64_decode(text: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    base64_into(text, &mut out);
+    out
+}
+
+/// [`base64_decode`], appended to `out`.
+fn base64_into(text: &[u8], out: &mut Vec<u8>) {
     let mut acc: u32 = 0;
     let mut bits = 0;
     for &c in text {
         if c == b'=' {
             break;
         }
-        let Some(v) = b64_value(c) else { continue };
+        let v = B64[usize::from(c)];
+        if v == NOT_B64 {
+            continue;
+        }
         acc = (acc << 6) | u32::from(v);
         bits += 6;
         if bits >= 8 {
@@ -57,15 +77,14 @@ pub fn base64_decode(text: &[u8]) -> Vec<u8> {
             out.push((acc >> bits) as u8);
         }
     }
-    out
 }
 
 fn hex(c: u8) -> Option<u8> {
     (c as char).to_digit(16).map(|d| d as u8)
 }
 
-fn q_decode(text: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(text.len());
+/// Q-decoding (RFC 2047 §4.2), appended to `out`.
+fn q_into(text: &[u8], out: &mut Vec<u8>) {
     let mut i = 0;
     while i < text.len() {
         match text[i] {
@@ -83,28 +102,63 @@ fn q_decode(text: &[u8]) -> Vec<u8> {
         }
         i += 1;
     }
-    out
+}
+
+/// Where the charset for 8-bit header bytes comes from: given by the caller, or the
+/// top-level Content-Type, read only when a header actually needs it (most
+/// messages have none that is not UTF-8).
+enum Fallback<'a, 'b> {
+    Given(Option<&'b str>),
+    ContentType(Option<&'b Field<'a>>),
+}
+
+impl Fallback<'_, '_> {
+    fn charset(&self) -> Option<Cow<'_, str>> {
+        match self {
+            Fallback::Given(cs) => cs.map(Cow::Borrowed),
+            Fallback::ContentType(f) => f.and_then(message_charset).map(Cow::Owned),
+        }
+    }
 }
 
 /// Decode bytes that are not encoded words: UTF-8 as is; raw ISO-2022-JP; else the
 /// message charset (Shift_JIS / EUC-JP mailers), else Latin-1-ish lossy UTF-8.
-fn decode_plain(bytes: &[u8], fallback_charset: Option<&str>) -> String {
-    if memchr::memchr(0x1b, bytes).is_some() && bytes.windows(2).any(|w| w == b"\x1b$" || w == b"\x1b(") {
-        if let Some(s) = charset::decode("iso-2022-jp", bytes) {
-            return s;
-        }
+fn decode_plain<'r>(bytes: &'r [u8], fallback: &Fallback<'_, '_>) -> Cow<'r, str> {
+    if memchr::memchr(0x1b, bytes).is_some()
+        && bytes.windows(2).any(|w| w == b"\x1b$" || w == b"\x1b(")
+        && let Some(s) = charset::decode("iso-2022-jp", bytes)
+    {
+        return Cow::Owned(s);
     }
     match std::str::from_utf8(bytes) {
-        Ok(s) => s.to_string(),
-        Err(_) => fallback_charset
-            .and_then(|cs| charset::decode(cs, bytes))
-            .unwrap_or_else(|| String::from_utf8_lossy(bytes).into_owned()),
+        Ok(s) => Cow::Borrowed(s),
+        Err(_) => Cow::Owned(
+            fallback
+                .charset()
+                .and_then(|cs| charset::decode(&cs, bytes))
+                .unwrap_or_else(|| String::from_utf8_lossy(bytes).into_owned()),
+        ),
     }
 }
 
 /// RFC 2047 decoding of an unstructured header value (raw bytes, folded or not).
 /// White space between two adjacent encoded words is dropped (§6.2).
 pub fn decode_words(raw: &[u8], fallback_charset: Option<&str>) -> String {
+    decode(raw, &Fallback::Given(fallback_charset)).into_owned()
+}
+
+/// [`decode_words`], borrowing the input when it is one line of UTF-8 without an
+/// encoded word (most values): the callers only look at the text or copy a part.
+fn decode<'r>(raw: &'r [u8], fallback: &Fallback<'_, '_>) -> Cow<'r, str> {
+    if memchr::memchr2(b'\r', b'\n', raw).is_none() {
+        if find_ew(raw).is_none() {
+            return match decode_plain(raw, fallback) {
+                Cow::Borrowed(s) => Cow::Borrowed(s.trim()),
+                Cow::Owned(s) => Cow::Owned(trimmed(s)),
+            };
+        }
+        return Cow::Owned(decode_unfolded(raw, fallback));
+    }
     // Unfold first (byte level, keeps 8-bit bytes).
     let mut bytes = Vec::with_capacity(raw.len());
     let mut i = 0;
@@ -114,60 +168,73 @@ pub fn decode_words(raw: &[u8], fallback_charset: Option<&str>) -> String {
     }
     bytes.extend_from_slice(&raw[i..]);
     // Without an encoded word everything below is one plain run.
-    if !bytes.windows(2).any(|w| w == b"=?") {
-        let out = decode_plain(&bytes, fallback_charset);
-        let trimmed = out.trim();
-        return if trimmed.len() == out.len() { out } else { trimmed.to_string() };
+    if find_ew(&bytes).is_none() {
+        return Cow::Owned(trimmed(decode_plain(&bytes, fallback).into_owned()));
     }
-    let mut out = String::new();
-    let mut pending_ws: Vec<u8> = Vec::new();
-    let mut plain: Vec<u8> = Vec::new();
-    let mut last_was_word = false;
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'=' && bytes.get(i + 1) == Some(&b'?') {
-            if let Some((text, used)) = encoded_word(&bytes[i..]) {
-                if !plain.is_empty() {
-                    out.push_str(&decode_plain(&plain, fallback_charset));
-                    plain.clear();
-                }
-                if !last_was_word && !pending_ws.is_empty() {
-                    out.push_str(&String::from_utf8_lossy(&pending_ws));
-                }
-                pending_ws.clear();
-                out.push_str(&text);
-                last_was_word = true;
-                i += used;
-                continue;
-            }
-        }
-        if bytes[i] == b' ' || bytes[i] == b'\t' {
-            if last_was_word {
-                pending_ws.push(bytes[i]);
-            } else {
-                plain.push(bytes[i]);
-            }
-            i += 1;
-            continue;
-        }
-        if last_was_word {
-            plain.extend_from_slice(&pending_ws);
-            pending_ws.clear();
-            last_was_word = false;
-        }
-        plain.push(bytes[i]);
-        i += 1;
-    }
-    if !plain.is_empty() {
-        out.push_str(&decode_plain(&plain, fallback_charset));
-    }
-    out.trim().to_string()
+    Cow::Owned(decode_unfolded(&bytes, fallback))
 }
 
-/// `=?charset?B|Q?text?=` at the start of `s` → decoded text and bytes consumed.
-fn encoded_word(s: &[u8]) -> Option<(String, usize)> {
+/// Where the first `=?` is (a two-byte needle: cheaper than building a searcher).
+fn find_ew(b: &[u8]) -> Option<usize> {
+    memchr::memchr_iter(b'=', b).find(|&p| b.get(p + 1) == Some(&b'?'))
+}
+
+fn trimmed(s: String) -> String {
+    let t = s.trim();
+    if t.len() == s.len() { s } else { t.to_string() }
+}
+
+/// The encoded-word walk over unfolded bytes that contain `=?`. The text between
+/// two words is one slice of the input: decoded as it is, or dropped when it is
+/// only the white space separating two words.
+fn decode_unfolded(bytes: &[u8], fallback: &Fallback<'_, '_>) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    let is_ws = |gap: &[u8]| gap.iter().all(|&b| b == b' ' || b == b'\t');
+    let mut run_start = 0;
+    let mut after_word = false;
+    let mut decoded = Vec::new();
+    let mut i = 0;
+    while let Some(p) = find_ew(&bytes[i..]) {
+        let at = i + p;
+        let Some((cs, b64, text, used)) = encoded_word(&bytes[at..]) else {
+            i = at + 1;
+            continue;
+        };
+        let gap = &bytes[run_start..at];
+        if !gap.is_empty() && !(after_word && is_ws(gap)) {
+            out.push_str(&decode_plain(gap, fallback));
+        }
+        decoded.clear();
+        decoded.reserve(text.len());
+        if b64 {
+            base64_into(text, &mut decoded);
+        } else {
+            q_into(text, &mut decoded);
+        }
+        // UTF-8 (most words) is copied straight in; other charsets are converted.
+        match charset::is_utf8_label(cs) {
+            true => out.push_str(&String::from_utf8_lossy(&decoded)),
+            false => match charset::decode(cs, &decoded) {
+                Some(s) => out.push_str(&s),
+                None => out.push_str(&String::from_utf8_lossy(&decoded)),
+            },
+        }
+        after_word = true;
+        i = at + used;
+        run_start = i;
+    }
+    let tail = &bytes[run_start..];
+    if !tail.is_empty() && !(after_word && is_ws(tail)) {
+        out.push_str(&decode_plain(tail, fallback));
+    }
+    trimmed(out)
+}
+
+/// `=?charset?B|Q?text?=` at the start of `s` → charset, whether it is B, the
+/// encoded text, and bytes consumed.
+fn encoded_word(s: &[u8]) -> Option<(&str, bool, &[u8], usize)> {
     let rest = s.get(2..)?;
-    let q1 = rest.iter().position(|&b| b == b'?')?;
+    let q1 = memchr::memchr(b'?', rest)?;
     let cs = std::str::from_utf8(&rest[..q1]).ok()?;
     let cs = cs.split('*').next().unwrap_or(cs); // RFC 2231 language suffix
     let enc = *rest.get(q1 + 1)?;
@@ -175,90 +242,145 @@ fn encoded_word(s: &[u8]) -> Option<(String, usize)> {
         return None;
     }
     let text_start = q1 + 3;
-    let text_len = rest.get(text_start..)?.windows(2).position(|w| w == b"?=")?;
+    let t = rest.get(text_start..)?;
+    let text_len = memchr::memchr_iter(b'?', t).find(|&p| t.get(p + 1) == Some(&b'='))?;
     let text = &rest[text_start..text_start + text_len];
-    if text.iter().any(|&b| b == b' ') {
+    if memchr::memchr(b' ', text).is_some() {
         return None;
     }
-    let decoded = match enc {
-        b'B' | b'b' => base64_decode(text),
-        b'Q' | b'q' => q_decode(text),
+    let b64 = match enc {
+        b'B' | b'b' => true,
+        b'Q' | b'q' => false,
         _ => return None,
     };
-    let s = charset::decode(cs, &decoded).unwrap_or_else(|| String::from_utf8_lossy(&decoded).into_owned());
-    Some((s, 2 + text_start + text_len + 2))
+    Some((cs, b64, text, 2 + text_start + text_len + 2))
 }
 
 /// Split an address header into (display name, address).
 pub fn parse_address(raw: &[u8], fallback_charset: Option<&str>) -> (Option<String>, Option<String>) {
-    let text = decode_words(raw, fallback_charset);
+    address(raw, &Fallback::Given(fallback_charset), true)
+}
+
+/// [`parse_address`]; the display name is copied only when `want_name`.
+fn address(raw: &[u8], fallback: &Fallback<'_, '_>, want_name: bool) -> (Option<String>, Option<String>) {
+    let text = decode(raw, fallback);
+    let text: &str = &text;
     // Only the first mailbox of a list matters here.
-    if let (Some(lt), Some(gt)) = (text.rfind('<'), text.rfind('>')) {
-        if lt < gt {
-            let addr = text[lt + 1..gt].trim().to_string();
-            let name = text[..lt].trim().trim_matches('"').trim().to_string();
-            return ((!name.is_empty()).then_some(name), (!addr.is_empty()).then_some(addr));
-        }
+    let b = text.as_bytes();
+    if let (Some(lt), Some(gt)) = (memchr::memrchr(b'<', b), memchr::memrchr(b'>', b))
+        && lt < gt
+    {
+        let addr = text[lt + 1..gt].trim();
+        let name = if want_name { text[..lt].trim().trim_matches('"').trim() } else { "" };
+        return ((!name.is_empty()).then(|| name.to_string()), (!addr.is_empty()).then(|| addr.to_string()));
     }
     // `addr (Name)` or a bare address.
-    let (addr_part, comment) = match (text.find('('), text.rfind(')')) {
-        (Some(a), Some(b)) if a < b => (format!("{}{}", &text[..a], &text[b + 1..]), Some(text[a + 1..b].trim().to_string())),
-        _ => (text.clone(), None),
-    };
-    let addr = addr_part.split([',', ' ']).find(|w| w.contains('@')).map(|w| w.trim_matches(['"', '<', '>']).to_string());
-    (comment.filter(|c| !c.is_empty()), addr)
+    let first_addr = |s: &str| s.split([',', ' ']).find(|w| w.contains('@')).map(|w| w.trim_matches(['"', '<', '>']).to_string());
+    match (memchr::memchr(b'(', b), memchr::memrchr(b')', b)) {
+        (Some(a), Some(b)) if a < b => {
+            let comment = text[a + 1..b].trim();
+            let addr = first_addr(&format!("{}{}", &text[..a], &text[b + 1..]));
+            ((!comment.is_empty()).then(|| comment.to_string()), addr)
+        }
+        _ => (None, first_addr(text)),
+    }
 }
 
 /// The charset parameter of the top-level Content-Type, used for 8-bit headers.
-fn message_charset(block: &HeaderBlock<'_>) -> Option<String> {
-    let ct = block.get("Content-Type")?.value().to_ascii_lowercase();
+fn message_charset(ct: &Field<'_>) -> Option<String> {
+    let ct = ct.value().to_ascii_lowercase();
     let pos = ct.find("charset=")?;
     let rest = &ct[pos + 8..];
     let v: String = rest.trim_start_matches('"').chars().take_while(|c| !matches!(c, '"' | ';' | ' ')).collect();
     (!v.is_empty()).then_some(v)
 }
 
-pub fn read(block: &HeaderBlock<'_>) -> Identities {
-    let cs = message_charset(block);
-    let cs = cs.as_deref();
-    let addr = |name: &str| block.get(name).and_then(|f| parse_address(f.raw_value, cs).1);
-    let (from_name, from) = block.get("From").map(|f| parse_address(f.raw_value, cs)).unwrap_or((None, None));
-    let date_field = block.get("Date").map(|f| f.value());
-    let date = date_field.as_deref().and_then(crate::received::parse_date);
-    let mut dkim_domains: Vec<String> = Vec::new();
-    for f in block.fields.iter().filter(|f| f.is("DKIM-Signature")) {
-        // Tags are `name=value;` (RFC 6376 §3.2); only d= is needed, so the long b=
-        // and bh= values are never copied.
-        let raw = f.raw_value;
-        let ends = memchr::memchr_iter(b';', raw).chain(std::iter::once(raw.len()));
-        let mut start = 0;
-        for end in ends {
-            let tag = &raw[start..end];
-            start = end + 1;
-            let Some(eq) = memchr::memchr(b'=', tag) else { continue };
-            if tag[..eq].iter().filter(|b| !b.is_ascii_whitespace()).eq(b"d".iter()) {
-                let d = unfold(&tag[eq + 1..]).to_ascii_lowercase();
-                if !d.is_empty() && !dkim_domains.contains(&d) {
-                    dkim_domains.push(d);
-                }
+/// The fields [`read`] looks at (the first of each name counts).
+const FROM: usize = 0;
+const SENDER: usize = 1;
+const REPLY_TO: usize = 2;
+const RETURN_PATH: usize = 3;
+const MESSAGE_ID: usize = 4;
+const DATE: usize = 5;
+const SUBJECT: usize = 6;
+const LIST_UNSUBSCRIBE: usize = 7;
+const CONTENT_TYPE: usize = 8;
+
+/// Which of the fields above `name` is (or `Some(usize::MAX)` for a DKIM-Signature):
+/// the length picks at most two candidates, so the block is walked once instead of
+/// being searched per name.
+fn slot(name: &str) -> Option<usize> {
+    let (a, b, i) = match name.len() {
+        4 => ("From", "Date", (FROM, DATE)),
+        6 => return name.eq_ignore_ascii_case("Sender").then_some(SENDER),
+        7 => return name.eq_ignore_ascii_case("Subject").then_some(SUBJECT),
+        8 => return name.eq_ignore_ascii_case("Reply-To").then_some(REPLY_TO),
+        10 => return name.eq_ignore_ascii_case("Message-ID").then_some(MESSAGE_ID),
+        11 => return name.eq_ignore_ascii_case("Return-Path").then_some(RETURN_PATH),
+        12 => return name.eq_ignore_ascii_case("Content-Type").then_some(CONTENT_TYPE),
+        14 => return name.eq_ignore_ascii_case("DKIM-Signature").then_some(usize::MAX),
+        16 => return name.eq_ignore_ascii_case("List-Unsubscribe").then_some(LIST_UNSUBSCRIBE),
+        _ => return None,
+    };
+    if name.eq_ignore_ascii_case(a) {
+        Some(i.0)
+    } else if name.eq_ignore_ascii_case(b) {
+        Some(i.1)
+    } else {
+        None
+    }
+}
+
+/// The `d=` tags of a DKIM-Signature, lower case, added to `out` once each.
+fn dkim_domains_into(raw: &[u8], out: &mut Vec<String>) {
+    // Tags are `name=value;` (RFC 6376 §3.2); only d= is needed, so the long b=
+    // and bh= values are never copied.
+    let ends = memchr::memchr_iter(b';', raw).chain(std::iter::once(raw.len()));
+    let mut start = 0;
+    for end in ends {
+        let tag = &raw[start..end];
+        start = end + 1;
+        let Some(eq) = memchr::memchr(b'=', tag) else { continue };
+        if tag[..eq].iter().filter(|b| !b.is_ascii_whitespace()).eq(b"d".iter()) {
+            let mut d = unfold(&tag[eq + 1..]);
+            d.make_ascii_lowercase();
+            if !d.is_empty() && !out.contains(&d) {
+                out.push(d);
             }
         }
     }
+}
+
+pub fn read(block: &HeaderBlock<'_>) -> Identities {
+    let mut found: [Option<&Field<'_>>; CONTENT_TYPE + 1] = [None; CONTENT_TYPE + 1];
+    let mut dkim_domains: Vec<String> = Vec::new();
+    for f in &block.fields {
+        match slot(f.name) {
+            Some(usize::MAX) => dkim_domains_into(f.raw_value, &mut dkim_domains),
+            Some(i) if found[i].is_none() => found[i] = Some(f),
+            _ => {}
+        }
+    }
+    let cs = Fallback::ContentType(found[CONTENT_TYPE]);
+    let addr = |i: usize| found[i].and_then(|f| address(f.raw_value, &cs, false).1);
+    let (from_name, from) = found[FROM].map(|f| address(f.raw_value, &cs, true)).unwrap_or((None, None));
+    let date = found[DATE].and_then(|f| crate::received::parse_date(&f.text()));
+    let owned_text = |i: usize| found[i].map(|f| f.text()).filter(|s| !s.is_empty()).map(Cow::into_owned);
     Identities {
         from,
         from_name,
-        sender: addr("Sender"),
-        reply_to: addr("Reply-To"),
-        return_path: block.get("Return-Path").and_then(|f| {
-            let v = unfold(f.raw_value);
-            let v = v.trim().trim_matches(['<', '>']).trim().to_string();
-            (!v.is_empty()).then_some(v)
+        sender: addr(SENDER),
+        reply_to: addr(REPLY_TO),
+        return_path: found[RETURN_PATH].and_then(|f| {
+            let v = f.text();
+            let v = v.trim().trim_matches(['<', '>']).trim();
+            (!v.is_empty()).then(|| v.to_string())
         }),
-        message_id: block.get("Message-ID").map(|f| f.value()).filter(|s| !s.is_empty()),
+        message_id: owned_text(MESSAGE_ID),
         date: date.as_ref().map(crate::received::rfc3339),
         date_timestamp: date.as_ref().map(|d| d.to_timestamp()),
-        subject: block.get("Subject").map(|f| decode_words(f.raw_value, cs)),
-        list_unsubscribe: block.get("List-Unsubscribe").map(|f| f.value()).filter(|s| !s.is_empty()),
+        subject: found[SUBJECT].map(|f| decode(f.raw_value, &cs).into_owned()),
+        list_unsubscribe: owned_text(LIST_UNSUBSCRIBE),
         dkim_domains,
     }
 }

@@ -49,24 +49,6 @@ fn finder(key: &str) -> Option<&'static memchr::memmem::Finder<'static>> {
     F.get_or_init(|| KEYS.iter().map(|k| memchr::memmem::Finder::new(k.as_bytes())).collect()).get(i)
 }
 
-/// The token after `key` (case-insensitive), up to a separator.
-fn value_after<'a>(text: &'a str, key: &str) -> Option<&'a str> {
-    let pos = find_ci(text, key)?;
-    value_at(text, pos, key)
-}
-
-/// Like [`value_after`] with the lower-cased text computed once by the caller.
-fn value_after_lower<'a>(text: &'a str, lower: &str, key: &str) -> Option<&'a str> {
-    let pos = finder(key).map_or_else(|| memchr::memmem::find(lower.as_bytes(), key.as_bytes()), |f| f.find(lower.as_bytes()))?;
-    value_at(text, pos, key)
-}
-
-fn value_at<'a>(text: &'a str, pos: usize, key: &str) -> Option<&'a str> {
-    let rest = text.get(pos + key.len()..)?;
-    let end = rest.find(|c: char| c == ';' || c == ' ' || c == ')' || c == ',' || c == '\t').unwrap_or(rest.len());
-    Some(&rest[..end])
-}
-
 fn push(out: &mut Vec<Stamp>, header: &str, field: &'static str, ip: Option<IpAddr>, authserv: Option<String>, offset: usize) {
     if let Some(ip) = ip {
         out.push(Stamp { header: header.to_string(), ip: crate::received::ip_text(ip), field, authserv_id: authserv, agrees_with_origin: None, offset });
@@ -76,42 +58,242 @@ fn push(out: &mut Vec<Stamp>, header: &str, field: &'static str, ip: Option<IpAd
 /// The authserv-id of an Authentication-Results value (RFC 8601 §2.2): the first
 /// token before `;` unless it already is a `method=result` (Microsoft omits it).
 pub fn authserv_id(value: &str) -> Option<String> {
-    let first = value.split(';').next()?.trim();
-    let token = first.split_whitespace().next()?;
-    (!first.contains('=') && !token.is_empty()).then(|| token.to_ascii_lowercase())
+    authserv_token(value).map(str::to_ascii_lowercase)
+}
+
+/// [`authserv_id`] as written (any case), borrowed from `value`.
+pub(crate) fn authserv_token(value: &str) -> Option<&str> {
+    let first = match memchr::memchr(b';', value.as_bytes()) {
+        Some(p) => &value[..p],
+        None => value,
+    };
+    // A `method=result` first: no authserv-id.
+    if memchr::memchr(b'=', first.as_bytes()).is_some() {
+        return None;
+    }
+    crate::auth::first_word(first)
+}
+
+/// The fields read here.
+#[derive(Clone, Copy)]
+enum Kind {
+    OriginatingIp,
+    Forefront,
+    ReceivedSpf,
+    Auth,
+    ArcAuth,
+}
+
+/// Which of the fields above `name` is: the length picks one candidate, so a field
+/// that is none of them costs one comparison.
+fn kind(name: &str) -> Option<Kind> {
+    let (want, kind) = match name.len() {
+        16 => ("X-Originating-IP", Kind::OriginatingIp),
+        27 => ("X-Forefront-Antispam-Report", Kind::Forefront),
+        12 => ("Received-SPF", Kind::ReceivedSpf),
+        22 => ("Authentication-Results", Kind::Auth),
+        26 => ("ARC-Authentication-Results", Kind::ArcAuth),
+        _ => return None,
+    };
+    name.eq_ignore_ascii_case(want).then_some(kind)
+}
+
+/// Where the token after `key` starts in `raw`, at the first occurrence of `key`
+/// in any case. `key` has no white space and ends in a byte that has no case
+/// (`=`, `:`), which the search looks for: folds only turn white space into
+/// spaces, so this is where a search of the unfolded value finds it.
+fn raw_find(raw: &[u8], key: &[u8]) -> Option<usize> {
+    let (&last, stem) = key.split_last()?;
+    memchr::memchr_iter(last, raw).find(|&p| p >= stem.len() && raw[p - stem.len()..p].eq_ignore_ascii_case(stem)).map(|p| p + 1)
+}
+
+/// The token of `raw` from `start` up to a separator (a line end unfolds to one).
+/// Bytes that are not UTF-8 would unfold to U+FFFD, which no address contains.
+fn raw_token(raw: &[u8], start: usize) -> Option<&str> {
+    let rest = &raw[start..];
+    let end = rest.iter().position(|b| matches!(b, b';' | b' ' | b')' | b',' | b'\t' | b'\r' | b'\n')).unwrap_or(rest.len());
+    std::str::from_utf8(&rest[..end]).ok()
+}
+
+/// The address after `key` (see [`raw_find`]) in `raw`.
+fn raw_ip(raw: &[u8], key: &str) -> Option<IpAddr> {
+    raw_find(raw, key.as_bytes()).and_then(|p| raw_token(raw, p)).and_then(parse_ip)
+}
+
+/// Folding white space as [`crate::headers::unfold`] sees it.
+fn is_fws(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+/// The white space run of `raw` at `j`: where it ends, and whether it unfolds to
+/// exactly one space. `None` when there is none, or when it ends the value
+/// (unfolding trims it away).
+fn space_at(raw: &[u8], j: usize) -> Option<(usize, bool)> {
+    let mut k = j;
+    while k < raw.len() && is_fws(raw[k]) {
+        k += 1;
+    }
+    // A line end and the white space after it unfold to one space; a space or a
+    // tab is one space each.
+    (k > j && k < raw.len()).then(|| (k, matches!(raw[j], b'\r' | b'\n') || k == j + 1))
+}
+
+/// The connecting address recorded in an Authentication-Results body, and the
+/// part that carried it: `smtp.remote-ip=`, `policy.iprev=`, `sender ip is `,
+/// `iprev=pass (`, believed in that order, each at its first occurrence in the
+/// unfolded value, any case. Read from the raw bytes: every key contains `ip`
+/// (which folds cannot split), so only those places are looked at, and the
+/// spaces of a key are matched against white space that unfolds to one space.
+fn ar_ip(raw: &[u8]) -> Option<(IpAddr, &'static str)> {
+    // Where each `ip` starts: found in one pass and kept (a field has a few), or
+    // looked for again per key when there are more.
+    let all = || memchr::memchr2_iter(b'p', b'P', raw).filter(|&p| p > 0 && raw[p - 1].eq_ignore_ascii_case(&b'i')).map(|p| p - 1);
+    let mut kept = [0usize; 16];
+    let mut n = 0;
+    for p in all() {
+        if n == kept.len() {
+            n = usize::MAX;
+            break;
+        }
+        kept[n] = p;
+        n += 1;
+    }
+    if n == 0 {
+        return None;
+    }
+    let ips = || {
+        let (few, many) = if n == usize::MAX { (&kept[..0], Some(all())) } else { (&kept[..n], None) };
+        few.iter().copied().chain(many.into_iter().flatten())
+    };
+    let at = |p: usize, s: &[u8]| raw.get(p..p + s.len()).is_some_and(|r| r.eq_ignore_ascii_case(s));
+    let ip_from = |start: Option<usize>| start.and_then(|s| raw_token(raw, s)).and_then(parse_ip);
+    // `smtp.remote-ip=`
+    let remote = ips().find(|&p| p >= 12 && at(p - 12, b"smtp.remote-") && raw.get(p + 2) == Some(&b'='));
+    if let Some(ip) = ip_from(remote.map(|p| p + 3)) {
+        return Some((ip, "smtp.remote-ip"));
+    }
+    // `policy.iprev=`
+    let policy = ips().find(|&p| p >= 7 && at(p - 7, b"policy.") && at(p + 2, b"rev="));
+    if let Some(ip) = ip_from(policy.map(|p| p + 6)) {
+        return Some((ip, "iprev"));
+    }
+    // `sender ip is `: the token follows the last space only when that space is
+    // one (two would leave an empty token).
+    let sender = ips().find_map(|p| {
+        let mut s = p;
+        while s > 0 && is_fws(raw[s - 1]) {
+            s -= 1;
+        }
+        if s < 6 || space_at(raw, s) != Some((p, true)) || !at(s - 6, b"sender") {
+            return None;
+        }
+        let (k, true) = space_at(raw, p + 2)? else { return None };
+        if !at(k, b"is") {
+            return None;
+        }
+        let (t, one) = space_at(raw, k + 2)?;
+        Some(one.then_some(t))
+    });
+    if let Some(ip) = ip_from(sender.flatten()) {
+        return Some((ip, "sender-ip"));
+    }
+    // `iprev=pass (`
+    let iprev = ips().find_map(|p| {
+        if !at(p + 2, b"rev=pass") {
+            return None;
+        }
+        let (k, true) = space_at(raw, p + 10)? else { return None };
+        (raw[k] == b'(').then_some(k + 1)
+    });
+    ip_from(iprev).map(|ip| (ip, "iprev"))
 }
 
 pub fn read(block: &HeaderBlock<'_>) -> Vec<Stamp> {
     let mut out = Vec::new();
     for f in &block.fields {
+        let Some(kind) = kind(f.name) else { continue };
         let offset = f.span.0;
-        if f.is("X-Originating-IP") {
-            let v = f.value();
-            push(&mut out, "X-Originating-IP", "value", parse_ip(v.trim().trim_matches(['[', ']'])), None, offset);
-        } else if f.is("X-Forefront-Antispam-Report") {
-            let v = f.value();
-            push(&mut out, "X-Forefront-Antispam-Report", "CIP", value_after(&v, "cip:").and_then(parse_ip), None, offset);
-        } else if f.is("Received-SPF") {
-            let v = f.value();
-            push(&mut out, "Received-SPF", "client-ip", value_after(&v, "client-ip=").and_then(parse_ip), None, offset);
-        } else if f.is("Authentication-Results") || f.is("ARC-Authentication-Results") {
-            let v = f.value();
-            let header = if f.is("Authentication-Results") { "Authentication-Results" } else { "ARC-Authentication-Results" };
-            // ARC-Authentication-Results starts with `i=N;`.
-            let body = if header.starts_with("ARC") { v.split_once(';').map(|(_, r)| r).unwrap_or(&v) } else { &v };
-            let id = authserv_id(body);
-            let lower = body.to_ascii_lowercase();
-            let after = |key: &str| value_after_lower(body, &lower, key).and_then(parse_ip);
-            if let Some(ip) = after("smtp.remote-ip=") {
-                push(&mut out, header, "smtp.remote-ip", Some(ip), id.clone(), offset);
-            } else if let Some(ip) = after("policy.iprev=") {
-                push(&mut out, header, "iprev", Some(ip), id.clone(), offset);
-            } else if let Some(ip) = after("sender ip is ") {
-                push(&mut out, header, "sender-ip", Some(ip), id.clone(), offset);
-            } else if let Some(ip) = after("iprev=pass (") {
-                push(&mut out, header, "iprev", Some(ip), id.clone(), offset);
+        let raw = f.raw_value;
+        match kind {
+            Kind::OriginatingIp => {
+                let v = f.text();
+                push(&mut out, "X-Originating-IP", "value", parse_ip(v.trim().trim_matches(['[', ']'])), None, offset);
+            }
+            Kind::Forefront => push(&mut out, "X-Forefront-Antispam-Report", "CIP", raw_ip(raw, "cip:"), None, offset),
+            Kind::ReceivedSpf => push(&mut out, "Received-SPF", "client-ip", raw_ip(raw, "client-ip="), None, offset),
+            Kind::Auth | Kind::ArcAuth => {
+                let header = if matches!(kind, Kind::Auth) { "Authentication-Results" } else { "ARC-Authentication-Results" };
+                // ARC-Authentication-Results starts with `i=N;`.
+                let skip = match kind {
+                    Kind::ArcAuth => memchr::memchr(b';', raw).map_or(0, |p| p + 1),
+                    _ => 0,
+                };
+                let raw_body = &raw[skip..];
+                if let Some((ip, part)) = ar_ip(raw_body) {
+                    // The authserv-id is read from the part before the first `;` only.
+                    let first = &raw_body[..memchr::memchr(b';', raw_body).unwrap_or(raw_body.len())];
+                    let id = match std::str::from_utf8(first) {
+                        Ok(s) => authserv_id(s),
+                        Err(_) => authserv_id(&String::from_utf8_lossy(first)),
+                    };
+                    push(&mut out, header, part, Some(ip), id, offset);
+                }
             }
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What `ar_ip` must equal: the keys searched in the unfolded, lower-cased value.
+    fn unfolded(raw: &[u8]) -> Option<(IpAddr, &'static str)> {
+        let v = crate::headers::unfold(raw);
+        let lower = v.to_ascii_lowercase();
+        [("smtp.remote-ip=", "smtp.remote-ip"), ("policy.iprev=", "iprev"), ("sender ip is ", "sender-ip"), ("iprev=pass (", "iprev")]
+            .into_iter()
+            .find_map(|(key, part)| {
+                let rest = &v[lower.find(key)? + key.len()..];
+                let end = rest.find([';', ' ', ')', ',', '\t']).unwrap_or(rest.len());
+                Some((parse_ip(&rest[..end])?, part))
+            })
+    }
+
+    #[test]
+    fn raw_search_reads_as_the_unfolded_value() {
+        const PARTS: [&str; 26] = [
+            "sender ip is ", "Sender IP is", "sender\r\n ip is ", "sender  ip is ", "sender \r\n ip is ", "sender\tip\tis\t",
+            "iprev=pass (", "iprev=pass\r\n\t(", "iprev=pass  (", "smtp.remote-ip=", "policy.iprev=", "SMTP.Remote-IP=",
+            "ip", " ", "\r\n ", "\t", "1.2.3.4", "[5.6.7.8]", "2001:DB8::1", ";", ")", "x", "is", "\n", "sender", "\u{e9}",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut found = [0; 3];
+        for _ in 0..200_000 {
+            let mut raw = String::new();
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let n = 1 + (seed % 9) as usize;
+            for k in 0..n {
+                raw.push_str(PARTS[((seed >> (5 * k + 8)) % PARTS.len() as u64) as usize]);
+            }
+            let got = ar_ip(raw.as_bytes());
+            assert_eq!(got, unfolded(raw.as_bytes()), "{raw:?}");
+            found[match got.map(|g| g.1) {
+                None => 0,
+                Some("sender-ip") => 1,
+                Some(_) => 2,
+            }] += 1;
+        }
+        // The mix reaches every outcome often.
+        assert!(found.iter().all(|&n| n > 2_000), "{found:?}");
+        assert_eq!(ar_ip(b"mx; spf=pass (sender IP is\r\n 192.0.2.1) smtp.mailfrom=a"), Some(("192.0.2.1".parse().unwrap(), "sender-ip")));
+        // More places with `ip` than are kept.
+        let many = "ip ".repeat(20) + "sender IP is 192.0.2.9; iprev=pass (192.0.2.8)";
+        assert_eq!(ar_ip(many.as_bytes()), Some(("192.0.2.9".parse().unwrap(), "sender-ip")));
+        let many = "ip ".repeat(20) + "iprev=pass (192.0.2.8)";
+        assert_eq!(ar_ip(many.as_bytes()), Some(("192.0.2.8".parse().unwrap(), "iprev")));
+    }
 }
