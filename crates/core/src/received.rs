@@ -375,24 +375,16 @@ pub fn parse_ip(token: &str) -> Option<IpAddr> {
     if !(first.is_ascii_hexdigit() || first == b'[' || first == b':' || first.is_ascii_alphabetic()) {
         return None;
     }
-    // One scan: an address needs a `.` or `:`, and what follows the last `@` must
-    // start like one (a digit or a-f, `[`, `:`, or `IPv6:`), which rejects host
-    // names without the trimming below.
-    let (mut sep, mut at) = (false, None);
-    for (i, &b) in token.as_bytes().iter().enumerate() {
-        match b {
-            b'.' | b':' => sep = true,
-            b'@' => at = Some(i),
-            _ => {}
-        }
-    }
-    if !sep {
-        return None;
-    }
+    // What follows the last `@` must start like an address (a digit or a-f, `[`,
+    // `:`, or `IPv6:`), and an address needs a `.` or `:`: together these reject
+    // host names and words before the trimming below. Most words fail the first
+    // test, which reads one byte after a vectorised search.
+    let at = memchr::memrchr(b'@', token.as_bytes());
     match token.as_bytes().get(at.map_or(0, |a| a + 1)) {
         Some(&c) if c.is_ascii_hexdigit() || matches!(c, b'[' | b':' | b'I' | b'i') => {}
         _ => return None,
     }
+    memchr::memchr2(b'.', b':', token.as_bytes())?;
     let mut t = trim_fast(token).trim_end_matches([',', ';']);
     if at.is_some() {
         if let Some(p) = t.rfind('@') {
@@ -439,8 +431,14 @@ fn clean_host(h: &str) -> Option<String> {
 }
 
 fn is_keyword(w: &str) -> Option<&'static str> {
-    const KEYS: &[&str] = &["from", "by", "via", "with", "id", "for"];
-    KEYS.iter().copied().find(|k| w.eq_ignore_ascii_case(k))
+    // By length first: most words are longer than any keyword.
+    let keys: &[&'static str] = match w.len() {
+        2 => &["by", "id"],
+        3 => &["via", "for"],
+        4 => &["from", "with"],
+        _ => return None,
+    };
+    keys.iter().copied().find(|k| w.eq_ignore_ascii_case(k))
 }
 
 /// Split at the date: the text after the last `;` when it reads as a date.
@@ -596,8 +594,9 @@ impl Hop {
                 }
             }
         }
+        let mut host_is_ip = None;
         for c in &from_comments {
-            read_from_comment(c, &mut hop);
+            read_from_comment(c, &mut hop, &mut host_is_ip);
         }
         // Markers are searched once in a lower-cased copy of the whole field with
         // searchers built once: per-comment searches cost more than the parse.
@@ -607,7 +606,19 @@ impl Hop {
         lower.make_ascii_lowercase();
         let f = finders();
         let lb = lower.as_slice();
-        if let Some(p) = f[0].find(lb) {
+        // Every marker below starts with "authenticated": one search finds them
+        // all, and most lines have none.
+        let (mut sender_at, mut user, mut seen) = (None, false, false);
+        for p in f[0].find_iter(lb) {
+            seen = true;
+            let rest = &lb[p + "authenticated".len()..];
+            if rest.starts_with(b" sender:") {
+                sender_at = Some(p);
+                break;
+            }
+            user |= rest.starts_with(b" user");
+        }
+        if let Some(p) = sender_at {
             hop.authenticated = true;
             let start = p + "authenticated sender:".len();
             hop.auth_sender = raw
@@ -615,15 +626,13 @@ impl Hop {
                 .and_then(|rest| rest.split(')').next())
                 .map(|s| s.trim().to_string())
                 .filter(|s| !s.is_empty());
-        } else if f[1].find(lb).is_some() || comments(&tokens).any(|c| c.get(..13).is_some_and(|p| p.eq_ignore_ascii_case("authenticated"))) {
+        } else if user || (seen && comments(&tokens).any(|c| c.get(..13).is_some_and(|p| p.eq_ignore_ascii_case("authenticated")))) {
             hop.authenticated = true;
         }
-        if (f[2].find(lb).is_some() || f[3].find(lb).is_some() || f[4].find(lb).is_some())
-            && comments(&tokens).any(names_retrieval_agent)
-        {
+        if comments(&tokens).any(names_retrieval_agent) {
             hop.retrieval = true;
         }
-        if f[5].find(lb).is_some() || f[6].find(lb).is_some() {
+        if f[1].find(lb).is_some() || f[2].find(lb).is_some() {
             hop.tls = comments(&tokens).find_map(tls_in);
         }
         if let Some(first) = first_with {
@@ -664,7 +673,9 @@ fn ws_words(c: &str) -> impl Iterator<Item = &str> + '_ {
 }
 
 /// What the receiver put in the comment after the sender's name.
-fn read_from_comment(c: &str, hop: &mut Hop) {
+/// `host_is_ip` caches whether `hop.from_host` reads as an address (it does not
+/// change while the comments are read).
+fn read_from_comment(c: &str, hop: &mut Hop, host_is_ip: &mut Option<bool>) {
     let mut words = ws_words(c);
     let first = words.next().unwrap_or("");
     // qmail: (HELO name) ; Yahoo: (EHLO name)
@@ -704,14 +715,14 @@ fn read_from_comment(c: &str, hop: &mut Hop) {
         // `from 192.0.2.99 (host [203.0.113.45])`: Postfix and Sendmail put the
         // HELO the sender chose first, even when it is an address literal; the
         // bracketed address in the comment is the one the receiver saw, and wins.
-        let helo_literal = hop.from_host.as_deref().is_some_and(|h| parse_ip(h).is_some());
+        let helo_literal = *host_is_ip.get_or_insert_with(|| hop.from_host.as_deref().is_some_and(|h| parse_ip(h).is_some()));
         if hop.from_ip.is_none() || (comment_ip_bracketed && helo_literal) {
             hop.from_ip = Some(ip_text(ip));
         }
         // Exchange writes `from NAME (IP)`: NAME is the HELO. Sendmail/Postfix write
         // `from HELO (RDNS [IP])`: the first word is the HELO there too.
-        if hop.helo.is_none() {
-            hop.helo = hop.from_host.clone().filter(|h| parse_ip(h).is_none());
+        if hop.helo.is_none() && !helo_literal {
+            hop.helo = hop.from_host.clone();
         }
     }
 }
@@ -720,6 +731,12 @@ fn read_from_comment(c: &str, hop: &mut Hop) {
 /// `(fetchmail-6.6.1)` or `(getmail 6.18)`. A host such as `fetchmail.example`
 /// or `godmr.example` elsewhere in the line is not one.
 fn names_retrieval_agent(c: &str) -> bool {
+    // Almost every comment starts with some other ASCII letter: decided by one byte.
+    let b = c.as_bytes();
+    let start = b.iter().position(|&x| !is_ws_byte(x)).unwrap_or(b.len());
+    if b.get(start).is_some_and(|&x| x < 0x80 && !matches!(x | 0x20, b'f' | b'g' | b'o')) {
+        return false;
+    }
     let first = ws_words(c).next().unwrap_or("");
     ["fetchmail", "getmail", "odmr"].iter().any(|m| {
         first.get(..m.len()).is_some_and(|h| h.eq_ignore_ascii_case(m))
@@ -728,19 +745,11 @@ fn names_retrieval_agent(c: &str) -> bool {
 }
 
 /// Substring searchers for the markers read from comments, built once.
-fn finders() -> &'static [memchr::memmem::Finder<'static>; 7] {
-    static F: std::sync::OnceLock<[memchr::memmem::Finder<'static>; 7]> = std::sync::OnceLock::new();
+fn finders() -> &'static [memchr::memmem::Finder<'static>; 3] {
+    static F: std::sync::OnceLock<[memchr::memmem::Finder<'static>; 3]> = std::sync::OnceLock::new();
     F.get_or_init(|| {
         use memchr::memmem::Finder;
-        [
-            Finder::new("authenticated sender:"),
-            Finder::new("authenticated user"),
-            Finder::new("fetchmail"),
-            Finder::new("getmail"),
-            Finder::new("odmr"),
-            Finder::new("tls"),
-            Finder::new("sslv3"),
-        ]
+        [Finder::new("authenticated"), Finder::new("tls"), Finder::new("sslv3")]
     })
 }
 
