@@ -124,6 +124,18 @@ fn recycle_tokens<'a, 'b>(mut v: Vec<Token<'a>>) -> Vec<Token<'b>> {
     v.into_iter().map(|_| -> Token<'b> { unreachable!() }).collect()
 }
 
+/// Bytes that continue a word without a second look: not white space, `(` or `[`.
+static PLAIN_WORD: [bool; 256] = {
+    let mut t = [true; 256];
+    let mut i = 0;
+    while i < 256 {
+        let c = i as u8;
+        t[i] = !(c.is_ascii_whitespace() || c == b'(' || c == b'[');
+        i += 1;
+    }
+    t
+};
+
 fn tokenize<'a>(s: &'a str, mut out: Vec<Token<'a>>) -> Vec<Token<'a>> {
     let bytes = s.as_bytes();
     out.reserve(32);
@@ -132,7 +144,28 @@ fn tokenize<'a>(s: &'a str, mut out: Vec<Token<'a>>) -> Vec<Token<'a>> {
         let b = bytes[i];
         if b.is_ascii_whitespace() {
             i += 1;
-        } else if b == b'(' {
+        } else if b != b'(' {
+            let start = i;
+            // Plain word bytes by table; `[` keeps an address literal whole even if
+            // it holds spaces.
+            loop {
+                while i < bytes.len() && PLAIN_WORD[usize::from(bytes[i])] {
+                    i += 1;
+                }
+                if i < bytes.len() && bytes[i] == b'[' {
+                    while i < bytes.len() && bytes[i] != b']' {
+                        i += 1;
+                    }
+                    i += 1;
+                    continue;
+                }
+                break;
+            }
+            let end = i.min(bytes.len());
+            if let Some(w) = s.get(start..end) {
+                out.push(Token::Word(w));
+            }
+        } else {
             let start = i + 1;
             let mut depth = 1;
             i += 1;
@@ -152,21 +185,6 @@ fn tokenize<'a>(s: &'a str, mut out: Vec<Token<'a>>) -> Vec<Token<'a>> {
             }
             let end = if depth == 0 { i - 1 } else { bytes.len() };
             out.push(Token::Comment(s.get(start..end.max(start)).unwrap_or("")));
-        } else {
-            let start = i;
-            while i < bytes.len() && !bytes[i].is_ascii_whitespace() && bytes[i] != b'(' {
-                if bytes[i] == b'[' {
-                    // Keep an address literal whole even if it holds spaces.
-                    while i < bytes.len() && bytes[i] != b']' {
-                        i += 1;
-                    }
-                }
-                i += 1;
-            }
-            let end = i.min(bytes.len());
-            if let Some(w) = s.get(start..end) {
-                out.push(Token::Word(w));
-            }
         }
     }
     out
@@ -179,18 +197,47 @@ pub fn parse_addr(s: &str) -> Option<IpAddr> {
     if b.is_empty() {
         return None;
     }
-    if b.len() <= 15 && b.iter().all(|c| c.is_ascii_digit() || *c == b'.') {
+    // One pass: which kinds of byte occur. std accepts nothing but hex digits,
+    // dots and colons, so any other byte (a host name) stops here.
+    let mut seen = 0u8;
+    for &c in b {
+        let k = ADDR_CLASS[usize::from(c)];
+        if k == 0 {
+            return None;
+        }
+        seen |= k;
+    }
+    if b.len() <= 15 && seen & !(DIGIT | DOT) == 0 {
         return parse_v4(b).map(IpAddr::from);
     }
-    if b.len() <= 39 && b.iter().all(|c| c.is_ascii_hexdigit() || *c == b':') {
+    if b.len() <= 39 && seen & !(DIGIT | HEX_LETTER | COLON) == 0 {
         return parse_v6_groups(b).map(|g| IpAddr::from(std::net::Ipv6Addr::from(g)));
-    }
-    // std accepts nothing but hex digits, dots and colons: a host name stops here.
-    if !b.iter().all(|c| c.is_ascii_hexdigit() || matches!(c, b'.' | b':')) {
-        return None;
     }
     s.parse().ok()
 }
+
+const DIGIT: u8 = 1;
+const HEX_LETTER: u8 = 2;
+const DOT: u8 = 4;
+const COLON: u8 = 8;
+
+/// The kind of each byte that may appear in an address (0: none may).
+static ADDR_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let c = i as u8;
+        t[i] = match c {
+            b'0'..=b'9' => DIGIT,
+            b'a'..=b'f' | b'A'..=b'F' => HEX_LETTER,
+            b'.' => DOT,
+            b':' => COLON,
+            _ => 0,
+        };
+        i += 1;
+    }
+    t
+};
 
 /// Dotted-quad IPv4 of digits and dots only, with std's rules: four parts of 1-3
 /// digits, no leading zero, each at most 255. One pass, no iterator adapters.
@@ -385,7 +432,10 @@ pub fn parse_ip(token: &str) -> Option<IpAddr> {
         _ => return None,
     }
     memchr::memchr2(b'.', b':', token.as_bytes())?;
-    let mut t = trim_fast(token).trim_end_matches([',', ';']);
+    let mut t = trim_fast(token);
+    while let Some(rest) = t.strip_suffix([',', ';']) {
+        t = rest;
+    }
     if at.is_some() {
         if let Some(p) = t.rfind('@') {
             t = &t[p + 1..];
@@ -408,9 +458,7 @@ pub fn parse_ip(token: &str) -> Option<IpAddr> {
         Some(p) => &t[..p],
         None => t,
     };
-    if t.is_empty() || !t.bytes().all(|b| b.is_ascii_hexdigit() || b == b'.' || b == b':') {
-        return None;
-    }
+    // parse_addr refuses anything but hex digits, dots and colons.
     let ip: IpAddr = parse_addr(t)?;
     // IPv4-mapped IPv6 (`::ffff:1.2.3.4`) is the IPv4 peer.
     Some(match ip {
@@ -659,17 +707,40 @@ impl Hop {
 
 /// `c.split_whitespace()`, splitting at bytes when `c` is ASCII (the common case:
 /// no character decoding). Splitting a `str` at ASCII bytes keeps UTF-8 valid.
-fn ws_words(c: &str) -> impl Iterator<Item = &str> + '_ {
-    let ascii = c.is_ascii();
-    let fast = ascii.then(|| {
-        c.as_bytes().split(|&b| is_ws_byte(b)).filter(|w| !w.is_empty()).map(|w| {
-            debug_assert!(std::str::from_utf8(w).is_ok());
-            // SAFETY: `c` is ASCII, so every piece is.
-            unsafe { std::str::from_utf8_unchecked(w) }
-        })
-    });
-    let slow = (!ascii).then(|| c.split_whitespace());
-    fast.into_iter().flatten().chain(slow.into_iter().flatten())
+fn ws_words(c: &str) -> Words<'_> {
+    if c.is_ascii() { Words::Ascii(c, 0) } else { Words::Other(c.split_whitespace()) }
+}
+
+/// The words of a comment; see [`ws_words`]. An enum rather than a chain of
+/// optional iterators, which did not optimise well on this hot path.
+enum Words<'a> {
+    /// An ASCII text and the position to continue from.
+    Ascii(&'a str, usize),
+    Other(std::str::SplitWhitespace<'a>),
+}
+
+impl<'a> Iterator for Words<'a> {
+    type Item = &'a str;
+    #[inline]
+    fn next(&mut self) -> Option<&'a str> {
+        match self {
+            Words::Ascii(s, pos) => {
+                let b = s.as_bytes();
+                let mut i = *pos;
+                while i < b.len() && is_ws_byte(b[i]) {
+                    i += 1;
+                }
+                let start = i;
+                while i < b.len() && !is_ws_byte(b[i]) {
+                    i += 1;
+                }
+                *pos = i;
+                // ASCII text: every byte position is a character boundary.
+                (start < i).then(|| &s[start..i])
+            }
+            Words::Other(it) => it.next(),
+        }
+    }
 }
 
 /// What the receiver put in the comment after the sender's name.
@@ -696,10 +767,15 @@ fn read_from_comment(c: &str, hop: &mut Hop, host_is_ip: &mut Option<bool>) {
             }
             continue;
         }
-        if w.contains('=') {
+        if w.as_bytes().contains(&b'=') {
             continue;
         }
-        if comment_ip.is_none() {
+        if comment_ip.is_some() {
+            if hop.helo.is_some() {
+                // Only a `helo=` could still matter, and the HELO is known.
+                break;
+            }
+        } else {
             // The first word was read above.
             if let Some(ip) = if i == 0 { first_ip } else { parse_ip(w) } {
                 comment_ip = Some(ip);
