@@ -98,12 +98,14 @@ impl<'a> Field<'a> {
     /// (most fields): the analysis reads many values only to look at them.
     pub fn text(&self) -> std::borrow::Cow<'a, str> {
         let raw = trim_ws(self.raw_value);
-        if memchr::memchr3(b'\r', b'\n', b'\t', raw).is_none()
-            && let Ok(s) = std::str::from_utf8(raw)
-        {
-            return std::borrow::Cow::Borrowed(s);
+        match memchr::memchr3(b'\r', b'\n', b'\t', raw) {
+            None => match std::str::from_utf8(raw) {
+                Ok(s) => std::borrow::Cow::Borrowed(s),
+                Err(_) => String::from_utf8_lossy(raw),
+            },
+            // The first break is known: unfolding starts there.
+            Some(at) => std::borrow::Cow::Owned(unfold_at(raw, at)),
         }
-        std::borrow::Cow::Owned(unfold(raw))
     }
 
     #[inline]
@@ -115,29 +117,37 @@ impl<'a> Field<'a> {
 /// Unfold a raw header value.
 pub fn unfold(raw: &[u8]) -> String {
     let raw = trim_ws(raw);
-    // Most values are one line of ASCII/UTF-8: copy them as they are.
-    if memchr::memchr3(b'\r', b'\n', b'\t', raw).is_none() {
-        return match std::str::from_utf8(raw) {
+    match memchr::memchr3(b'\r', b'\n', b'\t', raw) {
+        // Most values are one line of ASCII/UTF-8: copy them as they are.
+        None => match std::str::from_utf8(raw) {
             Ok(s) => s.to_string(),
             Err(_) => String::from_utf8_lossy(raw).into_owned(),
-        };
+        },
+        Some(at) => unfold_at(raw, at),
     }
+}
+
+/// [`unfold`] of a trimmed value whose first line end or tab is at `at`.
+fn unfold_at(raw: &[u8], mut at: usize) -> String {
     let mut out = Vec::with_capacity(raw.len());
     let mut i = 0;
     // Copy runs between line ends and tabs in one go (a value has a few folds at most).
-    while let Some(p) = memchr::memchr3(b'\r', b'\n', b'\t', &raw[i..]) {
-        out.extend_from_slice(&raw[i..i + p]);
-        i += p;
+    loop {
+        out.extend_from_slice(&raw[i..at]);
+        i = at;
         if raw[i] == b'\t' {
-            out.push(b' ');
             i += 1;
-            continue;
-        }
-        // Replace the line end and the following white space by a single space.
-        while i < raw.len() && matches!(raw[i], b'\r' | b'\n' | b' ' | b'\t') {
-            i += 1;
+        } else {
+            // Replace the line end and the following white space by a single space.
+            while i < raw.len() && matches!(raw[i], b'\r' | b'\n' | b' ' | b'\t') {
+                i += 1;
+            }
         }
         out.push(b' ');
+        match memchr::memchr3(b'\r', b'\n', b'\t', &raw[i..]) {
+            Some(p) => at = i + p,
+            None => break,
+        }
     }
     out.extend_from_slice(&raw[i..]);
     match String::from_utf8(out) {
