@@ -425,35 +425,41 @@ fn split_from(raw: &[u8], start: usize) -> HeaderBlock<'_> {
     // Last field of each bucket, where the next one is chained.
     let mut tails = [0u32; BUCKETS];
     // The field being read: where it starts, where its name ends, where its value
-    // starts; `end` is where its last line ends.
+    // starts; `last_lf` is the line feed after its last line (the input's end when
+    // there is none).
     let mut current: Option<(usize, usize, usize)> = None;
-    let mut end = 0;
+    let mut last_lf = 0;
     let mut newlines = Newlines::new(raw, start);
     let mut pos = start;
     while pos < raw.len() {
-        let (content_end, next) = match newlines.next() {
-            Some(lf) => (if lf > pos && raw[lf - 1] == b'\r' { lf - 1 } else { lf }, lf + 1),
+        let lf = match newlines.next() {
+            Some(lf) => lf,
             None => {
                 block.ends_mid_line = true;
-                (raw.len(), raw.len())
+                raw.len()
             }
         };
         let first = raw[pos];
         if (first == b' ' || first == b'\t') && current.is_some() {
-            end = content_end;
-        } else if content_end == pos {
+            // A continuation: only where the field's last line ends matters.
+            last_lf = lf;
+            pos = lf + 1;
+            continue;
+        }
+        let content_end = if lf > pos && lf < raw.len() && raw[lf - 1] == b'\r' { lf - 1 } else { lf };
+        if content_end == pos {
             block.has_body_separator = true;
             break;
         } else if let Some((name_end, colon)) = scan_name(raw, pos) {
             if let Some(field) = current {
-                push(raw, field, end, &mut block, &mut tails);
+                push(raw, field, last_lf, &mut block, &mut tails);
             }
             let mut value_start = colon + 1;
             while value_start < content_end && (raw[value_start] == b' ' || raw[value_start] == b'\t') {
                 value_start += 1;
             }
             current = Some((pos, name_end, value_start));
-            end = content_end;
+            last_lf = lf;
         } else {
             // Not a field: a stray mbox separator line, or a stray line. Three stray
             // lines in a row are prose or a body: the header block is over.
@@ -463,10 +469,10 @@ fn split_from(raw: &[u8], start: usize) -> HeaderBlock<'_> {
                 break;
             }
         }
-        pos = next;
+        pos = lf + 1;
     }
     if let Some(field) = current {
-        push(raw, field, end, &mut block, &mut tails);
+        push(raw, field, last_lf, &mut block, &mut tails);
     }
     // Chains hold u32 indices; a block too large for them is searched in order.
     block.indexed = if block.fields.len() < NO_FIELD as usize { block.fields.len() } else { usize::MAX };
@@ -474,7 +480,9 @@ fn split_from(raw: &[u8], start: usize) -> HeaderBlock<'_> {
 }
 
 #[inline(always)]
-fn push<'a>(raw: &'a [u8], (start, name_end, value_start): (usize, usize, usize), end: usize, block: &mut HeaderBlock<'a>, tails: &mut [u32; BUCKETS]) {
+fn push<'a>(raw: &'a [u8], (start, name_end, value_start): (usize, usize, usize), last_lf: usize, block: &mut HeaderBlock<'a>, tails: &mut [u32; BUCKETS]) {
+    // The field's line feed follows its name, so `last_lf - 1` is inside the field.
+    let end = if last_lf < raw.len() && raw[last_lf - 1] == b'\r' { last_lf - 1 } else { last_lf };
     // `>From:` quoting (mbox exporters apply it to header lines too).
     let name_start = if raw[start] == b'>' { start + 1 } else { start };
     let bytes = &raw[name_start..name_end];
