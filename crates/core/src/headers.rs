@@ -265,24 +265,36 @@ fn non_name_bytes(w: u64) -> u64 {
 fn scan_name(raw: &[u8], pos: usize) -> Option<(usize, usize)> {
     let mut i = pos;
     // Eight bytes at a time: names are 2 to 40 bytes long.
-    while let Some(w) = raw.get(i..i + 8) {
-        let bad = non_name_bytes(u64::from_le_bytes(w.try_into().unwrap()));
-        if bad != 0 {
-            i += (bad.trailing_zeros() / 8) as usize;
-            break;
+    let name_end = loop {
+        match raw.get(i..i + 8) {
+            Some(w) => {
+                let bad = non_name_bytes(u64::from_le_bytes(w.try_into().unwrap()));
+                if bad != 0 {
+                    break i + (bad.trailing_zeros() / 8) as usize;
+                }
+                i += 8;
+            }
+            None => {
+                while i < raw.len() && matches!(raw[i], 0x21..=0x7e) && raw[i] != b':' {
+                    i += 1;
+                }
+                break i;
+            }
         }
-        i += 8;
+    };
+    if name_end == pos {
+        return None;
     }
-    if raw.len() < i + 8 {
-        while i < raw.len() && matches!(raw[i], 0x21..=0x7e) && raw[i] != b':' {
-            i += 1;
+    // Usually the colon follows the name directly.
+    let mut i = name_end;
+    while let Some(&b) = raw.get(i) {
+        match b {
+            b':' => return Some((name_end, i)),
+            b' ' | b'\t' => i += 1,
+            _ => return None,
         }
     }
-    let name_end = i;
-    while i < raw.len() && matches!(raw[i], b' ' | b'\t') {
-        i += 1;
-    }
-    (name_end > pos && i < raw.len() && raw[i] == b':').then_some((name_end, i))
+    None
 }
 
 /// Bit `i` set when `chunk[i]` is a line feed.
@@ -455,7 +467,8 @@ fn split_from(raw: &[u8], start: usize) -> HeaderBlock<'_> {
                 push(raw, field, last_lf, &mut block, &mut tails);
             }
             let mut value_start = colon + 1;
-            while value_start < content_end && (raw[value_start] == b' ' || raw[value_start] == b'\t') {
+            // Blanks stop at the line end by themselves.
+            while let Some(b' ' | b'\t') = raw.get(value_start) {
                 value_start += 1;
             }
             current = Some((pos, name_end, value_start));
