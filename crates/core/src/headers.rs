@@ -185,8 +185,21 @@ pub struct HeaderBlock<'a> {
 
 impl<'a> HeaderBlock<'a> {
     /// The first field called `name` (ASCII case ignored).
+    #[inline]
     pub fn get(&self, name: &str) -> Option<&Field<'a>> {
-        self.named(name).next()
+        if self.indexed != self.fields.len() {
+            return self.fields.iter().find(|f| f.is(name));
+        }
+        let key = name_key(name);
+        let mut at = self.heads[bucket(name.as_bytes())] as usize;
+        // NO_FIELD ends a chain: no block has that many fields.
+        while let Some(f) = self.fields.get(at) {
+            if f.key == key && eq_nocase(f.name.as_bytes(), name.as_bytes()) {
+                return Some(f);
+            }
+            at = f.next as usize;
+        }
+        None
     }
     /// Every field called `name`, in block order.
     pub fn all(&self, name: &'a str) -> impl Iterator<Item = &Field<'a>> + '_ {
