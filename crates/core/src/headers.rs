@@ -439,7 +439,7 @@ pub fn split(raw: &[u8]) -> HeaderBlock<'_> {
 /// ends the block.
 fn split_from(raw: &[u8], start: usize) -> HeaderBlock<'_> {
     let mut block = HeaderBlock {
-        fields: Vec::with_capacity(64),
+        fields: Vec::with_capacity(96),
         start,
         has_body_separator: false,
         stray_lines: 0,
