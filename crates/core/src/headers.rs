@@ -21,12 +21,69 @@ pub struct Field<'a> {
     /// Name length and lower-cased first byte: lets lookups skip most names with
     /// one integer comparison (a message has a hundred fields, lookups are many).
     key: u32,
+    /// Index of the next field in the same lookup bucket ([`NO_FIELD`] at the end):
+    /// [`HeaderBlock::get`] walks this short chain instead of the whole block.
+    next: u32,
 }
 
 #[inline]
 fn name_key(name: &str) -> u32 {
     let first = name.as_bytes().first().map(|b| b.to_ascii_lowercase()).unwrap_or(0);
     ((name.len() as u32) << 8) | u32::from(first)
+}
+
+/// Lookup buckets of a block: more than the distinct names of most messages.
+const BUCKETS: usize = 64;
+const NO_FIELD: u32 = u32::MAX;
+
+/// The bucket of a name from its length and its first and last bytes. Setting the
+/// 0x20 bit makes it blind to ASCII case, as [`Field::is`] is.
+#[inline]
+fn bucket(name: &[u8]) -> usize {
+    let (first, last) = match name {
+        [] => (0, 0),
+        [f, .., l] => (*f, *l),
+        [f] => (*f, *f),
+    };
+    let h = (name.len() as u32).wrapping_mul(0x9E37_79B9)
+        ^ u32::from(first | 0x20).wrapping_mul(0x85EB_CA6B)
+        ^ u32::from(last | 0x20).wrapping_mul(0xC2B2_AE35);
+    (h >> 26) as usize
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x80 * ONES;
+
+/// ASCII lower case of eight bytes at once (bytes outside `A..=Z` unchanged).
+#[inline]
+fn lower8(w: u64) -> u64 {
+    let low7 = w & (0x7f * ONES);
+    let from_a = low7 + (0x80 - u64::from(b'A')) * ONES;
+    let past_z = low7 + (0x80 - u64::from(b'Z') - 1) * ONES;
+    w | ((from_a & !past_z & !w & HIGH) >> 2)
+}
+
+/// `a.eq_ignore_ascii_case(b)` a word at a time: lookups compare a name with every
+/// field of the same length and initial, and names run to 30 bytes.
+#[inline]
+fn eq_nocase(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    if n < 8 {
+        return a.eq_ignore_ascii_case(b);
+    }
+    let word = |s: &[u8], i: usize| lower8(u64::from_le_bytes(s[i..i + 8].try_into().unwrap()));
+    let mut i = 0;
+    while i + 8 < n {
+        if word(a, i) != word(b, i) {
+            return false;
+        }
+        i += 8;
+    }
+    // The last word overlaps the previous one when the length is not a multiple of 8.
+    word(a, n - 8) == word(b, n - 8)
 }
 
 impl<'a> Field<'a> {
@@ -41,46 +98,56 @@ impl<'a> Field<'a> {
     /// (most fields): the analysis reads many values only to look at them.
     pub fn text(&self) -> std::borrow::Cow<'a, str> {
         let raw = trim_ws(self.raw_value);
-        if memchr::memchr3(b'\r', b'\n', b'\t', raw).is_none() {
-            if let Ok(s) = std::str::from_utf8(raw) {
-                return std::borrow::Cow::Borrowed(s);
-            }
+        match memchr::memchr3(b'\r', b'\n', b'\t', raw) {
+            None => match std::str::from_utf8(raw) {
+                Ok(s) => std::borrow::Cow::Borrowed(s),
+                Err(_) => String::from_utf8_lossy(raw),
+            },
+            // The first break is known: unfolding starts there.
+            Some(at) => std::borrow::Cow::Owned(unfold_at(raw, at)),
         }
-        std::borrow::Cow::Owned(unfold(raw))
     }
 
     #[inline]
     pub fn is(&self, name: &str) -> bool {
-        self.key == name_key(name) && self.name.eq_ignore_ascii_case(name)
+        self.key == name_key(name) && eq_nocase(self.name.as_bytes(), name.as_bytes())
     }
 }
 
 /// Unfold a raw header value.
 pub fn unfold(raw: &[u8]) -> String {
     let raw = trim_ws(raw);
-    // Most values are one line of ASCII/UTF-8: copy them as they are.
-    if memchr::memchr3(b'\r', b'\n', b'\t', raw).is_none() {
-        return match std::str::from_utf8(raw) {
+    match memchr::memchr3(b'\r', b'\n', b'\t', raw) {
+        // Most values are one line of ASCII/UTF-8: copy them as they are.
+        None => match std::str::from_utf8(raw) {
             Ok(s) => s.to_string(),
             Err(_) => String::from_utf8_lossy(raw).into_owned(),
-        };
+        },
+        Some(at) => unfold_at(raw, at),
     }
+}
+
+/// [`unfold`] of a trimmed value whose first line end or tab is at `at`.
+fn unfold_at(raw: &[u8], mut at: usize) -> String {
     let mut out = Vec::with_capacity(raw.len());
     let mut i = 0;
     // Copy runs between line ends and tabs in one go (a value has a few folds at most).
-    while let Some(p) = memchr::memchr3(b'\r', b'\n', b'\t', &raw[i..]) {
-        out.extend_from_slice(&raw[i..i + p]);
-        i += p;
+    loop {
+        out.extend_from_slice(&raw[i..at]);
+        i = at;
         if raw[i] == b'\t' {
-            out.push(b' ');
             i += 1;
-            continue;
-        }
-        // Replace the line end and the following white space by a single space.
-        while i < raw.len() && matches!(raw[i], b'\r' | b'\n' | b' ' | b'\t') {
-            i += 1;
+        } else {
+            // Replace the line end and the following white space by a single space.
+            while i < raw.len() && matches!(raw[i], b'\r' | b'\n' | b' ' | b'\t') {
+                i += 1;
+            }
         }
         out.push(b' ');
+        match memchr::memchr3(b'\r', b'\n', b'\t', &raw[i..]) {
+            Some(p) => at = i + p,
+            None => break,
+        }
     }
     out.extend_from_slice(&raw[i..]);
     match String::from_utf8(out) {
@@ -108,14 +175,65 @@ pub struct HeaderBlock<'a> {
     pub stray_lines: usize,
     /// True when the input ends inside the header block without a final line end.
     pub ends_mid_line: bool,
+    /// First field of each lookup bucket, the rest chained through `Field::next`:
+    /// the analysis looks up about 35 names per message in a block of about 45.
+    heads: [u32; BUCKETS],
+    /// `fields.len()` when the chains were built. `fields` is public: a block whose
+    /// fields were changed since is searched field by field.
+    indexed: usize,
 }
 
 impl<'a> HeaderBlock<'a> {
+    /// The first field called `name` (ASCII case ignored).
+    #[inline]
     pub fn get(&self, name: &str) -> Option<&Field<'a>> {
-        self.fields.iter().find(|f| f.is(name))
+        if self.indexed != self.fields.len() {
+            return self.fields.iter().find(|f| f.is(name));
+        }
+        let key = name_key(name);
+        let mut at = self.heads[bucket(name.as_bytes())] as usize;
+        // NO_FIELD ends a chain: no block has that many fields.
+        while let Some(f) = self.fields.get(at) {
+            if f.key == key && eq_nocase(f.name.as_bytes(), name.as_bytes()) {
+                return Some(f);
+            }
+            at = f.next as usize;
+        }
+        None
     }
+    /// Every field called `name`, in block order.
     pub fn all(&self, name: &'a str) -> impl Iterator<Item = &Field<'a>> + '_ {
-        self.fields.iter().filter(move |f| f.is(name))
+        self.named(name)
+    }
+    #[inline]
+    fn named<'n>(&self, name: &'n str) -> Named<'_, 'a, 'n> {
+        let linear = self.indexed != self.fields.len();
+        let at = if linear { 0 } else { self.heads[bucket(name.as_bytes())] as usize };
+        Named { fields: &self.fields, at, linear, key: name_key(name), name }
+    }
+}
+
+/// The fields of one name: along a bucket chain, or the whole block in order.
+struct Named<'b, 'a, 'n> {
+    fields: &'b [Field<'a>],
+    at: usize,
+    linear: bool,
+    key: u32,
+    name: &'n str,
+}
+
+impl<'b, 'a> Iterator for Named<'b, 'a, '_> {
+    type Item = &'b Field<'a>;
+    #[inline]
+    fn next(&mut self) -> Option<&'b Field<'a>> {
+        while let Some(f) = self.fields.get(self.at) {
+            // NO_FIELD ends a chain: no block has that many fields.
+            self.at = if self.linear { self.at + 1 } else { f.next as usize };
+            if f.key == self.key && eq_nocase(f.name.as_bytes(), self.name.as_bytes()) {
+                return Some(f);
+            }
+        }
+        None
     }
 }
 
@@ -134,25 +252,145 @@ fn line_at(raw: &[u8], pos: usize) -> (usize, usize, bool) {
 /// RFC 5322 §3.6.8: printable ASCII except colon; we also allow a space before the
 /// colon (obs-optional, written by some old gateways).
 pub fn field_name_end(line: &[u8]) -> Option<usize> {
-    let colon = memchr::memchr(b':', line)?;
-    let mut end = colon;
-    while end > 0 && matches!(line[end - 1], b' ' | b'\t') {
-        end -= 1;
-    }
-    (end > 0 && line[..end].iter().all(|&b| (0x21..=0x7e).contains(&b))).then_some(colon)
+    scan_name(line, 0).map(|(_, colon)| colon)
 }
 
-type Pending = Option<(usize, usize, usize, usize)>; // (field_start, name_end, value_start, content_end)
+/// The length of the field name that `raw` starts with (blanks before the colon
+/// excluded), when its first line is `name: value`.
+pub(crate) fn field_name_len(raw: &[u8]) -> Option<usize> {
+    scan_name(raw, 0).map(|(name_end, _)| name_end)
+}
 
-fn flush<'a>(raw: &'a [u8], cur: Pending, fields: &mut Vec<Field<'a>>) {
-    if let Some((fs, ne, vs, ce)) = cur {
-        let bytes = &raw[fs..ne];
-        debug_assert!(bytes.is_ascii());
-        // SAFETY: field_name_end accepted only printable ASCII and blanks before the
-        // colon (the validating conversion costs more than the rest of the split).
-        let name = unsafe { std::str::from_utf8_unchecked(bytes) }.trim_end();
-        let name = name.strip_prefix('>').unwrap_or(name);
-        fields.push(Field { name, raw_value: &raw[vs.min(ce)..ce], span: (fs, ce), key: name_key(name) });
+/// High bit set in each byte of `w` that cannot be in a field name: anything but
+/// printable ASCII, and the colon.
+#[inline]
+fn non_name_bytes(w: u64) -> u64 {
+    let low7 = w & (0x7f * ONES);
+    let printable = (low7 + (0x80 - 0x21) * ONES) & !(low7 + ONES) & !w;
+    let colon = !((low7 ^ (u64::from(b':') * ONES)) + 0x7f * ONES);
+    (!printable | colon) & HIGH
+}
+
+/// [`field_name_end`] for the line starting at `pos`, without finding the line end
+/// first: a line end is not a name byte, so the name stops at it by itself. Returns
+/// the end of the name (blanks before the colon excluded) and the colon.
+#[inline]
+fn scan_name(raw: &[u8], pos: usize) -> Option<(usize, usize)> {
+    let mut i = pos;
+    // Eight bytes at a time: names are 2 to 40 bytes long.
+    let name_end = loop {
+        match raw.get(i..i + 8) {
+            Some(w) => {
+                let bad = non_name_bytes(u64::from_le_bytes(w.try_into().unwrap()));
+                if bad != 0 {
+                    break i + (bad.trailing_zeros() / 8) as usize;
+                }
+                i += 8;
+            }
+            None => {
+                while i < raw.len() && matches!(raw[i], 0x21..=0x7e) && raw[i] != b':' {
+                    i += 1;
+                }
+                break i;
+            }
+        }
+    };
+    if name_end == pos {
+        return None;
+    }
+    // Usually the colon follows the name directly.
+    let mut i = name_end;
+    while let Some(&b) = raw.get(i) {
+        match b {
+            b':' => return Some((name_end, i)),
+            b' ' | b'\t' => i += 1,
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// Bit `i` set when `chunk[i]` is a line feed.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline]
+fn newline_mask(chunk: &[u8; 64]) -> u64 {
+    // SAFETY: the cfg admits this only where SSE2 is enabled at compile time (every
+    // x86_64 target), which is all `newline_mask_sse2` requires of its caller.
+    unsafe { newline_mask_sse2(chunk) }
+}
+
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[target_feature(enable = "sse2")]
+#[inline]
+fn newline_mask_sse2(chunk: &[u8; 64]) -> u64 {
+    use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_movemask_epi8, _mm_set1_epi8, _mm_set_epi64x};
+    let lf = _mm_set1_epi8(b'\n' as i8);
+    let mut mask = 0;
+    for (k, part) in chunk.as_chunks::<16>().0.iter().enumerate() {
+        // Two word loads the compiler merges into one vector load.
+        let lo = u64::from_le_bytes(part[..8].try_into().unwrap());
+        let hi = u64::from_le_bytes(part[8..].try_into().unwrap());
+        let eq = _mm_cmpeq_epi8(_mm_set_epi64x(hi as i64, lo as i64), lf);
+        mask |= u64::from(_mm_movemask_epi8(eq) as u16) << (k * 16);
+    }
+    mask
+}
+
+/// Bit `i` set when `chunk[i]` is a line feed.
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+#[inline]
+fn newline_mask(chunk: &[u8; 64]) -> u64 {
+    let mut mask = 0;
+    for (k, part) in chunk.as_chunks::<8>().0.iter().enumerate() {
+        let x = u64::from_le_bytes(*part) ^ (u64::from(b'\n') * ONES);
+        // High bit of each zero byte of x, then the eight high bits gathered into one byte.
+        let zero = !(((x & (0x7f * ONES)) + 0x7f * ONES) | x) & HIGH;
+        mask |= ((zero >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) << (k * 8);
+    }
+    mask
+}
+
+/// The line feeds of `raw` from a position on, in order. Found 64 bytes at a time:
+/// header lines are 50 bytes long on average, so one search per line costs more
+/// than the bytes searched.
+struct Newlines<'r> {
+    raw: &'r [u8],
+    base: usize,
+    mask: u64,
+}
+
+impl<'r> Newlines<'r> {
+    fn new(raw: &'r [u8], from: usize) -> Self {
+        Newlines { raw, base: from, mask: Self::mask_at(raw, from) }
+    }
+    #[inline]
+    fn mask_at(raw: &[u8], at: usize) -> u64 {
+        match raw.get(at..).and_then(|r| r.first_chunk::<64>()) {
+            Some(chunk) => newline_mask(chunk),
+            None if at < raw.len() => {
+                let mut chunk = [0u8; 64];
+                chunk[..raw.len() - at].copy_from_slice(&raw[at..]);
+                newline_mask(&chunk)
+            }
+            None => 0,
+        }
+    }
+}
+
+impl Iterator for Newlines<'_> {
+    type Item = usize;
+    #[inline]
+    fn next(&mut self) -> Option<usize> {
+        while self.mask == 0 {
+            if self.base >= self.raw.len() {
+                return None;
+            }
+            self.base += 64;
+            self.mask = Self::mask_at(self.raw, self.base);
+        }
+        let at = self.base + self.mask.trailing_zeros() as usize;
+        self.mask &= self.mask - 1;
+        Some(at)
     }
 }
 
@@ -165,22 +403,19 @@ pub fn header_start(raw: &[u8]) -> usize {
     while pos < raw.len() && matches!(raw[pos], b' ' | b'\t' | b'\r' | b'\n') {
         pos += 1;
     }
-    if raw[pos..].starts_with(b"From ") && field_name_end(&raw[pos..line_at(raw, pos).0]).is_none() {
+    if raw[pos..].starts_with(b"From ") && scan_name(raw, pos).is_none() {
         pos = line_at(raw, pos).1;
     }
     let mut probe = pos;
     for _ in 0..3 {
-        if probe >= raw.len() {
+        // Usually the first line is a field already.
+        if probe >= raw.len() || scan_name(raw, probe).is_some() {
             break;
         }
-        let (end, next, _) = line_at(raw, probe);
-        if field_name_end(&raw[probe..end]).is_some() {
-            break;
-        }
-        let (end2, _, _) = if next < raw.len() { line_at(raw, next) } else { (next, next, false) };
-        if next < raw.len() && field_name_end(&raw[next..end2]).is_some() {
+        let next = line_at(raw, probe).1;
+        if next < raw.len() && scan_name(raw, next).is_some() {
             let rest = &raw[next..raw.len().min(next + 64 * 1024)];
-            if rest.starts_with(b"Received:") || rest.windows(10).any(|w| w.eq_ignore_ascii_case(b"\nreceived:")) {
+            if rest.starts_with(b"Received:") || has_received_line(rest) {
                 return next;
             }
         }
@@ -189,51 +424,107 @@ pub fn header_start(raw: &[u8]) -> usize {
     pos
 }
 
+/// A line starting `Received:` (any case) after the first line of `raw`.
+pub(crate) fn has_received_line(raw: &[u8]) -> bool {
+    memchr::memchr_iter(b'\n', raw).any(|p| raw.get(p + 1..p + 10).is_some_and(|w| w.eq_ignore_ascii_case(b"received:")))
+}
+
 /// Split `raw` into header fields. Never fails: garbage yields no fields.
 pub fn split(raw: &[u8]) -> HeaderBlock<'_> {
-    let mut pos = header_start(raw);
-    let start = pos;
-    let mut fields: Vec<Field<'_>> = Vec::with_capacity(96);
-    let mut has_body_separator = false;
-    let mut stray_lines = 0;
-    let mut ends_mid_line = false;
-    let mut current: Pending = None;
+    split_from(raw, header_start(raw))
+}
+
+/// One forward pass over the lines from `start`: a line starting with a blank
+/// continues the current field, a `Name:` line starts the next one, an empty line
+/// ends the block.
+fn split_from(raw: &[u8], start: usize) -> HeaderBlock<'_> {
+    let mut block = HeaderBlock {
+        fields: Vec::with_capacity(96),
+        start,
+        has_body_separator: false,
+        stray_lines: 0,
+        ends_mid_line: false,
+        heads: [NO_FIELD; BUCKETS],
+        indexed: 0,
+    };
+    // Last field of each bucket, where the next one is chained.
+    let mut tails = [0u32; BUCKETS];
+    // The field being read: where it starts, where its name ends, where its value
+    // starts; `last_lf` is the line feed after its last line (the input's end when
+    // there is none).
+    let mut current: Option<(usize, usize, usize)> = None;
+    let mut last_lf = 0;
+    let mut newlines = Newlines::new(raw, start);
+    let mut pos = start;
     while pos < raw.len() {
-        let (content_end, next, had_newline) = line_at(raw, pos);
-        let line = &raw[pos..content_end];
-        if !had_newline {
-            ends_mid_line = true;
+        let lf = match newlines.next() {
+            Some(lf) => lf,
+            None => {
+                block.ends_mid_line = true;
+                raw.len()
+            }
+        };
+        let first = raw[pos];
+        if (first == b' ' || first == b'\t') && current.is_some() {
+            // A continuation: only where the field's last line ends matters.
+            last_lf = lf;
+            pos = lf + 1;
+            continue;
         }
-        if line.is_empty() {
-            has_body_separator = true;
+        let content_end = if lf > pos && lf < raw.len() && raw[lf - 1] == b'\r' { lf - 1 } else { lf };
+        if content_end == pos {
+            block.has_body_separator = true;
             break;
-        }
-        if (line[0] == b' ' || line[0] == b'\t') && current.is_some() {
-            if let Some(cur) = current.as_mut() {
-                cur.3 = content_end;
+        } else if let Some((name_end, colon)) = scan_name(raw, pos) {
+            if let Some(field) = current {
+                push(raw, field, last_lf, &mut block, &mut tails);
             }
-        } else if let Some(colon) = field_name_end(line) {
-            flush(raw, current.take(), &mut fields);
-            let mut vs = pos + colon + 1;
-            while vs < content_end && (raw[vs] == b' ' || raw[vs] == b'\t') {
-                vs += 1;
+            let mut value_start = colon + 1;
+            // Blanks stop at the line end by themselves.
+            while let Some(b' ' | b'\t') = raw.get(value_start) {
+                value_start += 1;
             }
-            let name_end = pos + colon;
-            current = Some((pos, name_end, vs, content_end));
-        } else if line.starts_with(b"From ") || line.starts_with(b">From ") {
-            // A stray mbox separator line inside the block.
-            stray_lines += 1;
+            current = Some((pos, name_end, value_start));
+            last_lf = lf;
         } else {
-            stray_lines += 1;
-            // Three stray lines in a row are prose or a body: the header block is over.
-            if stray_lines > 3 && fields.len() < 2 {
+            // Not a field: a stray mbox separator line, or a stray line. Three stray
+            // lines in a row are prose or a body: the header block is over.
+            block.stray_lines += 1;
+            let separator = raw[pos..].starts_with(b"From ") || raw[pos..].starts_with(b">From ");
+            if block.stray_lines > 3 && block.fields.len() < 2 && !separator {
                 break;
             }
         }
-        pos = next;
+        pos = lf + 1;
     }
-    flush(raw, current.take(), &mut fields);
-    HeaderBlock { fields, start, has_body_separator, stray_lines, ends_mid_line }
+    if let Some(field) = current {
+        push(raw, field, last_lf, &mut block, &mut tails);
+    }
+    // Chains hold u32 indices; a block too large for them is searched in order.
+    block.indexed = if block.fields.len() < NO_FIELD as usize { block.fields.len() } else { usize::MAX };
+    block
+}
+
+#[inline(always)]
+fn push<'a>(raw: &'a [u8], (start, name_end, value_start): (usize, usize, usize), last_lf: usize, block: &mut HeaderBlock<'a>, tails: &mut [u32; BUCKETS]) {
+    // The field's line feed follows its name, so `last_lf - 1` is inside the field.
+    let end = if last_lf < raw.len() && raw[last_lf - 1] == b'\r' { last_lf - 1 } else { last_lf };
+    // `>From:` quoting (mbox exporters apply it to header lines too).
+    let name_start = if raw[start] == b'>' { start + 1 } else { start };
+    let bytes = &raw[name_start..name_end];
+    debug_assert!(bytes.is_ascii());
+    // SAFETY: scan_name accepted only printable ASCII in the name (the validating
+    // conversion costs more than the rest of the split).
+    let name = unsafe { std::str::from_utf8_unchecked(bytes) };
+    let index = block.fields.len() as u32;
+    let b = bucket(bytes);
+    if block.heads[b] == NO_FIELD {
+        block.heads[b] = index;
+    } else {
+        block.fields[tails[b] as usize].next = index;
+    }
+    tails[b] = index;
+    block.fields.push(Field { name, raw_value: &raw[value_start.min(end)..end], span: (start, end), key: name_key(name), next: NO_FIELD });
 }
 
 #[cfg(test)]

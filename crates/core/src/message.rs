@@ -5,7 +5,6 @@
 //! line followed by one (mbox exports and Thunderbird's "save as" write it).
 
 use crate::analysis::InputErrorKind;
-use crate::headers::field_name_end;
 
 /// Header names that real messages carry; a block whose first field is none of
 /// these and that has no `Received:` is most likely prose, not a header block.
@@ -40,10 +39,6 @@ pub fn check(raw: &[u8]) -> Result<(), InputErrorKind> {
     Err(InputErrorKind::NotAHeaderBlock)
 }
 
-fn first_line(raw: &[u8]) -> &[u8] {
-    raw.split(|&b| b == b'\n').next().unwrap_or_default()
-}
-
 fn trim_leading_blank(raw: &[u8]) -> &[u8] {
     let start = raw.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(raw.len());
     &raw[start..]
@@ -55,22 +50,27 @@ fn looks_binary(raw: &[u8]) -> bool {
     if memchr::memchr(0, head).is_some() {
         return true;
     }
-    // Counted without an early exit, so the loop vectorises.
-    let controls = head.iter().filter(|&&b| b < 0x20 && !matches!(b, b'\r' | b'\n' | b'\t' | 0x1b | 0x0c)).count();
+    // Counted in byte lanes without an early exit, so the loop vectorises (a byte
+    // counter cannot overflow within 128 bytes).
+    let mut controls = 0;
+    for chunk in head.chunks(128) {
+        let mut n = 0u8;
+        for &b in chunk {
+            n = n.wrapping_add(u8::from(b < 0x20) - u8::from(matches!(b, b'\r' | b'\n' | b'\t' | 0x1b | 0x0c)));
+        }
+        controls += usize::from(n);
+    }
     controls * 10 > head.len()
 }
 
 /// The first line must be `Name: value` with a field name of printable ASCII, and
 /// the block must show at least one header that mail really carries.
 fn starts_with_header_field(raw: &[u8]) -> bool {
-    let line = first_line(raw);
-    let Some(colon) = field_name_end(line) else { return false };
-    let lower = String::from_utf8_lossy(&line[..colon]).trim().to_ascii_lowercase();
-    TELLTALE.iter().any(|t| if t.ends_with('-') { lower.starts_with(t) } else { lower == *t }) || has_received(raw)
-}
-
-fn has_received(raw: &[u8]) -> bool {
-    raw.windows(10).any(|w| w.eq_ignore_ascii_case(b"\nreceived:"))
+    // The name stops at the line end by itself: no need to cut the first line.
+    let Some(name_end) = crate::headers::field_name_len(raw) else { return false };
+    let name = &raw[..name_end];
+    TELLTALE.iter().any(|t| if t.ends_with('-') { name.len() >= t.len() && name[..t.len()].eq_ignore_ascii_case(t.as_bytes()) } else { name.eq_ignore_ascii_case(t.as_bytes()) })
+        || crate::headers::has_received_line(raw)
 }
 
 /// A MIME part, an HTML or a quoted body pasted without its header block.
