@@ -324,18 +324,19 @@ pub fn chain_consistent(upper: &Hop, lower: &Hop) -> Option<bool> {
         .filter(|h| is_real_name(h))
         .peekable();
     names.peek()?;
-    let by_org = organisational_domain(by);
-    let by_family = by_org.as_deref().and_then(providers::family_of_domain).map(|f| f.id);
-    Some(names.any(|h| {
-        if h.eq_ignore_ascii_case(by) {
-            return true;
-        }
-        crate::psl::with_org(h, |org| {
-            if by_org.is_some() && org == by_org.as_deref() {
+    crate::psl::with_org(by, |by_org| {
+        let by_family = by_org.and_then(providers::family_of_domain).map(|f| f.id);
+        Some(names.any(|h| {
+            if h.eq_ignore_ascii_case(by) {
                 return true;
             }
-            let family = org.and_then(providers::family_of_domain).map(|f| f.id);
-            family.is_some() && family == by_family
-        })
-    }))
+            crate::psl::with_org(h, |org| {
+                if by_org.is_some() && org == by_org {
+                    return true;
+                }
+                let family = org.and_then(providers::family_of_domain).map(|f| f.id);
+                family.is_some() && family == by_family
+            })
+        }))
+    })
 }

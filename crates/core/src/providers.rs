@@ -176,10 +176,28 @@ fn outbound_family_uncached(host: &str) -> Option<&'static Family> {
         }
     }
     let f = families().get(best?)?;
-    let host = host.to_ascii_lowercase();
-    let org = crate::psl::organisational_domain(&host)?;
-    let f = if f.domains.iter().any(|d| *d == org) { f } else { family_of_domain(&org)? };
-    f.outbound_hosts.iter().any(|p| glob(p, &host)).then_some(f)
+    // Lower-cased on the stack (the patterns are matched against lower case).
+    let mut lower = [0u8; 256];
+    let host: &str = if bytes.len() <= lower.len() {
+        let l = &mut lower[..bytes.len()];
+        l.copy_from_slice(bytes);
+        l.make_ascii_lowercase();
+        // SAFETY: ASCII lower-casing of a `str` keeps it valid UTF-8.
+        unsafe { std::str::from_utf8_unchecked(l) }
+    } else {
+        return outbound_of(f, &host.to_ascii_lowercase());
+    };
+    outbound_of(f, host)
+}
+
+/// The family whose sending pool the lower-case `host` is named like, given `f`,
+/// the first family with a pool whose domains `host` is under.
+fn outbound_of(f: &'static Family, host: &str) -> Option<&'static Family> {
+    let f = crate::psl::with_org(host, |org| {
+        let org = org?;
+        if f.domains.iter().any(|d| *d == org) { Some(f) } else { family_of_domain(org) }
+    })?;
+    f.outbound_hosts.iter().any(|p| glob(p, host)).then_some(f)
 }
 
 /// `*` matches any run of characters (dots included).
