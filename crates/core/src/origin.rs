@@ -93,20 +93,43 @@ fn is_real_name(h: &str) -> bool {
 #[derive(Debug, Default)]
 pub struct TrustSet {
     orgs: BTreeSet<String>,
-    families: BTreeSet<&'static str>,
+    /// Indices into `providers::families()` (ids are unique, so an index stands for its id).
+    families: FamilySet,
     /// The recipient's own domains (Delivered-To).
     recipient_orgs: BTreeSet<String>,
+    /// The host last given to `add_host`.
+    last_host: String,
+}
+
+/// A set of family indices, as bits.
+#[derive(Debug, Default)]
+struct FamilySet([u64; 4]);
+
+impl FamilySet {
+    fn insert(&mut self, i: usize) {
+        self.0[i / 64] |= 1 << (i % 64);
+    }
+    fn contains(&self, i: usize) -> bool {
+        self.0[i / 64] & (1 << (i % 64)) != 0
+    }
 }
 
 impl TrustSet {
     pub fn add_host(&mut self, host: &str) {
+        // Consecutive hops are mostly written by the same host: adding it again
+        // changes nothing.
+        if host == self.last_host {
+            return;
+        }
+        self.last_host.clear();
+        self.last_host.push_str(host);
         if !is_real_name(host) {
             return;
         }
         crate::psl::with_org(host, |org| {
             if let Some(org) = org {
-                if let Some(f) = providers::family_of_domain(org) {
-                    self.families.insert(f.id);
+                if let Some(i) = providers::family_index_of_domain(org) {
+                    self.families.insert(i);
                 }
                 if !self.orgs.contains(org) {
                     self.orgs.insert(org.to_string());
@@ -140,8 +163,8 @@ impl TrustSet {
         }
         crate::psl::with_org(host, |org| {
             let org = org?;
-            let trusted = match providers::family_of_domain(org) {
-                Some(f) => f.trust_names && self.families.contains(f.id),
+            let trusted = match providers::family_index_of_domain(org) {
+                Some(i) => providers::families()[i].trust_names && self.families.contains(i),
                 None => self.orgs.contains(org),
             };
             trusted.then(|| org.to_string())
@@ -153,7 +176,7 @@ impl TrustSet {
     }
 
     fn trusted_families(&self) -> impl Iterator<Item = &'static Family> + '_ {
-        providers::families().iter().filter(|f| self.families.contains(f.id))
+        providers::families().iter().enumerate().filter(|(i, _)| self.families.contains(*i)).map(|(_, f)| f)
     }
 
     /// A short name of the provider for messages.
@@ -166,7 +189,7 @@ impl TrustSet {
 
     pub fn contains_org(&self, org: &str) -> bool {
         self.orgs.contains(org)
-            || providers::family_of_domain(org).is_some_and(|f| self.families.contains(f.id))
+            || providers::family_index_of_domain(org).is_some_and(|i| self.families.contains(i))
     }
 }
 

@@ -116,9 +116,16 @@ pub fn families() -> &'static [Family] {
 
 /// The family whose domains contain this organisational domain (lower case).
 pub fn family_of_domain(org: &str) -> Option<&'static Family> {
+    family_index_of_domain(org).and_then(|i| families().get(i))
+}
+
+/// [`family_of_domain`] as an index into [`families`] (below 256).
+pub(crate) fn family_index_of_domain(org: &str) -> Option<usize> {
     static INDEX: OnceLock<std::collections::HashMap<&'static str, usize, crate::psl::FnvBuild>> = OnceLock::new();
     let index = INDEX.get_or_init(|| {
         let mut m = std::collections::HashMap::default();
+        // Trust sets keep families as bits of a 256-bit set (origin.rs).
+        assert!(families().len() <= 256, "more families than a trust set holds");
         for (i, f) in families().iter().enumerate() {
             for d in &f.domains {
                 m.entry(*d).or_insert(i);
@@ -126,7 +133,7 @@ pub fn family_of_domain(org: &str) -> Option<&'static Family> {
         }
         m
     });
-    index.get(org).and_then(|&i| families().get(i))
+    index.get(org).copied()
 }
 
 /// The family whose sending pool this host name belongs to.
