@@ -153,23 +153,27 @@ fn outbound_family_uncached(host: &str) -> Option<&'static Family> {
     // is looked up once instead of comparing with every domain of every family.
     // (domain -> first family, most dots in a domain): a suffix with more dots than
     // any domain cannot be one, so only the last few dots are tried.
-    type Under = (std::collections::HashMap<String, usize, crate::psl::FnvBuild>, usize);
+    // Keys are bytes: a lower-cased tail needs no UTF-8 check. Also the fewest dots
+    // in a domain: shorter tails (the TLD) are not looked up.
+    type Under = (std::collections::HashMap<Box<[u8]>, usize, crate::psl::FnvBuild>, usize, usize);
     static UNDER: OnceLock<Under> = OnceLock::new();
-    let (under, max_dots) = UNDER.get_or_init(|| {
+    let (under, max_dots, min_dots) = UNDER.get_or_init(|| {
         let mut m = std::collections::HashMap::default();
-        let mut dots = 0;
+        let (mut dots, mut min) = (0, usize::MAX);
         for (i, f) in families().iter().enumerate().filter(|(_, f)| !f.outbound_hosts.is_empty()) {
             for d in &f.domains {
-                dots = dots.max(d.bytes().filter(|&b| b == b'.').count());
-                m.entry(d.to_ascii_lowercase()).or_insert(i);
+                let n = d.bytes().filter(|&b| b == b'.').count();
+                dots = dots.max(n);
+                min = min.min(n);
+                m.entry(d.to_ascii_lowercase().into_bytes().into_boxed_slice()).or_insert(i);
             }
         }
-        (m, dots)
+        (m, dots, min)
     });
     let mut buf = [0u8; 64];
     let mut best: Option<usize> = None;
     let bytes = host.as_bytes();
-    for p in memchr::memrchr_iter(b'.', bytes).take(max_dots + 1) {
+    for p in memchr::memrchr_iter(b'.', bytes).take(max_dots + 1).skip(*min_dots) {
         let tail = &bytes[p + 1..];
         if tail.is_empty() || tail.len() > buf.len() {
             continue;
@@ -177,8 +181,7 @@ fn outbound_family_uncached(host: &str) -> Option<&'static Family> {
         let key = &mut buf[..tail.len()];
         key.copy_from_slice(tail);
         key.make_ascii_lowercase();
-        let Ok(key) = std::str::from_utf8(key) else { continue };
-        if let Some(&i) = under.get(key) {
+        if let Some(&i) = under.get(&*key) {
             best = Some(best.map_or(i, |b| b.min(i)));
         }
     }
