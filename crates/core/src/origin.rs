@@ -161,14 +161,15 @@ impl TrustSet {
         if !is_real_name(host) {
             return None;
         }
-        crate::psl::with_org(host, |org| {
-            let org = org?;
-            let trusted = match providers::family_index_of_domain(org) {
-                Some(i) => providers::families()[i].trust_names && self.families.contains(i),
-                None => self.orgs.contains(org),
-            };
-            trusted.then(|| org.to_string())
-        })
+        crate::psl::with_org(host, |org| org.filter(|o| self.trusts_org(o)).map(str::to_string))
+    }
+
+    /// Is this organisational domain the provider's, with names counting for it?
+    fn trusts_org(&self, org: &str) -> bool {
+        match providers::family_index_of_domain(org) {
+            Some(i) => providers::families()[i].trust_names && self.families.contains(i),
+            None => self.orgs.contains(org),
+        }
     }
 
     fn recipient_org(&self, host: &str) -> Option<String> {
@@ -191,10 +192,6 @@ impl TrustSet {
         self.orgs.contains(org)
             || providers::family_index_of_domain(org).is_some_and(|i| self.families.contains(i))
     }
-}
-
-fn host_names(hop: &Hop) -> Vec<&str> {
-    [hop.from_rdns.as_deref(), hop.helo.as_deref(), hop.from_host.as_deref()].into_iter().flatten().collect()
 }
 
 /// The result of the walk.
@@ -267,8 +264,11 @@ pub fn walk(hops: &mut [Hop], recipient_domains: &[(usize, String)], forwarders:
             last_private = Some(i);
             continue;
         }
-        let names = host_names(hop);
-        let outbound = names.iter().find_map(|h| providers::outbound_family(h)).filter(|f| f.kind != Kind::Forwarder);
+        let outbound = [hop.from_rdns.as_deref(), hop.helo.as_deref(), hop.from_host.as_deref()]
+            .into_iter()
+            .flatten()
+            .find_map(providers::outbound_family)
+            .filter(|f| f.kind != Kind::Forwarder);
         let outbound_named = |f: &Family| outbound.is_some_and(|o| o.id == f.id);
         if let Some(f) = trust.trusted_families().find(|f| f.is_internal_ip(ip, outbound_named(f))) {
             hop.reason = Reason::with("provider-internal-range", &[("ip", &ip_text), ("provider", f.name)]);
@@ -279,32 +279,41 @@ pub fn walk(hops: &mut [Hop], recipient_domains: &[(usize, String)], forwarders:
             providers::families().iter().filter(|f| f.kind != Kind::Forwarder).find(|f| f.in_sending_range(ip))
         });
         if sending.is_none() {
+            // The reverse DNS name's organisational domain answers three questions:
+            // the provider's host, the recipient's own, a forwarding service.
+            let mut rdns_forwarder = None;
             if let Some(rdns) = hop.from_rdns.as_deref() {
-                if let Some(org) = trust.provider_org(rdns) {
-                    hop.reason = Reason::with("provider-host", &[("host", rdns), ("domain", &org)]);
-                    continue;
-                }
-                if let Some(org) = trust.recipient_org(rdns) {
-                    hop.reason = Reason::with("recipient-domain-host", &[("host", rdns), ("domain", &org)]);
+                let real = is_real_name(rdns);
+                let reason = crate::psl::with_org(rdns, |org| {
+                    let org = org?;
+                    if real && trust.trusts_org(org) {
+                        return Some(Reason::with("provider-host", &[("host", rdns), ("domain", org)]));
+                    }
+                    if trust.recipient_orgs.contains(org) {
+                        return Some(Reason::with("recipient-domain-host", &[("host", rdns), ("domain", org)]));
+                    }
+                    rdns_forwarder = providers::family_of_domain(org).filter(|f| f.kind == Kind::Forwarder);
+                    None
+                });
+                if let Some(reason) = reason {
+                    hop.reason = reason;
                     continue;
                 }
             }
             // Known only by the name it gave: trust it when the next line down was
             // written by that same host (the relay recorded its own receipt).
-            let claimed = hop.helo.clone().or_else(|| hop.from_host.clone());
+            let claimed = hop.helo.as_deref().or(hop.from_host.as_deref());
             if let (Some(name), Some(next_by)) = (claimed, next_by) {
                 if name.eq_ignore_ascii_case(next_by) {
-                    if let Some(org) = trust.provider_org(&name).or_else(|| trust.recipient_org(&name)) {
-                        hop.reason = Reason::with("provider-relay-chain", &[("host", &name), ("domain", &org)]);
+                    if let Some(org) = trust.provider_org(name).or_else(|| trust.recipient_org(name)) {
+                        hop.reason = Reason::with("provider-relay-chain", &[("host", name), ("domain", &org)]);
                         continue;
                     }
                 }
             }
             // Well-known forwarding services: the line below is theirs, follow it.
             if let Some(rdns) = hop.from_rdns.as_deref() {
-                if let Some(f) = crate::psl::with_org(rdns, |o| o.and_then(providers::family_of_domain))
-                    .filter(|f| f.kind == Kind::Forwarder)
-                {
+                if let Some(f) = rdns_forwarder {
                     hop.reason = Reason::with("known-forwarder", &[("host", rdns), ("name", f.name)]);
                     forwarder = forwarder.or(Some(i));
                     if let Some(by) = next_by {
