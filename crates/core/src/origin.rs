@@ -251,16 +251,17 @@ pub fn walk(hops: &mut [Hop], recipient_domains: &[(usize, String)], forwarders:
             hop.reason = if hop.unreadable { Reason::new("unreadable-line") } else { Reason::new("no-connecting-ip") };
             continue;
         };
-        let ip_text = crate::received::ip_text(ip);
+        // Only some reasons quote the address: written out when one does.
+        let ip_text = || crate::received::ip_text(ip);
         hop.class = HopClass::Internal;
         if forwarders.iter().any(|f| matches_forwarder(f, hop, ip)) {
-            let host = hop.from_rdns.clone().or_else(|| hop.from_host.clone()).unwrap_or_else(|| ip_text.clone());
+            let host = hop.from_rdns.clone().or_else(|| hop.from_host.clone()).unwrap_or_else(ip_text);
             hop.reason = Reason::with("trusted-forwarder", &[("host", &host)]);
             forwarder = forwarder.or(Some(i));
             continue;
         }
         if is_internal_address(ip) {
-            hop.reason = Reason::with("private-address", &[("ip", &ip_text)]);
+            hop.reason = Reason::with("private-address", &[("ip", &ip_text())]);
             last_private = Some(i);
             continue;
         }
@@ -271,7 +272,7 @@ pub fn walk(hops: &mut [Hop], recipient_domains: &[(usize, String)], forwarders:
             .filter(|f| f.kind != Kind::Forwarder);
         let outbound_named = |f: &Family| outbound.is_some_and(|o| o.id == f.id);
         if let Some(f) = trust.trusted_families().find(|f| f.is_internal_ip(ip, outbound_named(f))) {
-            hop.reason = Reason::with("provider-internal-range", &[("ip", &ip_text), ("provider", f.name)]);
+            hop.reason = Reason::with("provider-internal-range", &[("ip", &ip_text()), ("provider", f.name)]);
             continue;
         }
         // The sending pool of a family is always outside, even the recipient's own family.
@@ -325,6 +326,7 @@ pub fn walk(hops: &mut [Hop], recipient_domains: &[(usize, String)], forwarders:
         }
         let by = hop.by_host.clone().unwrap_or_else(|| trust.label());
         hop.class = HopClass::Handoff;
+        let ip_text = ip_text();
         hop.reason = match sending {
             Some(f) => Reason::with("handoff-provider-outbound", &[("ip", &ip_text), ("by", &by), ("provider", f.name)]),
             None => Reason::with("handoff", &[("ip", &ip_text), ("by", &by)]),
@@ -356,6 +358,10 @@ pub fn chain_consistent(upper: &Hop, lower: &Hop) -> Option<bool> {
         .filter(|h| is_real_name(h))
         .peekable();
     names.peek()?;
+    // The same name needs no organisational domain (`any` is order-free).
+    if names.clone().any(|h| h.eq_ignore_ascii_case(by)) {
+        return Some(true);
+    }
     crate::psl::with_org(by, |by_org| {
         let by_family = by_org.and_then(providers::family_of_domain).map(|f| f.id);
         Some(names.any(|h| {
