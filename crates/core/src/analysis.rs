@@ -329,13 +329,12 @@ fn service_of(o: &Origin, hops: &[Hop], block: &HeaderBlock<'_>, stamps: &[Stamp
         if n.len() < 7 || !matches!(n[0], b'x' | b'X' | b'f' | b'F') {
             continue;
         }
-        if let Some(i) = ACCOUNT_HEADERS.iter().position(|(h, _)| h.len() == n.len() && f.name.eq_ignore_ascii_case(h)) {
-            if seen & (1 << i) == 0 {
-                seen |= 1 << i;
-                let v = f.value();
-                if !v.is_empty() {
-                    account.insert(ACCOUNT_HEADERS[i].1.to_string(), v);
-                }
+        let found = ACCOUNT_HEADERS.iter().position(|(h, _)| h.len() == n.len() && f.name.eq_ignore_ascii_case(h));
+        if let Some(i) = found.filter(|&i| seen & (1 << i) == 0) {
+            seen |= 1 << i;
+            let v = f.value();
+            if !v.is_empty() {
+                account.insert(ACCOUNT_HEADERS[i].1.to_string(), v);
             }
         }
     }

@@ -313,15 +313,13 @@ pub fn walk(hops: &mut [Hop], recipient_domains: &[(usize, String)], forwarders:
                 }
             }
             // Well-known forwarding services: the line below is theirs, follow it.
-            if let Some(rdns) = hop.from_rdns.as_deref() {
-                if let Some(f) = rdns_forwarder {
-                    hop.reason = Reason::with("known-forwarder", &[("host", rdns), ("name", f.name)]);
-                    forwarder = forwarder.or(Some(i));
-                    if let Some(by) = next_by {
-                        trust.add_host(by);
-                    }
-                    continue;
+            if let (Some(rdns), Some(f)) = (hop.from_rdns.as_deref(), rdns_forwarder) {
+                hop.reason = Reason::with("known-forwarder", &[("host", rdns), ("name", f.name)]);
+                forwarder = forwarder.or(Some(i));
+                if let Some(by) = next_by {
+                    trust.add_host(by);
                 }
+                continue;
             }
         }
         let by = hop.by_host.clone().unwrap_or_else(|| trust.label());

@@ -205,7 +205,7 @@ fn outbound_family_uncached(host: &str) -> Option<&'static Family> {
 fn outbound_of(f: &'static Family, host: &str) -> Option<&'static Family> {
     let f = crate::psl::with_org(host, |org| {
         let org = org?;
-        if f.domains.iter().any(|d| *d == org) { Some(f) } else { family_of_domain(org) }
+        if f.domains.contains(&org) { Some(f) } else { family_of_domain(org) }
     })?;
     f.outbound_hosts.iter().any(|p| glob(p, host)).then_some(f)
 }

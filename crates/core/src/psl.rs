@@ -74,10 +74,12 @@ fn tld2_index(tld: &[u8]) -> Option<usize> {
 /// (com, net, de, …): their suffix is the TLD, with no lookup at all.
 fn tld_has_suffixes(tld: &[u8]) -> bool {
     let t = suffixes();
-    if let [a, b] = tld {
-        if let Some(i) = tld2_index(&[a.to_ascii_lowercase(), b.to_ascii_lowercase()]) {
-            return t.tld2[i / 64] & (1 << (i % 64)) != 0;
-        }
+    let two_letters = match tld {
+        [a, b] => tld2_index(&[a.to_ascii_lowercase(), b.to_ascii_lowercase()]),
+        _ => None,
+    };
+    if let Some(i) = two_letters {
+        return t.tld2[i / 64] & (1 << (i % 64)) != 0;
     }
     t.tld_other.iter().any(|o| o.as_bytes().eq_ignore_ascii_case(tld))
 }
@@ -244,10 +246,8 @@ pub(crate) fn organisational_domain_lower(host: &str) -> Option<(&str, bool)> {
     // than any suffix is none), copied to the stack.
     let two = d2.map(|d| d + 1).unwrap_or(0);
     // No suffix ends in this TLD: neither the whole name nor its last two labels is one.
-    if let Some(d) = d1 {
-        if !tld_has_suffixes(&b[d + 1..]) {
-            return Some((if two == 0 { host } else { &host[two..] }, upper));
-        }
+    if d1.is_some_and(|d| !tld_has_suffixes(&b[d + 1..])) {
+        return Some((if two == 0 { host } else { &host[two..] }, upper));
     }
     let max_dots = suffixes().max_dots;
     let mut buf = [0u8; 128];
