@@ -18,7 +18,6 @@ use crate::identities::{self, Identities};
 use crate::message;
 use crate::origin::{self, is_internal_address, Confidence, Origin};
 use crate::providers::{self, Kind};
-use crate::psl::organisational_domain;
 use crate::reason::Reason;
 use crate::received::{self, parse_addr, Hop, HopClass};
 use crate::stamps::{self, Stamp};
@@ -128,7 +127,7 @@ fn analyze_inner(raw: &[u8], options: &AnalyzeOptions) -> Result<Analysis, Input
         .iter()
         .filter(|f| f.is("Delivered-To") || f.is("X-Original-To") || f.is("Envelope-To"))
         .filter_map(|f| {
-            let v = f.value();
+            let v = f.text();
             let d = v.rsplit('@').next()?.trim().trim_end_matches('>').to_ascii_lowercase();
             Some((f.span.0, d))
         })
@@ -244,8 +243,8 @@ fn rate(o: &mut Origin, hops: &[Hop], chain: &[Option<bool>], stamps: &mut [Stam
             o.reasons.push(Reason::new("origin-rdns-missing"));
         }
         if let (Some(helo), Some(rdns)) = (hop.helo.as_deref(), hop.from_rdns.as_deref()) {
-            let (a, b) = (organisational_domain(helo), organisational_domain(rdns));
-            if a.is_some() && b.is_some() && a != b {
+            let differ = crate::psl::with_org(helo, |a| a.is_some_and(|a| crate::psl::with_org(rdns, |b| b.is_some_and(|b| a != b))));
+            if differ {
                 o.reasons.push(Reason::with("origin-forged-helo", &[("helo", helo), ("rdns", rdns)]));
             }
         }
@@ -321,13 +320,21 @@ fn service_of(o: &Origin, hops: &[Hop], block: &HeaderBlock<'_>, stamps: &[Stamp
     let ip: Option<IpAddr> = parse_addr(&o.ip);
     let family = providers::sending_family(&names, ip).filter(|f| f.kind != Kind::Forwarder)?;
     let mut account = BTreeMap::new();
-    for (header, key) in ACCOUNT_HEADERS {
-        // Written by the sending service (or by the sender through it); the
-        // recipient's provider does not add these.
-        if let Some(f) = block.get(header) {
+    // Written by the sending service (or by the sender through it); the recipient's
+    // provider does not add these. The first field of each name counts: one pass
+    // over the fields, remembering which names were seen.
+    let mut seen = 0u32;
+    for f in &block.fields {
+        let n = f.name.as_bytes();
+        if n.len() < 7 || !matches!(n[0], b'x' | b'X' | b'f' | b'F') {
+            continue;
+        }
+        let found = ACCOUNT_HEADERS.iter().position(|(h, _)| h.len() == n.len() && f.name.eq_ignore_ascii_case(h));
+        if let Some(i) = found.filter(|&i| seen & (1 << i) == 0) {
+            seen |= 1 << i;
             let v = f.value();
             if !v.is_empty() {
-                account.insert(key.to_string(), v);
+                account.insert(ACCOUNT_HEADERS[i].1.to_string(), v);
             }
         }
     }
@@ -414,9 +421,10 @@ pub(crate) fn findings(
         out.push(Finding::new("no-origin", &[]));
     }
     if let (Some(rt), Some(from)) = (ids.reply_to.as_deref(), ids.from.as_deref()) {
-        let dom = |a: &str| a.rsplit('@').next().and_then(organisational_domain);
-        if let (Some(a), Some(b)) = (dom(rt), dom(from)) {
-            if a != b {
+        let (rt_dom, from_dom) = (domain_part(rt), domain_part(from));
+        let differ = crate::psl::with_org(rt_dom, |a| a.is_some_and(|a| crate::psl::with_org(from_dom, |b| b.is_some_and(|b| a != b))));
+        {
+            if differ {
                 out.push(Finding::new("reply-to-other-domain", &[("reply_to", rt.to_string()), ("from", from.to_string())]));
             }
         }
@@ -428,4 +436,9 @@ pub(crate) fn findings(
         out.push(Finding::new("sent-via-service", &[("service", s.name.to_string())]));
     }
     out
+}
+
+/// What follows the last `@` (the whole text when there is none).
+fn domain_part(address: &str) -> &str {
+    address.rsplit('@').next().unwrap_or(address)
 }

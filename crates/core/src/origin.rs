@@ -93,20 +93,43 @@ fn is_real_name(h: &str) -> bool {
 #[derive(Debug, Default)]
 pub struct TrustSet {
     orgs: BTreeSet<String>,
-    families: BTreeSet<&'static str>,
+    /// Indices into `providers::families()` (ids are unique, so an index stands for its id).
+    families: FamilySet,
     /// The recipient's own domains (Delivered-To).
     recipient_orgs: BTreeSet<String>,
+    /// The host last given to `add_host`.
+    last_host: String,
+}
+
+/// A set of family indices, as bits.
+#[derive(Debug, Default)]
+struct FamilySet([u64; 4]);
+
+impl FamilySet {
+    fn insert(&mut self, i: usize) {
+        self.0[i / 64] |= 1 << (i % 64);
+    }
+    fn contains(&self, i: usize) -> bool {
+        self.0[i / 64] & (1 << (i % 64)) != 0
+    }
 }
 
 impl TrustSet {
     pub fn add_host(&mut self, host: &str) {
+        // Consecutive hops are mostly written by the same host: adding it again
+        // changes nothing.
+        if host == self.last_host {
+            return;
+        }
+        self.last_host.clear();
+        self.last_host.push_str(host);
         if !is_real_name(host) {
             return;
         }
         crate::psl::with_org(host, |org| {
             if let Some(org) = org {
-                if let Some(f) = providers::family_of_domain(org) {
-                    self.families.insert(f.id);
+                if let Some(i) = providers::family_index_of_domain(org) {
+                    self.families.insert(i);
                 }
                 if !self.orgs.contains(org) {
                     self.orgs.insert(org.to_string());
@@ -138,14 +161,15 @@ impl TrustSet {
         if !is_real_name(host) {
             return None;
         }
-        crate::psl::with_org(host, |org| {
-            let org = org?;
-            let trusted = match providers::family_of_domain(org) {
-                Some(f) => f.trust_names && self.families.contains(f.id),
-                None => self.orgs.contains(org),
-            };
-            trusted.then(|| org.to_string())
-        })
+        crate::psl::with_org(host, |org| org.filter(|o| self.trusts_org(o)).map(str::to_string))
+    }
+
+    /// Is this organisational domain the provider's, with names counting for it?
+    fn trusts_org(&self, org: &str) -> bool {
+        match providers::family_index_of_domain(org) {
+            Some(i) => providers::families()[i].trust_names && self.families.contains(i),
+            None => self.orgs.contains(org),
+        }
     }
 
     fn recipient_org(&self, host: &str) -> Option<String> {
@@ -153,7 +177,7 @@ impl TrustSet {
     }
 
     fn trusted_families(&self) -> impl Iterator<Item = &'static Family> + '_ {
-        providers::families().iter().filter(|f| self.families.contains(f.id))
+        providers::families().iter().enumerate().filter(|(i, _)| self.families.contains(*i)).map(|(_, f)| f)
     }
 
     /// A short name of the provider for messages.
@@ -166,12 +190,8 @@ impl TrustSet {
 
     pub fn contains_org(&self, org: &str) -> bool {
         self.orgs.contains(org)
-            || providers::family_of_domain(org).is_some_and(|f| self.families.contains(f.id))
+            || providers::family_index_of_domain(org).is_some_and(|i| self.families.contains(i))
     }
-}
-
-fn host_names(hop: &Hop) -> Vec<&str> {
-    [hop.from_rdns.as_deref(), hop.helo.as_deref(), hop.from_host.as_deref()].into_iter().flatten().collect()
 }
 
 /// The result of the walk.
@@ -231,24 +251,28 @@ pub fn walk(hops: &mut [Hop], recipient_domains: &[(usize, String)], forwarders:
             hop.reason = if hop.unreadable { Reason::new("unreadable-line") } else { Reason::new("no-connecting-ip") };
             continue;
         };
-        let ip_text = crate::received::ip_text(ip);
+        // Only some reasons quote the address: written out when one does.
+        let ip_text = || crate::received::ip_text(ip);
         hop.class = HopClass::Internal;
         if forwarders.iter().any(|f| matches_forwarder(f, hop, ip)) {
-            let host = hop.from_rdns.clone().or_else(|| hop.from_host.clone()).unwrap_or_else(|| ip_text.clone());
+            let host = hop.from_rdns.clone().or_else(|| hop.from_host.clone()).unwrap_or_else(ip_text);
             hop.reason = Reason::with("trusted-forwarder", &[("host", &host)]);
             forwarder = forwarder.or(Some(i));
             continue;
         }
         if is_internal_address(ip) {
-            hop.reason = Reason::with("private-address", &[("ip", &ip_text)]);
+            hop.reason = Reason::with("private-address", &[("ip", &ip_text())]);
             last_private = Some(i);
             continue;
         }
-        let names = host_names(hop);
-        let outbound = names.iter().find_map(|h| providers::outbound_family(h)).filter(|f| f.kind != Kind::Forwarder);
+        let outbound = [hop.from_rdns.as_deref(), hop.helo.as_deref(), hop.from_host.as_deref()]
+            .into_iter()
+            .flatten()
+            .find_map(providers::outbound_family)
+            .filter(|f| f.kind != Kind::Forwarder);
         let outbound_named = |f: &Family| outbound.is_some_and(|o| o.id == f.id);
         if let Some(f) = trust.trusted_families().find(|f| f.is_internal_ip(ip, outbound_named(f))) {
-            hop.reason = Reason::with("provider-internal-range", &[("ip", &ip_text), ("provider", f.name)]);
+            hop.reason = Reason::with("provider-internal-range", &[("ip", &ip_text()), ("provider", f.name)]);
             continue;
         }
         // The sending pool of a family is always outside, even the recipient's own family.
@@ -256,43 +280,51 @@ pub fn walk(hops: &mut [Hop], recipient_domains: &[(usize, String)], forwarders:
             providers::families().iter().filter(|f| f.kind != Kind::Forwarder).find(|f| f.in_sending_range(ip))
         });
         if sending.is_none() {
+            // The reverse DNS name's organisational domain answers three questions:
+            // the provider's host, the recipient's own, a forwarding service.
+            let mut rdns_forwarder = None;
             if let Some(rdns) = hop.from_rdns.as_deref() {
-                if let Some(org) = trust.provider_org(rdns) {
-                    hop.reason = Reason::with("provider-host", &[("host", rdns), ("domain", &org)]);
-                    continue;
-                }
-                if let Some(org) = trust.recipient_org(rdns) {
-                    hop.reason = Reason::with("recipient-domain-host", &[("host", rdns), ("domain", &org)]);
+                let real = is_real_name(rdns);
+                let reason = crate::psl::with_org(rdns, |org| {
+                    let org = org?;
+                    if real && trust.trusts_org(org) {
+                        return Some(Reason::with("provider-host", &[("host", rdns), ("domain", org)]));
+                    }
+                    if trust.recipient_orgs.contains(org) {
+                        return Some(Reason::with("recipient-domain-host", &[("host", rdns), ("domain", org)]));
+                    }
+                    rdns_forwarder = providers::family_of_domain(org).filter(|f| f.kind == Kind::Forwarder);
+                    None
+                });
+                if let Some(reason) = reason {
+                    hop.reason = reason;
                     continue;
                 }
             }
             // Known only by the name it gave: trust it when the next line down was
             // written by that same host (the relay recorded its own receipt).
-            let claimed = hop.helo.clone().or_else(|| hop.from_host.clone());
+            let claimed = hop.helo.as_deref().or(hop.from_host.as_deref());
             if let (Some(name), Some(next_by)) = (claimed, next_by) {
                 if name.eq_ignore_ascii_case(next_by) {
-                    if let Some(org) = trust.provider_org(&name).or_else(|| trust.recipient_org(&name)) {
-                        hop.reason = Reason::with("provider-relay-chain", &[("host", &name), ("domain", &org)]);
+                    if let Some(org) = trust.provider_org(name).or_else(|| trust.recipient_org(name)) {
+                        hop.reason = Reason::with("provider-relay-chain", &[("host", name), ("domain", &org)]);
                         continue;
                     }
                 }
             }
             // Well-known forwarding services: the line below is theirs, follow it.
-            if let Some(rdns) = hop.from_rdns.as_deref() {
-                if let Some(f) = crate::psl::with_org(rdns, |o| o.and_then(providers::family_of_domain))
-                    .filter(|f| f.kind == Kind::Forwarder)
-                {
-                    hop.reason = Reason::with("known-forwarder", &[("host", rdns), ("name", f.name)]);
-                    forwarder = forwarder.or(Some(i));
-                    if let Some(by) = next_by {
-                        trust.add_host(by);
-                    }
-                    continue;
+            if let (Some(rdns), Some(f)) = (hop.from_rdns.as_deref(), rdns_forwarder) {
+                hop.reason = Reason::with("known-forwarder", &[("host", rdns), ("name", f.name)]);
+                forwarder = forwarder.or(Some(i));
+                if let Some(by) = next_by {
+                    trust.add_host(by);
                 }
+                continue;
             }
         }
         let by = hop.by_host.clone().unwrap_or_else(|| trust.label());
         hop.class = HopClass::Handoff;
+        let ip_text = ip_text();
         hop.reason = match sending {
             Some(f) => Reason::with("handoff-provider-outbound", &[("ip", &ip_text), ("by", &by), ("provider", f.name)]),
             None => Reason::with("handoff", &[("ip", &ip_text), ("by", &by)]),
@@ -324,18 +356,23 @@ pub fn chain_consistent(upper: &Hop, lower: &Hop) -> Option<bool> {
         .filter(|h| is_real_name(h))
         .peekable();
     names.peek()?;
-    let by_org = organisational_domain(by);
-    let by_family = by_org.as_deref().and_then(providers::family_of_domain).map(|f| f.id);
-    Some(names.any(|h| {
-        if h.eq_ignore_ascii_case(by) {
-            return true;
-        }
-        crate::psl::with_org(h, |org| {
-            if by_org.is_some() && org == by_org.as_deref() {
+    // The same name needs no organisational domain (`any` is order-free).
+    if names.clone().any(|h| h.eq_ignore_ascii_case(by)) {
+        return Some(true);
+    }
+    crate::psl::with_org(by, |by_org| {
+        let by_family = by_org.and_then(providers::family_of_domain).map(|f| f.id);
+        Some(names.any(|h| {
+            if h.eq_ignore_ascii_case(by) {
                 return true;
             }
-            let family = org.and_then(providers::family_of_domain).map(|f| f.id);
-            family.is_some() && family == by_family
-        })
-    }))
+            crate::psl::with_org(h, |org| {
+                if by_org.is_some() && org == by_org {
+                    return true;
+                }
+                let family = org.and_then(providers::family_of_domain).map(|f| f.id);
+                family.is_some() && family == by_family
+            })
+        }))
+    })
 }

@@ -116,9 +116,16 @@ pub fn families() -> &'static [Family] {
 
 /// The family whose domains contain this organisational domain (lower case).
 pub fn family_of_domain(org: &str) -> Option<&'static Family> {
+    family_index_of_domain(org).and_then(|i| families().get(i))
+}
+
+/// [`family_of_domain`] as an index into [`families`] (below 256).
+pub(crate) fn family_index_of_domain(org: &str) -> Option<usize> {
     static INDEX: OnceLock<std::collections::HashMap<&'static str, usize, crate::psl::FnvBuild>> = OnceLock::new();
     let index = INDEX.get_or_init(|| {
         let mut m = std::collections::HashMap::default();
+        // Trust sets keep families as bits of a 256-bit set (origin.rs).
+        assert!(families().len() <= 256, "more families than a trust set holds");
         for (i, f) in families().iter().enumerate() {
             for d in &f.domains {
                 m.entry(*d).or_insert(i);
@@ -126,7 +133,7 @@ pub fn family_of_domain(org: &str) -> Option<&'static Family> {
         }
         m
     });
-    index.get(org).and_then(|&i| families().get(i))
+    index.get(org).copied()
 }
 
 /// The family whose sending pool this host name belongs to.
@@ -146,23 +153,27 @@ fn outbound_family_uncached(host: &str) -> Option<&'static Family> {
     // is looked up once instead of comparing with every domain of every family.
     // (domain -> first family, most dots in a domain): a suffix with more dots than
     // any domain cannot be one, so only the last few dots are tried.
-    type Under = (std::collections::HashMap<String, usize, crate::psl::FnvBuild>, usize);
+    // Keys are bytes: a lower-cased tail needs no UTF-8 check. Also the fewest dots
+    // in a domain: shorter tails (the TLD) are not looked up.
+    type Under = (std::collections::HashMap<Box<[u8]>, usize, crate::psl::FnvBuild>, usize, usize);
     static UNDER: OnceLock<Under> = OnceLock::new();
-    let (under, max_dots) = UNDER.get_or_init(|| {
+    let (under, max_dots, min_dots) = UNDER.get_or_init(|| {
         let mut m = std::collections::HashMap::default();
-        let mut dots = 0;
+        let (mut dots, mut min) = (0, usize::MAX);
         for (i, f) in families().iter().enumerate().filter(|(_, f)| !f.outbound_hosts.is_empty()) {
             for d in &f.domains {
-                dots = dots.max(d.bytes().filter(|&b| b == b'.').count());
-                m.entry(d.to_ascii_lowercase()).or_insert(i);
+                let n = d.bytes().filter(|&b| b == b'.').count();
+                dots = dots.max(n);
+                min = min.min(n);
+                m.entry(d.to_ascii_lowercase().into_bytes().into_boxed_slice()).or_insert(i);
             }
         }
-        (m, dots)
+        (m, dots, min)
     });
     let mut buf = [0u8; 64];
     let mut best: Option<usize> = None;
     let bytes = host.as_bytes();
-    for p in memchr::memrchr_iter(b'.', bytes).take(max_dots + 1) {
+    for p in memchr::memrchr_iter(b'.', bytes).take(max_dots + 1).skip(*min_dots) {
         let tail = &bytes[p + 1..];
         if tail.is_empty() || tail.len() > buf.len() {
             continue;
@@ -170,16 +181,33 @@ fn outbound_family_uncached(host: &str) -> Option<&'static Family> {
         let key = &mut buf[..tail.len()];
         key.copy_from_slice(tail);
         key.make_ascii_lowercase();
-        let Ok(key) = std::str::from_utf8(key) else { continue };
-        if let Some(&i) = under.get(key) {
+        if let Some(&i) = under.get(&*key) {
             best = Some(best.map_or(i, |b| b.min(i)));
         }
     }
     let f = families().get(best?)?;
-    let host = host.to_ascii_lowercase();
-    let org = crate::psl::organisational_domain(&host)?;
-    let f = if f.domains.iter().any(|d| *d == org) { f } else { family_of_domain(&org)? };
-    f.outbound_hosts.iter().any(|p| glob(p, &host)).then_some(f)
+    // Lower-cased on the stack (the patterns are matched against lower case).
+    let mut lower = [0u8; 256];
+    let host: &str = if bytes.len() <= lower.len() {
+        let l = &mut lower[..bytes.len()];
+        l.copy_from_slice(bytes);
+        l.make_ascii_lowercase();
+        // SAFETY: ASCII lower-casing of a `str` keeps it valid UTF-8.
+        unsafe { std::str::from_utf8_unchecked(l) }
+    } else {
+        return outbound_of(f, &host.to_ascii_lowercase());
+    };
+    outbound_of(f, host)
+}
+
+/// The family whose sending pool the lower-case `host` is named like, given `f`,
+/// the first family with a pool whose domains `host` is under.
+fn outbound_of(f: &'static Family, host: &str) -> Option<&'static Family> {
+    let f = crate::psl::with_org(host, |org| {
+        let org = org?;
+        if f.domains.contains(&org) { Some(f) } else { family_of_domain(org) }
+    })?;
+    f.outbound_hosts.iter().any(|p| glob(p, host)).then_some(f)
 }
 
 /// `*` matches any run of characters (dots included).

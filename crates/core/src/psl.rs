@@ -32,120 +32,105 @@ impl std::hash::Hasher for Fnv {
 
 pub type FnvBuild = std::hash::BuildHasherDefault<Fnv>;
 
-/// The suffix set, and the most dots any suffix has (longer names need no lookup).
-fn suffixes() -> &'static (std::collections::HashSet<&'static str, FnvBuild>, usize) {
-    static SET: std::sync::OnceLock<(std::collections::HashSet<&'static str, FnvBuild>, usize)> = std::sync::OnceLock::new();
+/// The suffix set, the most dots any suffix has (longer names need no lookup), and
+/// the last labels of the suffixes: two-letter ones as bits (`a`..`z` squared),
+/// others listed.
+struct Suffixes {
+    set: std::collections::HashSet<&'static str, FnvBuild>,
+    max_dots: usize,
+    tld2: [u64; 11],
+    tld_other: Vec<&'static str>,
+}
+
+fn suffixes() -> &'static Suffixes {
+    static SET: std::sync::OnceLock<Suffixes> = std::sync::OnceLock::new();
     SET.get_or_init(|| {
         let set: std::collections::HashSet<&'static str, FnvBuild> =
             DATA.lines().filter(|l| !l.starts_with('#')).flat_map(str::split_whitespace).collect();
-        let dots = set.iter().map(|s| s.bytes().filter(|&b| b == b'.').count()).max().unwrap_or(0);
-        (set, dots)
+        let max_dots = set.iter().map(|s| s.bytes().filter(|&b| b == b'.').count()).max().unwrap_or(0);
+        let mut tld2 = [0u64; 11];
+        let mut tld_other = Vec::new();
+        for s in &set {
+            let tld = s.rsplit('.').next().unwrap_or(s);
+            match tld2_index(tld.as_bytes()) {
+                Some(i) => tld2[i / 64] |= 1 << (i % 64),
+                None if !tld_other.contains(&tld) => tld_other.push(tld),
+                None => {}
+            }
+        }
+        Suffixes { set, max_dots, tld2, tld_other }
     })
 }
 
+/// Bit index of a two-letter lower-case TLD.
+fn tld2_index(tld: &[u8]) -> Option<usize> {
+    match tld {
+        [a @ b'a'..=b'z', b @ b'a'..=b'z'] => Some(usize::from(a - b'a') * 26 + usize::from(b - b'a')),
+        _ => None,
+    }
+}
+
+/// Can a suffix end in this TLD (any case)? Most names are under a TLD none does
+/// (com, net, de, …): their suffix is the TLD, with no lookup at all.
+fn tld_has_suffixes(tld: &[u8]) -> bool {
+    let t = suffixes();
+    let two_letters = match tld {
+        [a, b] => tld2_index(&[a.to_ascii_lowercase(), b.to_ascii_lowercase()]),
+        _ => None,
+    };
+    if let Some(i) = two_letters {
+        return t.tld2[i / 64] & (1 << (i % 64)) != 0;
+    }
+    t.tld_other.iter().any(|o| o.as_bytes().eq_ignore_ascii_case(tld))
+}
+
 fn is_suffix(candidate: &str) -> bool {
-    suffixes().0.contains(candidate)
+    suffixes().set.contains(candidate)
 }
 
 /// The organisational domain of `host` (lower-cased), or `None` for an IP literal
 /// or a single label.
 pub fn organisational_domain(host: &str) -> Option<String> {
-    with_org(host, |o| o.map(str::to_string))
+    organisational_domain_lower(host).map(|(s, lowered)| if lowered { s.to_ascii_lowercase() } else { s.to_string() })
 }
 
-/// [`organisational_domain`], lent to `f` instead of copied. Inside one analysis
-/// the same few names are asked about again and again (the trust walk, the chain
-/// check, the sending service): those are answered from a per-analysis table whose
-/// text lives in one buffer, so a repeated question allocates nothing. Outside an
-/// analysis there is no table.
+/// [`organisational_domain`], lent to `f` instead of copied. The answer is a slice
+/// of `host` (the organisational domain is its tail), lower-cased on the stack only
+/// when the name has upper case: computing it is cheaper than looking it up in a
+/// table, so nothing is remembered.
 pub(crate) fn with_org<R>(host: &str, f: impl FnOnce(Option<&str>) -> R) -> R {
     let mut buf = OrgBuf { bytes: [0; 128], long: String::new() };
     f(org_into(host, &mut buf))
 }
 
-/// Where [`org_into`] copies an answer: on the stack, or on the heap when long.
-struct OrgBuf {
-    bytes: [u8; 128],
-    long: String,
+/// Where [`org_into`] lower-cases an answer: on the stack, or on the heap when long.
+pub(crate) struct OrgBuf {
+    pub(crate) bytes: [u8; 128],
+    pub(crate) long: String,
 }
 
-/// The answer for `host` copied into `buf` (the table's borrow ends before the
-/// caller's closure runs, so that closure may ask again). Not generic: one copy of
-/// this code however many callers lend answers.
-fn org_into<'b>(host: &str, buf: &'b mut OrgBuf) -> Option<&'b str> {
-    let found: Option<Option<usize>> = MEMO.with(|m| {
-        let mut m = m.borrow_mut();
-        let t = m.as_mut()?;
-        let range = match t.org.iter().find(|(k, _)| &t.text[k.0..k.1] == host) {
-            Some(&(_, org)) => org,
-            None => {
-                let key_start = t.text.len();
-                t.text.push_str(host);
-                let key = (key_start, t.text.len());
-                let org = organisational_domain_lower(host).map(|(s, lowered)| {
-                    let start = t.text.len();
-                    t.text.push_str(s);
-                    if lowered {
-                        // SAFETY: ASCII lower-casing keeps UTF-8 valid.
-                        unsafe { t.text[start..].as_bytes_mut().make_ascii_lowercase() };
-                    }
-                    (start, t.text.len())
-                });
-                if t.org.len() < 64 {
-                    t.org.push((key, org));
-                } else {
-                    t.text.truncate(key_start);
-                    return Some(org.map(|_| {
-                        buf.long = lowered_copy_of(host);
-                        usize::MAX
-                    }));
-                }
-                org
-            }
-        };
-        Some(range.map(|(a, b)| {
-            let org = &t.text[a..b];
-            if org.len() <= buf.bytes.len() {
-                buf.bytes[..org.len()].copy_from_slice(org.as_bytes());
-                org.len()
-            } else {
-                buf.long = org.to_string();
-                usize::MAX
-            }
-        }))
-    });
-    match found {
-        // Outside an analysis.
-        None => {
-            buf.long = organisational_domain_lower(host).map(|(s, lowered)| lowered_copy(s, lowered))?;
-            Some(&buf.long)
-        }
-        Some(None) => None,
-        Some(Some(usize::MAX)) => Some(&buf.long),
-        // SAFETY: a copy of a `str`.
-        Some(Some(n)) => Some(unsafe { std::str::from_utf8_unchecked(&buf.bytes[..n]) }),
+/// The organisational domain of `host`, lower case, borrowed from `host` or from
+/// `buf`. Not generic: one copy of this code however many callers lend answers.
+pub(crate) fn org_into<'b>(host: &'b str, buf: &'b mut OrgBuf) -> Option<&'b str> {
+    let (s, upper) = organisational_domain_lower(host)?;
+    if !upper {
+        return Some(s);
     }
+    if s.len() <= buf.bytes.len() {
+        let out = &mut buf.bytes[..s.len()];
+        out.copy_from_slice(s.as_bytes());
+        out.make_ascii_lowercase();
+        // SAFETY: ASCII lower-casing of a `str` keeps it valid UTF-8.
+        return Some(unsafe { std::str::from_utf8_unchecked(out) });
+    }
+    buf.long = s.to_ascii_lowercase();
+    Some(&buf.long)
 }
 
-/// The organisational domain of `host`, computed without the table.
-fn lowered_copy_of(host: &str) -> String {
-    organisational_domain_lower(host).map(|(s, lowered)| lowered_copy(s, lowered)).unwrap_or_default()
-}
-
-fn lowered_copy(s: &str, lowered: bool) -> String {
-    if lowered { s.to_ascii_lowercase() } else { s.to_string() }
-}
-
-/// Per-analysis answers: organisational domains (ranges into `text`: the asked
-/// name, and the answer), and the sending-pool family (index into
+/// Per-analysis answers: the sending-pool family (index into
 /// `providers::families()`) of host names.
-/// A byte range of `Tables::text`.
-type Span = (usize, usize);
-
 #[derive(Default)]
 pub(crate) struct Tables {
-    text: String,
-    org: Vec<(Span, Option<Span>)>,
     pub(crate) outbound: Vec<(String, Option<usize>)>,
 }
 type Memo = std::cell::RefCell<Option<Tables>>;
@@ -259,8 +244,12 @@ pub(crate) fn organisational_domain_lower(host: &str) -> Option<(&str, bool)> {
     }
     // Lookups need lower case: the last two labels are enough (a longer name
     // than any suffix is none), copied to the stack.
-    let max_dots = suffixes().1;
     let two = d2.map(|d| d + 1).unwrap_or(0);
+    // No suffix ends in this TLD: neither the whole name nor its last two labels is one.
+    if d1.is_some_and(|d| !tld_has_suffixes(&b[d + 1..])) {
+        return Some((if two == 0 { host } else { &host[two..] }, upper));
+    }
+    let max_dots = suffixes().max_dots;
     let mut buf = [0u8; 128];
     let tail = &b[two..];
     let probe = |s: &[u8], buf: &mut [u8; 128]| -> bool {
