@@ -119,7 +119,10 @@ fn analyze_inner(raw: &[u8], options: &AnalyzeOptions) -> Result<Analysis, Input
     if block.fields.is_empty() {
         return Err(InputErrorKind::NotAHeaderBlock.into());
     }
-    let mut hops: Vec<Hop> = block.fields.iter().filter(|f| f.is("Received")).enumerate().map(|(i, f)| Hop::parse(i, f)).collect();
+    // Sized first: a hop is a few hundred bytes, and growing the list by doubling
+    // copied it and sent glibc consolidating its free chunks on every message.
+    let mut hops: Vec<Hop> = Vec::with_capacity(block.all("Received").count());
+    hops.extend(block.all("Received").enumerate().map(|(i, f)| Hop::parse(i, f)));
     received::compute_delays(&mut hops);
 
     let recipient_domains: Vec<(usize, String)> = block

@@ -12,13 +12,58 @@ use serde::Serialize;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reason {
     pub code: &'static str,
-    pub params: Vec<(&'static str, String)>,
+    pub params: Params,
+}
+
+/// The most params a reason has (`handoff-provider-outbound`: ip, by, provider).
+const MAX_PARAMS: usize = 4;
+
+/// A reason's named params, in the order given. The values share one buffer: a
+/// reason is built for every hop of every message, and one allocation (none without
+/// params) is cheaper than a vector and a string per param.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct Params {
+    text: String,
+    /// (name, end of its value in `text`), the first `len` used.
+    ends: [(&'static str, u32); MAX_PARAMS],
+    len: u8,
+}
+
+impl Params {
+    /// (name, value) pairs in the order given.
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, &str)> + Clone + '_ {
+        let mut start = 0;
+        self.ends[..usize::from(self.len)].iter().map(move |&(k, end)| {
+            let v = &self.text[start..end as usize];
+            start = end as usize;
+            (k, v)
+        })
+    }
+
+    /// The value of the first param called `name`.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.iter().find(|(k, _)| *k == name).map(|(_, v)| v)
+    }
+
+    pub fn len(&self) -> usize {
+        usize::from(self.len)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
+impl std::fmt::Debug for Params {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
 }
 
 impl Serialize for Reason {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let params: BTreeMap<&str, &str> = self.params.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let params: BTreeMap<&str, &str> = self.params.iter().collect();
         let mut st = serializer.serialize_struct("Reason", 3)?;
         st.serialize_field("code", self.code)?;
         st.serialize_field("params", &params)?;
@@ -103,14 +148,22 @@ impl Reason {
         Reason::with(code, &[])
     }
 
+    /// At most four params (no reason has more).
     pub fn with(code: &'static str, params: &[(&'static str, &str)]) -> Reason {
-        Reason { code, params: params.iter().map(|(k, v)| (*k, v.to_string())).collect() }
+        assert!(params.len() <= MAX_PARAMS, "reason {code}: too many params");
+        let mut p = Params { text: String::with_capacity(params.iter().map(|(_, v)| v.len()).sum()), ..Params::default() };
+        for (i, (k, v)) in params.iter().enumerate() {
+            p.text.push_str(v);
+            p.ends[i] = (k, p.text.len() as u32);
+        }
+        p.len = params.len() as u8;
+        Reason { code, params: p }
     }
 
     /// The English text with the params filled in.
     pub fn text(&self) -> String {
         let template = REASONS.iter().find(|(c, _)| *c == self.code).map(|(_, t)| *t).unwrap_or(self.code);
-        fill(template, self.params.iter().map(|(k, v)| (*k, v.as_str())))
+        fill(template, self.params.iter().map(|(k, v)| -> (&str, &str) { (k, v) }))
     }
 }
 
@@ -118,6 +171,31 @@ impl Reason {
 /// reasons of their own, e.g. test fixtures.
 impl From<&'static str> for Reason {
     fn from(text: &'static str) -> Reason {
-        Reason { code: "note", params: vec![("text", text.to_string())] }
+        Reason::with("note", &[("text", text)])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `Reason::with` refuses more than `MAX_PARAMS` params: no template may need more.
+    #[test]
+    fn every_template_fits_the_param_slots() {
+        for (code, template) in REASONS {
+            let mut names: Vec<&str> = template.split('{').skip(1).filter_map(|rest| rest.split_once('}').map(|(n, _)| n)).collect();
+            names.sort_unstable();
+            names.dedup();
+            assert!(names.len() <= MAX_PARAMS, "{code} needs {} params", names.len());
+        }
+    }
+
+    #[test]
+    fn params_keep_their_order_and_values() {
+        let r = Reason::with("handoff", &[("ip", "192.0.2.1"), ("by", ""), ("provider", "ä.example")]);
+        assert_eq!(r.params.iter().collect::<Vec<_>>(), vec![("ip", "192.0.2.1"), ("by", ""), ("provider", "ä.example")]);
+        assert_eq!(r.params.get("provider"), Some("ä.example"));
+        assert_eq!(r.params.get("missing"), None);
+        assert!(Reason::new("claimed").params.is_empty());
     }
 }
