@@ -15,7 +15,7 @@ export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS := --remap-path-prefix=$(HO
 RUST_SOURCES := $(shell find crates -name '*.rs' -o -name Cargo.toml -o -name '*.json' -o -name '*.txt' | grep -v '/target/') Cargo.toml Cargo.lock
 EXT_SOURCES := $(shell find extension www scripts -type f 2>/dev/null)
 
-.PHONY: help setup build wasm dist run test test-size test-rust test-wasm test-js test-e2e lint bench fuzz refresh-bootstrap clean
+.PHONY: help setup build wasm dist run test test-size test-rust test-wasm test-js test-e2e lint bench bench-instructions fuzz refresh-bootstrap clean
 
 help:
 	@echo "make run    build and serve www/ on http://127.0.0.1:$(PORT); prints where the extension builds are"
@@ -78,6 +78,9 @@ lint:
 bench: dist
 	bash scripts/bench-setup.sh
 	node scripts/bench.mjs
+
+bench-instructions: setup ## instructions per message (callgrind): our analysis vs mail-parser's bare parse
+	bash scripts/bench-instructions.sh
 
 fuzz: setup ## cargo-fuzz targets, FUZZ_SECONDS each (default 60); never part of make test
 	bash scripts/fuzz.sh $(or $(FUZZ_SECONDS),60)
