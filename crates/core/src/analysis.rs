@@ -350,7 +350,7 @@ fn service_of(o: &Origin, hops: &[Hop], block: &HeaderBlock<'_>, stamps: &[Stamp
         .iter()
         .skip(o.hop + 1)
         .take_while(|h| in_family(h))
-        .find(|h| h.from_ip.as_deref().and_then(parse_addr).is_some_and(|a| !is_internal_address(a)));
+        .find(|h| h.peer.is_some_and(|a| !is_internal_address(a)));
     if let Some(sender) = hops.iter().skip(o.hop).find_map(|h| h.auth_sender.clone()) {
         account.insert("authenticated_sender".into(), sender);
     }

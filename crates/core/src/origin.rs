@@ -246,7 +246,7 @@ pub fn walk(hops: &mut [Hop], recipient_domains: &[(usize, String)], forwarders:
         if let Some(by) = hop.by_host.as_deref() {
             trust.add_host(by);
         }
-        let Some(ip) = hop.from_ip.as_deref().and_then(crate::received::parse_addr) else {
+        let Some(ip) = hop.peer else {
             hop.class = HopClass::Internal;
             hop.reason = if hop.unreadable { Reason::new("unreadable-line") } else { Reason::new("no-connecting-ip") };
             continue;
@@ -346,7 +346,7 @@ pub fn walk(hops: &mut [Hop], recipient_domains: &[(usize, String)], forwarders:
 pub fn chain_consistent(upper: &Hop, lower: &Hop) -> Option<bool> {
     // A mailbox download names the mailbox server, which wrote the line below through
     // its own internal relays: no from/by pairing to check there.
-    if upper.retrieval || upper.from_ip.as_deref().and_then(crate::received::parse_addr).is_some_and(is_internal_address) {
+    if upper.retrieval || upper.peer.is_some_and(is_internal_address) {
         return None;
     }
     let by = lower.by_host.as_deref().filter(|b| is_real_name(b))?;

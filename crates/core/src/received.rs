@@ -49,6 +49,10 @@ pub struct Hop {
     pub from_host: Option<String>,
     /// Connecting IP address recorded by the receiver (canonical form).
     pub from_ip: Option<String>,
+    /// `from_ip` as an address (the trust walk and the chain check ask about it per
+    /// hop; parsing the text again each time cost more than reading it).
+    #[serde(skip)]
+    pub peer: Option<IpAddr>,
     /// Reverse DNS name the receiver looked up for the connecting IP.
     pub from_rdns: Option<String>,
     /// HELO / EHLO name.
@@ -100,12 +104,11 @@ fn comments<'a>(tokens: &'a [Token<'a>]) -> impl Iterator<Item = &'a str> + 'a {
 }
 
 /// Scratch buffers reused from one hop to the next (and one analysis to the
-/// next): the token list, the comments of the from clause and the lower-cased copy.
+/// next): the token list and the comments of the from clause.
 #[derive(Default)]
 struct Scratch {
     tokens: Vec<Token<'static>>,
     comments: Vec<&'static str>,
-    lower: Vec<u8>,
 }
 
 thread_local! {
@@ -124,15 +127,17 @@ fn recycle_tokens<'a, 'b>(mut v: Vec<Token<'a>>) -> Vec<Token<'b>> {
     v.into_iter().map(|_| -> Token<'b> { unreachable!() }).collect()
 }
 
-/// Bytes that continue a word without a second look: not white space, `(` or `[`.
-static PLAIN_WORD: [bool; 256] = {
-    let mut t = [true; 256];
-    let mut i = 0;
-    while i < 256 {
-        let c = i as u8;
-        t[i] = !(c.is_ascii_whitespace() || c == b'(' || c == b'[');
-        i += 1;
-    }
+/// Bytes that end a run of word bytes in [`tokenize`]: white space as
+/// `u8::is_ascii_whitespace` sees it (1), `(` (2) and `[` (3).
+static WORD_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    t[b' ' as usize] = 1;
+    t[b'\t' as usize] = 1;
+    t[b'\n' as usize] = 1;
+    t[0x0c] = 1;
+    t[b'\r' as usize] = 1;
+    t[b'(' as usize] = 2;
+    t[b'[' as usize] = 3;
     t
 };
 
@@ -144,28 +149,7 @@ fn tokenize<'a>(s: &'a str, mut out: Vec<Token<'a>>) -> Vec<Token<'a>> {
         let b = bytes[i];
         if b.is_ascii_whitespace() {
             i += 1;
-        } else if b != b'(' {
-            let start = i;
-            // Plain word bytes by table; `[` keeps an address literal whole even if
-            // it holds spaces.
-            loop {
-                while i < bytes.len() && PLAIN_WORD[usize::from(bytes[i])] {
-                    i += 1;
-                }
-                if i < bytes.len() && bytes[i] == b'[' {
-                    while i < bytes.len() && bytes[i] != b']' {
-                        i += 1;
-                    }
-                    i += 1;
-                    continue;
-                }
-                break;
-            }
-            let end = i.min(bytes.len());
-            if let Some(w) = s.get(start..end) {
-                out.push(Token::Word(w));
-            }
-        } else {
+        } else if b == b'(' {
             let start = i + 1;
             let mut depth = 1;
             i += 1;
@@ -185,6 +169,24 @@ fn tokenize<'a>(s: &'a str, mut out: Vec<Token<'a>>) -> Vec<Token<'a>> {
             }
             let end = if depth == 0 { i - 1 } else { bytes.len() };
             out.push(Token::Comment(s.get(start..end.max(start)).unwrap_or("")));
+        } else {
+            let start = i;
+            loop {
+                // One table load a byte for the common run of word bytes.
+                while i < bytes.len() && WORD_CLASS[usize::from(bytes[i])] == 0 {
+                    i += 1;
+                }
+                if i < bytes.len() && bytes[i] == b'[' {
+                    // Keep an address literal whole even if it holds spaces.
+                    i = memchr::memchr(b']', &bytes[i..]).map_or(bytes.len(), |p| i + p + 1);
+                } else {
+                    break;
+                }
+            }
+            let end = i.min(bytes.len());
+            if let Some(w) = s.get(start..end) {
+                out.push(Token::Word(w));
+            }
         }
     }
     out
@@ -418,24 +420,27 @@ pub(crate) fn trim_fast(s: &str) -> &str {
 /// `fe80::1%9`, `[1.2.3.4]:port`, `user@1.2.3.4`. The whole token must be an address.
 pub fn parse_ip(token: &str) -> Option<IpAddr> {
     // Most words of a Received line are not addresses: reject them before any work.
-    let first = *token.as_bytes().first()?;
-    if !(first.is_ascii_hexdigit() || first == b'[' || first == b':' || first.is_ascii_alphabetic()) {
+    let tb = token.as_bytes();
+    let first = *tb.first()?;
+    // What follows the last `@` (or the token itself) must start like an address:
+    // a digit or a-f, `[`, `:`, or `IPv6:`. Any other first byte needs an `@`.
+    let starts_like = first.is_ascii_hexdigit() || matches!(first, b'[' | b':' | b'I' | b'i');
+    if !starts_like && !first.is_ascii_alphabetic() {
         return None;
     }
-    // What follows the last `@` must start like an address (a digit or a-f, `[`,
-    // `:`, or `IPv6:`), and an address needs a `.` or `:`: together these reject
-    // host names and words before the trimming below. Most words fail the first
-    // test, which reads one byte after a vectorised search.
-    let at = memchr::memrchr(b'@', token.as_bytes());
+    let at = memchr::memrchr(b'@', tb);
+    if !starts_like && at.is_none() {
+        return None;
+    }
+    // An address needs a `.` or `:`.
+    if memchr::memchr2(b'.', b':', tb).is_none() {
+        return None;
+    }
     match token.as_bytes().get(at.map_or(0, |a| a + 1)) {
         Some(&c) if c.is_ascii_hexdigit() || matches!(c, b'[' | b':' | b'I' | b'i') => {}
         _ => return None,
     }
-    memchr::memchr2(b'.', b':', token.as_bytes())?;
-    let mut t = trim_fast(token);
-    while let Some(rest) = t.strip_suffix([',', ';']) {
-        t = rest;
-    }
+    let mut t = trim_fast(token).trim_end_matches([',', ';']);
     if at.is_some() {
         if let Some(p) = t.rfind('@') {
             t = &t[p + 1..];
@@ -458,7 +463,7 @@ pub fn parse_ip(token: &str) -> Option<IpAddr> {
         Some(p) => &t[..p],
         None => t,
     };
-    // parse_addr refuses anything but hex digits, dots and colons.
+    // parse_addr refuses anything but hex digits, dots and colons (and the empty text).
     let ip: IpAddr = parse_addr(t)?;
     // IPv4-mapped IPv6 (`::ffff:1.2.3.4`) is the IPv4 peer.
     Some(match ip {
@@ -468,6 +473,11 @@ pub fn parse_ip(token: &str) -> Option<IpAddr> {
 }
 
 fn clean_host(h: &str) -> Option<String> {
+    clean_host_str(h).map(str::to_string)
+}
+
+/// [`clean_host`] as a slice of `h`.
+fn clean_host_str(h: &str) -> Option<&str> {
     let h = trim_fast(h).trim_matches(|c| c == ',' || c == ';');
     // `<addr>` is bracketed as a whole; a redacted `host.<domain>` keeps its brackets.
     let h = if h.starts_with('<') && h.ends_with('>') && h.len() >= 2 { &h[1..h.len() - 1] } else { h };
@@ -475,24 +485,22 @@ fn clean_host(h: &str) -> Option<String> {
     if h.is_empty() || h.eq_ignore_ascii_case("unknown") {
         return None;
     }
-    Some(h.to_string())
+    Some(h)
 }
 
 fn is_keyword(w: &str) -> Option<&'static str> {
-    // By length first: most words are longer than any keyword.
-    let keys: &[&'static str] = match w.len() {
-        2 => &["by", "id"],
-        3 => &["via", "for"],
-        4 => &["from", "with"],
-        _ => return None,
-    };
-    keys.iter().copied().find(|k| w.eq_ignore_ascii_case(k))
+    // Keywords are 2-4 letters: most words stop at the length test.
+    if !(2..=4).contains(&w.len()) {
+        return None;
+    }
+    const KEYS: &[&str] = &["from", "by", "via", "with", "id", "for"];
+    KEYS.iter().copied().find(|k| w.eq_ignore_ascii_case(k))
 }
 
 /// Split at the date: the text after the last `;` when it reads as a date.
 fn split_date(value: &str) -> (&str, Option<mail_parser::DateTime>) {
-    if let Some(semi) = value.rfind(';') {
-        let date_text = value[semi + 1..].trim();
+    if let Some(semi) = memchr::memrchr(b';', value.as_bytes()) {
+        let date_text = trim_fast(&value[semi + 1..]);
         if let Some(dt) = parse_date(date_text) {
             return (&value[..semi], Some(dt));
         }
@@ -541,6 +549,12 @@ pub fn parse_date(text: &str) -> Option<mail_parser::DateTime> {
 }
 
 impl Hop {
+    /// Record the connecting address: its text for the wire, and the address.
+    fn set_peer(&mut self, ip: IpAddr) {
+        self.from_ip = Some(ip_text(ip));
+        self.peer = Some(ip);
+    }
+
     /// Read one `Received:` field. Never fails: unknown forms give a hop with fewer fields.
     pub fn parse(index: usize, field: &Field<'_>) -> Hop {
         let raw = field.value();
@@ -548,6 +562,7 @@ impl Hop {
             index,
             from_host: None,
             from_ip: None,
+            peer: None,
             from_rdns: None,
             helo: None,
             by_host: None,
@@ -579,7 +594,8 @@ impl Hop {
         // joined as written. Fixed slots avoid an allocation per clause.
         let mut from_words: [Option<&str>; 2] = [None, None];
         let mut from_comments: Vec<&str> = recycle(std::mem::take(&mut scratch.comments));
-        let mut protocol = String::new();
+        // Built only when the with clause has more than one word (rare).
+        let mut protocol: Option<String> = None;
         let mut first_with: Option<&str> = None;
         let mut seen_by = false;
         for tok in &tokens {
@@ -604,16 +620,18 @@ impl Hop {
                         }
                         Some("by") if hop.by_host.is_none() => hop.by_host = clean_host(w),
                         Some("with") => {
-                            if first_with.is_none() {
-                                first_with = Some(w);
-                            } else {
-                                protocol.push(' ');
+                            match (first_with, &mut protocol) {
+                                (None, _) => first_with = Some(w),
+                                (Some(f), None) => protocol = Some([f, " ", w].concat()),
+                                (Some(_), Some(p)) => {
+                                    p.push(' ');
+                                    p.push_str(w);
+                                }
                             }
-                            protocol.push_str(w);
                         }
                         Some("id") if hop.id.is_none() => hop.id = Some(w.trim_end_matches(',').to_string()),
                         Some("for") if hop.for_addr.is_none() => {
-                            hop.for_addr = clean_host(w).map(|s| s.trim_matches(['<', '>']).to_string())
+                            hop.for_addr = clean_host_str(w).map(|s| s.trim_matches(['<', '>']).to_string())
                         }
                         _ => {}
                     }
@@ -632,71 +650,82 @@ impl Hop {
         if let Some(first) = from_words[0] {
             if let Some(ip) = parse_ip(first) {
                 // `from [IP]` (Exim) or Yahoo's `from IP (EHLO …)`: the receiver wrote the peer address.
-                hop.from_ip = Some(ip_text(ip));
+                hop.set_peer(ip);
                 hop.from_host = Some(first.trim_matches(['[', ']']).to_string());
             } else {
                 hop.from_host = clean_host(first);
                 // `from host [IP]` (fetchmail, old sendmail) puts the literal as a second word.
                 if let Some(ip) = from_words[1].and_then(parse_ip) {
-                    hop.from_ip = Some(ip_text(ip));
+                    hop.set_peer(ip);
                 }
             }
         }
-        let mut host_is_ip = None;
+        // Whether `from_host` reads as an address: asked per comment, computed once.
+        let mut host_is_ip: Option<bool> = None;
         for c in &from_comments {
             read_from_comment(c, &mut hop, &mut host_is_ip);
         }
-        // Markers are searched once in a lower-cased copy of the whole field with
-        // searchers built once: per-comment searches cost more than the parse.
-        let mut lower = std::mem::take(&mut scratch.lower);
-        lower.clear();
-        lower.extend_from_slice(raw.as_bytes());
-        lower.make_ascii_lowercase();
-        let f = finders();
-        let lb = lower.as_slice();
-        // Every marker below starts with "authenticated": one search finds them
-        // all, and most lines have none.
-        let (mut sender_at, mut user, mut seen) = (None, false, false);
-        for p in f[0].find_iter(lb) {
-            seen = true;
-            let rest = &lb[p + "authenticated".len()..];
-            if rest.starts_with(b" sender:") {
-                sender_at = Some(p);
+        // `authenticated sender:` / `authenticated user` may sit anywhere in the
+        // field: find each `authenticated` with a byte search (no lower-cased copy).
+        let rb = raw.as_bytes();
+        let mut from = 0;
+        while let Some(p) = memchr::memchr2(b'a', b'A', &rb[from..]) {
+            let p = from + p;
+            from = p + 1;
+            let Some(rest) = rb.get(p + 13..) else { break };
+            if !rb[p + 1..p + 13].eq_ignore_ascii_case(b"uthenticated") {
+                continue;
+            }
+            if rest.get(..8).is_some_and(|r| r.eq_ignore_ascii_case(b" sender:")) {
+                hop.authenticated = true;
+                let start = p + "authenticated sender:".len();
+                hop.auth_sender = raw
+                    .get(start..)
+                    .and_then(|rest| rest.split(')').next())
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty());
                 break;
             }
-            user |= rest.starts_with(b" user");
-        }
-        if let Some(p) = sender_at {
-            hop.authenticated = true;
-            let start = p + "authenticated sender:".len();
-            hop.auth_sender = raw
-                .get(start..)
-                .and_then(|rest| rest.split(')').next())
-                .map(|s| s.trim().to_string())
-                .filter(|s| !s.is_empty());
-        } else if user || (seen && comments(&tokens).any(|c| c.get(..13).is_some_and(|p| p.eq_ignore_ascii_case("authenticated")))) {
-            hop.authenticated = true;
-        }
-        if comments(&tokens).any(names_retrieval_agent) {
-            hop.retrieval = true;
-        }
-        if f[1].find(lb).is_some() || f[2].find(lb).is_some() {
-            hop.tls = comments(&tokens).find_map(tls_in);
-        }
-        if let Some(first) = first_with {
-            let is = |list: &[&str]| list.iter().any(|k| first.eq_ignore_ascii_case(k));
-            if is(&["ESMTPA", "ESMTPSA", "LMTPA", "LMTPSA", "UTF8SMTPA", "UTF8SMTPSA", "SMTPA", "SMTPSA"]) {
+            if rest.get(..5).is_some_and(|r| r.eq_ignore_ascii_case(b" user")) {
                 hop.authenticated = true;
             }
-            if is(&["IMAP", "IMAPS", "POP3", "POP", "POP3S", "IMAP4"]) {
+        }
+        // A comment naming a retrieval agent or a TLS version contains the marker
+        // itself, so the comments alone decide (no search of the whole field first).
+        // One walk over the comments answers all three questions.
+        for c in comments(&tokens) {
+            if !hop.authenticated && c.get(..13).is_some_and(|p| p.eq_ignore_ascii_case("authenticated")) {
+                hop.authenticated = true;
+            }
+            if !hop.retrieval && names_retrieval_agent(c) {
                 hop.retrieval = true;
             }
-            if hop.tls.is_none() && is(&["ESMTPS", "ESMTPSA", "UTF8SMTPS", "UTF8SMTPSA", "SMTPS", "LMTPS", "HTTPS"]) {
+            if hop.tls.is_none() {
+                hop.tls = tls_in(c);
+            }
+        }
+        if let Some(first) = first_with {
+            // Upper-cased on the stack: one `match` instead of three list scans.
+            let mut up = [0u8; 10];
+            let key = match up.get_mut(..first.len()) {
+                Some(u) => {
+                    u.copy_from_slice(first.as_bytes());
+                    u.make_ascii_uppercase();
+                    &u[..]
+                }
+                None => &[][..],
+            };
+            if matches!(key, b"ESMTPA" | b"ESMTPSA" | b"LMTPA" | b"LMTPSA" | b"UTF8SMTPA" | b"UTF8SMTPSA" | b"SMTPA" | b"SMTPSA") {
+                hop.authenticated = true;
+            }
+            if matches!(key, b"IMAP" | b"IMAPS" | b"POP3" | b"POP" | b"POP3S" | b"IMAP4") {
+                hop.retrieval = true;
+            }
+            if hop.tls.is_none() && matches!(key, b"ESMTPS" | b"ESMTPSA" | b"UTF8SMTPS" | b"UTF8SMTPSA" | b"SMTPS" | b"LMTPS" | b"HTTPS") {
                 hop.tls = Some("TLS".into());
             }
-            hop.protocol = Some(protocol);
+            hop.protocol = Some(protocol.unwrap_or_else(|| first.to_string()));
         }
-        scratch.lower = lower;
         scratch.comments = recycle(from_comments);
         scratch.tokens = recycle_tokens(tokens);
         SCRATCH.with(|c| c.set(Some(scratch)));
@@ -744,8 +773,6 @@ impl<'a> Iterator for Words<'a> {
 }
 
 /// What the receiver put in the comment after the sender's name.
-/// `host_is_ip` caches whether `hop.from_host` reads as an address (it does not
-/// change while the comments are read).
 fn read_from_comment(c: &str, hop: &mut Hop, host_is_ip: &mut Option<bool>) {
     let mut words = ws_words(c);
     let first = words.next().unwrap_or("");
@@ -761,21 +788,20 @@ fn read_from_comment(c: &str, hop: &mut Hop, host_is_ip: &mut Option<bool>) {
     let first_ip = parse_ip(first);
     let first_is_ip = first_ip.is_some();
     for (i, w) in ws_words(c).enumerate() {
+        if comment_ip.is_some() && hop.helo.is_some() {
+            // Nothing later in the comment can change the hop.
+            break;
+        }
         if let Some(h) = w.get(..5).filter(|p| p.eq_ignore_ascii_case("helo=")).map(|_| &w[5..]) {
             if hop.helo.is_none() {
                 hop.helo = clean_host(h);
             }
             continue;
         }
-        if w.as_bytes().contains(&b'=') {
+        if w.contains('=') {
             continue;
         }
-        if comment_ip.is_some() {
-            if hop.helo.is_some() {
-                // Only a `helo=` could still matter, and the HELO is known.
-                break;
-            }
-        } else {
+        if comment_ip.is_none() {
             // The first word was read above.
             if let Some(ip) = if i == 0 { first_ip } else { parse_ip(w) } {
                 comment_ip = Some(ip);
@@ -793,12 +819,12 @@ fn read_from_comment(c: &str, hop: &mut Hop, host_is_ip: &mut Option<bool>) {
         // bracketed address in the comment is the one the receiver saw, and wins.
         let helo_literal = *host_is_ip.get_or_insert_with(|| hop.from_host.as_deref().is_some_and(|h| parse_ip(h).is_some()));
         if hop.from_ip.is_none() || (comment_ip_bracketed && helo_literal) {
-            hop.from_ip = Some(ip_text(ip));
+            hop.set_peer(ip);
         }
         // Exchange writes `from NAME (IP)`: NAME is the HELO. Sendmail/Postfix write
         // `from HELO (RDNS [IP])`: the first word is the HELO there too.
-        if hop.helo.is_none() && !helo_literal {
-            hop.helo = hop.from_host.clone();
+        if hop.helo.is_none() {
+            hop.helo = hop.from_host.clone().filter(|_| !helo_literal);
         }
     }
 }
@@ -807,11 +833,11 @@ fn read_from_comment(c: &str, hop: &mut Hop, host_is_ip: &mut Option<bool>) {
 /// `(fetchmail-6.6.1)` or `(getmail 6.18)`. A host such as `fetchmail.example`
 /// or `godmr.example` elsewhere in the line is not one.
 fn names_retrieval_agent(c: &str) -> bool {
-    // Almost every comment starts with some other ASCII letter: decided by one byte.
-    let b = c.as_bytes();
-    let start = b.iter().position(|&x| !is_ws_byte(x)).unwrap_or(b.len());
-    if b.get(start).is_some_and(|&x| x < 0x80 && !matches!(x | 0x20, b'f' | b'g' | b'o')) {
-        return false;
+    // Most comments start with an ASCII letter that begins no agent's name.
+    match c.bytes().find(|&b| !is_ws_byte(b)) {
+        None => return false,
+        Some(b) if b.is_ascii() && !matches!(b | 0x20, b'f' | b'g' | b'o') => return false,
+        _ => {}
     }
     let first = ws_words(c).next().unwrap_or("");
     ["fetchmail", "getmail", "odmr"].iter().any(|m| {
@@ -820,16 +846,16 @@ fn names_retrieval_agent(c: &str) -> bool {
     })
 }
 
-/// Substring searchers for the markers read from comments, built once.
-fn finders() -> &'static [memchr::memmem::Finder<'static>; 3] {
-    static F: std::sync::OnceLock<[memchr::memmem::Finder<'static>; 3]> = std::sync::OnceLock::new();
-    F.get_or_init(|| {
-        use memchr::memmem::Finder;
-        [Finder::new("authenticated"), Finder::new("tls"), Finder::new("sslv3")]
-    })
-}
-
 fn tls_in(c: &str) -> Option<String> {
+    // A version word holds `tls` or `slv` (any case): look for the `l` of one
+    // before splitting the comment into words.
+    let b = c.as_bytes();
+    let has_marker = memchr::memchr2_iter(b'l', b'L', b).any(|i| {
+        i > 0 && i + 1 < b.len() && matches!((b[i - 1] | 0x20, b[i + 1] | 0x20), (b't', b's') | (b's', b'v'))
+    });
+    if !has_marker {
+        return None;
+    }
     let starts = |w: &str, p: &str| w.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p));
     let sep = |b: u8| is_ws_byte(b) || matches!(b, b',' | b'(' | b')');
     let ascii = c.is_ascii();
