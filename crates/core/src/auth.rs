@@ -200,7 +200,9 @@ fn prop_index(k: &str) -> Option<usize> {
         11 => HEADER_FROM,
         8 => {
             let b = k.as_bytes();
-            if !k[..7].eq_ignore_ascii_case("header.") {
+            // Bytes, not `k[..7]`: a key is attacker text and byte 7 may fall
+            // inside a character (found by fuzzing).
+            if !b[..7].eq_ignore_ascii_case(b"header.") {
                 return None;
             }
             return match b[7].to_ascii_lowercase() {

@@ -1323,7 +1323,7 @@ fn is_private_target(url: &str) -> bool {
     }
     let last = host.rsplit('.').next().unwrap_or("");
     let numeric = last.bytes().all(|b| b.is_ascii_digit())
-        || (last.len() > 2 && last[..2].eq_ignore_ascii_case("0x") && last[2..].bytes().all(|b| b.is_ascii_hexdigit()));
+        || (last.len() > 2 && last.as_bytes()[..2].eq_ignore_ascii_case(b"0x") && last.bytes().skip(2).all(|b| b.is_ascii_hexdigit()));
     // A browser reads such a host as IPv4 or rejects it: refuse what is not public.
     numeric && whatwg_ipv4(host).is_none_or(v4_private)
 }
@@ -1337,7 +1337,8 @@ fn whatwg_ipv4(host: &str) -> Option<std::net::Ipv4Addr> {
     }
     let mut numbers = Vec::with_capacity(4);
     for part in &parts {
-        let value = if part.len() > 2 && part[..2].eq_ignore_ascii_case("0x") {
+        // Bytes: the host may hold non-ASCII text, where index 2 is not a boundary.
+        let value = if part.len() > 2 && part.as_bytes()[..2].eq_ignore_ascii_case(b"0x") {
             u64::from_str_radix(&part[2..], 16).ok()?
         } else if part.len() > 1 && part.starts_with('0') {
             u64::from_str_radix(&part[1..], 8).ok()?
