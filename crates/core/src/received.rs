@@ -433,9 +433,7 @@ pub fn parse_ip(token: &str) -> Option<IpAddr> {
         return None;
     }
     // An address needs a `.` or `:`.
-    if memchr::memchr2(b'.', b':', tb).is_none() {
-        return None;
-    }
+    memchr::memchr2(b'.', b':', tb)?;
     match token.as_bytes().get(at.map_or(0, |a| a + 1)) {
         Some(&c) if c.is_ascii_hexdigit() || matches!(c, b'[' | b':' | b'I' | b'i') => {}
         _ => return None,
