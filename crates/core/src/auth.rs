@@ -14,6 +14,7 @@ use serde::Serialize;
 use crate::headers::HeaderBlock;
 use crate::psl::{organisational_domain, with_org};
 use crate::reason::Reason;
+use crate::received::{is_ws_byte, ws_words};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -73,7 +74,7 @@ impl<'a> ResInfo<'a> {
     /// written order would.
     fn props(&self) -> [Option<&'a str>; PROPS.len()] {
         let mut props = [None; PROPS.len()];
-        for_each_word(self.rest, |w| {
+        ws_words(self.rest).for_each(|w| {
             let Some((k, v)) = w.split_once('=') else { return };
             if let Some(i) = prop_index(k)
                 && props[i].is_none()
@@ -85,35 +86,7 @@ impl<'a> ResInfo<'a> {
     }
 }
 
-/// White space as `char::is_whitespace` has it, for ASCII.
-fn is_ascii_ws(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
-}
-
-/// The words of `s` as `split_whitespace` gives them; ASCII text (nearly all) is
-/// split by bytes instead of decoded chars.
-fn for_each_word<'a>(s: &'a str, mut f: impl FnMut(&'a str)) {
-    if !s.is_ascii() {
-        s.split_whitespace().for_each(f);
-        return;
-    }
-    let b = s.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        while i < b.len() && is_ascii_ws(b[i]) {
-            i += 1;
-        }
-        let start = i;
-        while i < b.len() && !is_ascii_ws(b[i]) {
-            i += 1;
-        }
-        if start < i {
-            f(&s[start..i]);
-        }
-    }
-}
-
-/// The first word of `s` (see [`for_each_word`]).
+/// The first word of `s`, as `split_whitespace` gives it.
 pub(crate) fn first_word(s: &str) -> Option<&str> {
     first_word_span(s).map(|(a, b)| &s[a..b])
 }
@@ -124,11 +97,11 @@ fn first_word_span(s: &str) -> Option<(usize, usize)> {
     // space, which the char-aware search decides.
     let b = s.as_bytes();
     let mut i = 0;
-    while i < b.len() && is_ascii_ws(b[i]) {
+    while i < b.len() && is_ws_byte(b[i]) {
         i += 1;
     }
     let start = i;
-    while i < b.len() && b[i] < 0x80 && !is_ascii_ws(b[i]) {
+    while i < b.len() && b[i] < 0x80 && !is_ws_byte(b[i]) {
         i += 1;
     }
     if i < b.len() && b[i] >= 0x80 {
@@ -453,7 +426,7 @@ mod tests {
     fn words_split_as_split_whitespace() {
         for s in ["", " ", "a", " a=b  c\r\n\td ", "x\u{3000}y z", "\u{a0}a b", "a\u{b}b\u{c}c", "é=1 f", " mx.example\u{2003}x;"] {
             let mut words = Vec::new();
-            for_each_word(s, |w| words.push(w));
+            words.extend(ws_words(s));
             assert_eq!(words, s.split_whitespace().collect::<Vec<_>>(), "{s:?}");
             assert_eq!(first_word(s), s.split_whitespace().next(), "{s:?}");
         }

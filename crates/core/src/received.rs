@@ -392,7 +392,7 @@ pub fn ip_text(ip: IpAddr) -> String {
 /// White space as `char::is_whitespace` sees it, for ASCII bytes (note 0x0B, which
 /// `u8::is_ascii_whitespace` leaves out).
 #[inline]
-fn is_ws_byte(b: u8) -> bool {
+pub(crate) fn is_ws_byte(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
 }
 
@@ -734,13 +734,13 @@ impl Hop {
 
 /// `c.split_whitespace()`, splitting at bytes when `c` is ASCII (the common case:
 /// no character decoding). Splitting a `str` at ASCII bytes keeps UTF-8 valid.
-fn ws_words(c: &str) -> Words<'_> {
+pub(crate) fn ws_words(c: &str) -> Words<'_> {
     if c.is_ascii() { Words::Ascii(c, 0) } else { Words::Other(c.split_whitespace()) }
 }
 
 /// The words of a comment; see [`ws_words`]. An enum rather than a chain of
 /// optional iterators, which did not optimise well on this hot path.
-enum Words<'a> {
+pub(crate) enum Words<'a> {
     /// An ASCII text and the position to continue from.
     Ascii(&'a str, usize),
     Other(std::str::SplitWhitespace<'a>),
