@@ -187,17 +187,8 @@ fn outbound_family_uncached(host: &str) -> Option<&'static Family> {
     }
     let f = families().get(best?)?;
     // Lower-cased on the stack (the patterns are matched against lower case).
-    let mut lower = [0u8; 256];
-    let host: &str = if bytes.len() <= lower.len() {
-        let l = &mut lower[..bytes.len()];
-        l.copy_from_slice(bytes);
-        l.make_ascii_lowercase();
-        // SAFETY: ASCII lower-casing of a `str` keeps it valid UTF-8.
-        unsafe { std::str::from_utf8_unchecked(l) }
-    } else {
-        return outbound_of(f, &host.to_ascii_lowercase());
-    };
-    outbound_of(f, host)
+    let mut buf = crate::psl::OrgBuf::new();
+    outbound_of(f, buf.lower(host))
 }
 
 /// The family whose sending pool the lower-case `host` is named like, given `f`,

@@ -99,7 +99,7 @@ pub fn organisational_domain(host: &str) -> Option<String> {
 /// when the name has upper case: computing it is cheaper than looking it up in a
 /// table, so nothing is remembered.
 pub(crate) fn with_org<R>(host: &str, f: impl FnOnce(Option<&str>) -> R) -> R {
-    let mut buf = OrgBuf { bytes: [0; 128], long: String::new() };
+    let mut buf = OrgBuf::new();
     f(org_into(host, &mut buf))
 }
 
@@ -116,15 +116,26 @@ pub(crate) fn org_into<'b>(host: &'b str, buf: &'b mut OrgBuf) -> Option<&'b str
     if !upper {
         return Some(s);
     }
-    if s.len() <= buf.bytes.len() {
-        let out = &mut buf.bytes[..s.len()];
-        out.copy_from_slice(s.as_bytes());
-        out.make_ascii_lowercase();
-        // SAFETY: ASCII lower-casing of a `str` keeps it valid UTF-8.
-        return Some(unsafe { std::str::from_utf8_unchecked(out) });
+    Some(buf.lower(s))
+}
+
+impl OrgBuf {
+    pub(crate) fn new() -> OrgBuf {
+        OrgBuf { bytes: [0; 128], long: String::new() }
     }
-    buf.long = s.to_ascii_lowercase();
-    Some(&buf.long)
+
+    /// `s` lower-cased into this buffer: on the stack when it fits.
+    pub(crate) fn lower(&mut self, s: &str) -> &str {
+        if s.len() <= self.bytes.len() {
+            let out = &mut self.bytes[..s.len()];
+            out.copy_from_slice(s.as_bytes());
+            out.make_ascii_lowercase();
+            // SAFETY: ASCII lower-casing of a `str` keeps it valid UTF-8.
+            return unsafe { std::str::from_utf8_unchecked(out) };
+        }
+        self.long = s.to_ascii_lowercase();
+        &self.long
+    }
 }
 
 /// Per-analysis answers: the sending-pool family (index into
