@@ -574,6 +574,10 @@ export function renderLookups(container, report, t, state = 'running') {
     const button = el('button', { type: 'button', className: 'retry small', testid: 'retry', 'data-focus-key': `retry:${i}`,
       'aria-label': host ? t('lookup_retry_label', { host }) : null, text: t('lookup_retry') });
     button.addEventListener('click', () => {
+      // A disabled button loses the focus to <body> (Chromium does so a moment
+      // later), and the next re-render then has no focus to restore: hand it to the
+      // region's heading first, so keyboard users stay in the parties region.
+      heading.focus();
       button.disabled = true;
       button.dispatchEvent(new CustomEvent('sendertrace-retry', { bubbles: true, detail: { id: f.id, host } }));
     });
