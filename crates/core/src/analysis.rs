@@ -98,9 +98,10 @@ pub struct Service {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Analysis {
+pub struct Analysis<'a> {
     pub origin: Option<Origin>,
-    pub hops: Vec<Hop>,
+    /// The hops borrow words of the message (see [`crate::text`]).
+    pub hops: Vec<Hop<'a>>,
     pub stamps: Vec<Stamp>,
     pub auth: Auth,
     pub identities: Identities,
@@ -108,12 +109,21 @@ pub struct Analysis {
     pub findings: Vec<Finding>,
 }
 
+impl Analysis<'_> {
+    /// A copy that borrows nothing from the message, for a holder that keeps the
+    /// message and its analysis side by side.
+    pub fn into_owned(self) -> Analysis<'static> {
+        let Analysis { origin, hops, stamps, auth, identities, service, findings } = self;
+        Analysis { origin, hops: hops.into_iter().map(Hop::into_owned).collect(), stamps, auth, identities, service, findings }
+    }
+}
+
 /// Analyse one raw message (or header block).
-pub fn analyze(raw: &[u8], options: &AnalyzeOptions) -> Result<Analysis, InputError> {
+pub fn analyze<'a>(raw: &'a [u8], options: &AnalyzeOptions) -> Result<Analysis<'a>, InputError> {
     crate::psl::with_memo(|| analyze_inner(raw, options))
 }
 
-fn analyze_inner(raw: &[u8], options: &AnalyzeOptions) -> Result<Analysis, InputError> {
+fn analyze_inner<'a>(raw: &'a [u8], options: &AnalyzeOptions) -> Result<Analysis<'a>, InputError> {
     message::check(raw)?;
     let block = headers::split(raw);
     if block.fields.is_empty() {
@@ -143,8 +153,8 @@ fn analyze_inner(raw: &[u8], options: &AnalyzeOptions) -> Result<Analysis, Input
     let limit = walk.handoff.and_then(|h| hops.get(h)).map(|h| h.span.0).unwrap_or(usize::MAX);
     let mut origin = walk.handoff.and_then(|h| hops.get(h)).and_then(|hop| {
         Some(Origin {
-            ip: hop.from_ip.clone()?,
-            host: hop.from_rdns.clone().or_else(|| hop.helo.clone()).or_else(|| hop.from_host.clone()),
+            ip: hop.from_ip?.into(),
+            host: hop.from_rdns.as_deref().or(hop.helo.as_deref()).or(hop.from_host.as_deref()).map(str::to_string),
             hop: hop.index,
             confidence: Confidence::High,
             reasons: vec![Reason::with("origin-handoff", &[("ip", hop.from_ip.as_deref().unwrap_or("")), ("provider", &provider)])],
@@ -204,7 +214,7 @@ fn analyze_inner(raw: &[u8], options: &AnalyzeOptions) -> Result<Analysis, Input
 }
 
 /// Confidence and supporting reasons for the origin.
-fn rate(o: &mut Origin, hops: &[Hop], chain: &[Option<bool>], stamps: &mut [Stamp], limit: usize, provider_unknown: bool) {
+fn rate(o: &mut Origin, hops: &[Hop<'_>], chain: &[Option<bool>], stamps: &mut [Stamp], limit: usize, provider_unknown: bool) {
     let mut level = if o.confidence == Confidence::Low { 2 } else { 0 };
     // Chain consistency above the handoff.
     let mut broken = None;
@@ -266,7 +276,7 @@ fn rate(o: &mut Origin, hops: &[Hop], chain: &[Option<bool>], stamps: &mut [Stam
 /// Weigh the address a validated forwarder recorded against the origin: agree,
 /// disagree (confidence at most medium), or — when no Received line below the
 /// forwarder named an outside address — take it as the origin (medium).
-fn arc_origin(origin: &mut Option<Origin>, fwd: &crate::arc::ArcForwarder, hops: &[Hop], stamps: &mut [Stamp]) {
+fn arc_origin(origin: &mut Option<Origin>, fwd: &crate::arc::ArcForwarder, hops: &[Hop<'_>], stamps: &mut [Stamp]) {
     let Some(ip) = fwd.remote_ip.as_deref() else { return };
     if parse_addr(ip).is_none_or(is_internal_address) {
         return;
@@ -317,7 +327,7 @@ const ACCOUNT_HEADERS: &[(&str, &str)] = &[
     ("X-Yahoo-Newman-Id", "yahoo_newman_id"),
 ];
 
-fn service_of(o: &Origin, hops: &[Hop], block: &HeaderBlock<'_>, stamps: &[Stamp], limit: usize) -> Option<Service> {
+fn service_of(o: &Origin, hops: &[Hop<'_>], block: &HeaderBlock<'_>, stamps: &[Stamp], limit: usize) -> Option<Service> {
     let hop = hops.get(o.hop)?;
     let names: Vec<&str> = [hop.from_rdns.as_deref(), hop.helo.as_deref(), hop.from_host.as_deref()].into_iter().flatten().collect();
     let ip: Option<IpAddr> = parse_addr(&o.ip);
@@ -343,7 +353,7 @@ fn service_of(o: &Origin, hops: &[Hop], block: &HeaderBlock<'_>, stamps: &[Stamp
     }
     // The lines the service wrote about its own client, just below the handoff
     // (Gmail's `from client ([IP]) by smtp.gmail.com with ESMTPSA`).
-    let in_family = |h: &Hop| {
+    let in_family = |h: &Hop<'_>| {
         h.by_host.as_deref().is_some_and(|b| crate::psl::with_org(b, |org| org.is_some_and(|org| family.domains.contains(&org))))
     };
     let client_hop = hops
@@ -351,12 +361,13 @@ fn service_of(o: &Origin, hops: &[Hop], block: &HeaderBlock<'_>, stamps: &[Stamp
         .skip(o.hop + 1)
         .take_while(|h| in_family(h))
         .find(|h| h.peer.is_some_and(|a| !is_internal_address(a)));
-    if let Some(sender) = hops.iter().skip(o.hop).find_map(|h| h.auth_sender.clone()) {
-        account.insert("authenticated_sender".into(), sender);
+    if let Some(sender) = hops.iter().skip(o.hop).find_map(|h| h.auth_sender.as_deref()) {
+        account.insert("authenticated_sender".into(), sender.to_string());
     }
     let mut client_ip = client_hop
-        .and_then(|h| h.from_ip.clone())
-        .filter(|ip| parse_addr(ip).is_some_and(|a| !is_internal_address(a)));
+        .and_then(|h| h.from_ip)
+        .filter(|ip| parse_addr(ip).is_some_and(|a| !is_internal_address(a)))
+        .map(String::from);
     if client_ip.is_none() {
         // Outlook.com and Yahoo stamp the webmail client's address.
         client_ip = stamps
@@ -372,7 +383,7 @@ fn service_of(o: &Origin, hops: &[Hop], block: &HeaderBlock<'_>, stamps: &[Stamp
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn findings(
     block: &HeaderBlock<'_>,
-    hops: &[Hop],
+    hops: &[Hop<'_>],
     chain: &[Option<bool>],
     origin: Option<&Origin>,
     walk: &origin::Walk,
@@ -406,8 +417,8 @@ pub(crate) fn findings(
     }
     for (w, c) in hops.windows(2).zip(chain) {
         if w[0].class != HopClass::Claimed && *c == Some(false) {
-            let from = w[0].from_rdns.clone().or_else(|| w[0].helo.clone()).or_else(|| w[0].from_host.clone()).unwrap_or_default();
-            out.push(Finding::new("chain-break", &[("hop", w[0].index.to_string()), ("from", from), ("by", w[1].by_host.clone().unwrap_or_default())]));
+            let from = w[0].from_rdns.as_deref().or(w[0].helo.as_deref()).or(w[0].from_host.as_deref()).unwrap_or_default();
+            out.push(Finding::new("chain-break", &[("hop", w[0].index.to_string()), ("from", from.to_string()), ("by", w[1].by_host.as_deref().unwrap_or_default().to_string())]));
         }
     }
     let arrival = hops.iter().find_map(|h| h.timestamp);
@@ -418,8 +429,8 @@ pub(crate) fn findings(
         }
     }
     if origin.is_none() && !hops.is_empty() {
-        if let Some(ip) = walk.last_private.and_then(|i| hops.get(i)).and_then(|h| h.from_ip.clone()) {
-            out.push(Finding::new("origin-private", &[("ip", ip)]));
+        if let Some(ip) = walk.last_private.and_then(|i| hops.get(i)).and_then(|h| h.from_ip) {
+            out.push(Finding::new("origin-private", &[("ip", ip.into())]));
         }
         out.push(Finding::new("no-origin", &[]));
     }

@@ -32,6 +32,7 @@ pub mod reason;
 pub mod received;
 pub mod report;
 pub mod stamps;
+pub mod text;
 pub mod trace;
 pub mod verdict;
 pub mod warning;

@@ -235,12 +235,12 @@ pub fn walk(hops: &mut [Hop], recipient_domains: &[(usize, String)], forwarders:
             last_limit = Some(above);
         }
         if hop.retrieval {
-            if let Some(h) = hop.from_rdns.clone().or_else(|| hop.from_host.clone()) {
-                trust.add_host(&h);
+            if let Some(h) = hop.from_rdns.as_deref().or(hop.from_host.as_deref()) {
+                trust.add_host(h);
             }
-            let host = hop.from_host.clone().or_else(|| hop.from_ip.clone()).unwrap_or_else(|| "?".into());
+            let host = hop.from_host.as_deref().or(hop.from_ip.as_deref()).unwrap_or("?");
+            hop.reason = Reason::with("retrieval-hop", &[("host", host)]);
             hop.class = HopClass::Internal;
-            hop.reason = Reason::with("retrieval-hop", &[("host", &host)]);
             continue;
         }
         if let Some(by) = hop.by_host.as_deref() {
@@ -252,11 +252,12 @@ pub fn walk(hops: &mut [Hop], recipient_domains: &[(usize, String)], forwarders:
             continue;
         };
         // Only some reasons quote the address: written out when one does.
-        let ip_text = || crate::received::ip_text(ip);
+        let ip_text = || crate::received::ip_short(ip);
         hop.class = HopClass::Internal;
         if forwarders.iter().any(|f| matches_forwarder(f, hop, ip)) {
-            let host = hop.from_rdns.clone().or_else(|| hop.from_host.clone()).unwrap_or_else(ip_text);
-            hop.reason = Reason::with("trusted-forwarder", &[("host", &host)]);
+            let text = ip_text();
+            let host = hop.from_rdns.as_deref().or(hop.from_host.as_deref()).unwrap_or(&text);
+            hop.reason = Reason::with("trusted-forwarder", &[("host", host)]);
             forwarder = forwarder.or(Some(i));
             continue;
         }
@@ -322,7 +323,7 @@ pub fn walk(hops: &mut [Hop], recipient_domains: &[(usize, String)], forwarders:
                 continue;
             }
         }
-        let by = hop.by_host.clone().unwrap_or_else(|| trust.label());
+        let by = hop.by_host.as_deref().map_or_else(|| trust.label().into(), std::borrow::Cow::Borrowed);
         hop.class = HopClass::Handoff;
         let ip_text = ip_text();
         hop.reason = match sending {

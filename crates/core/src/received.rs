@@ -21,12 +21,14 @@
 //! whole tokens that parse as an address count, so a version (`8.11.6/8.11.6`), an
 //! Exchange build (`id 15.1.225.42`) or a message id is never read as an IP.
 
+use std::borrow::Cow;
 use std::net::IpAddr;
 
 use serde::Serialize;
 
 use crate::headers::Field;
 use crate::reason::Reason;
+use crate::text::{DateText, FieldText, IpText};
 
 /// Where a hop sits relative to the trust boundary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -40,46 +42,47 @@ pub enum HopClass {
     Claimed,
 }
 
-/// One relay step, as the receiving server wrote it.
+/// One relay step, as the receiving server wrote it. The words it keeps are slices
+/// of the message (`'a`) when they can be: see [`crate::text`].
 #[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Hop {
+pub struct Hop<'a> {
     /// Position in the message, 0 = topmost (newest) Received field.
     pub index: usize,
     /// Host name (or address literal) the sending side gave.
-    pub from_host: Option<String>,
+    pub from_host: Option<Cow<'a, str>>,
     /// Connecting IP address recorded by the receiver (canonical form).
-    pub from_ip: Option<String>,
+    pub from_ip: Option<IpText>,
     /// `from_ip` as an address (the trust walk and the chain check ask about it per
     /// hop; parsing the text again each time cost more than reading it).
     #[serde(skip)]
     pub peer: Option<IpAddr>,
     /// Reverse DNS name the receiver looked up for the connecting IP.
-    pub from_rdns: Option<String>,
+    pub from_rdns: Option<Cow<'a, str>>,
     /// HELO / EHLO name.
-    pub helo: Option<String>,
+    pub helo: Option<Cow<'a, str>>,
     /// The receiving host.
-    pub by_host: Option<String>,
+    pub by_host: Option<Cow<'a, str>>,
     /// Protocol keyword (`SMTP`, `ESMTPS`, `LMTP`, …) as written.
-    pub protocol: Option<String>,
-    pub tls: Option<String>,
+    pub protocol: Option<Cow<'a, str>>,
+    pub tls: Option<Cow<'a, str>>,
     pub authenticated: bool,
-    pub id: Option<String>,
+    pub id: Option<Cow<'a, str>>,
     #[serde(rename = "for")]
-    pub for_addr: Option<String>,
+    pub for_addr: Option<Cow<'a, str>>,
     /// RFC 3339 timestamp as written (normalised), and seconds since the epoch.
-    pub date: Option<String>,
+    pub date: Option<DateText>,
     pub timestamp: Option<i64>,
     /// This hop's time minus the time of the hop below it (older); negative is kept.
     pub delay_seconds: Option<i64>,
     pub class: HopClass,
     pub reason: Reason,
-    /// The unfolded field value.
-    pub raw: String,
+    /// The field value; unfolded when read or serialised.
+    pub raw: FieldText<'a>,
     /// Byte range of the field in the input.
     pub span: (usize, usize),
     /// The authenticated sender recorded in a comment (Postfix), if any.
     #[serde(skip)]
-    pub auth_sender: Option<String>,
+    pub auth_sender: Option<Cow<'a, str>>,
     /// Mailbox retrieval (fetchmail / IMAP / POP3) rather than a delivery.
     #[serde(skip)]
     pub retrieval: bool,
@@ -96,7 +99,7 @@ enum Token<'a> {
     Comment(&'a str),
 }
 
-fn comments<'a>(tokens: &'a [Token<'a>]) -> impl Iterator<Item = &'a str> + 'a {
+fn comments<'b, 'a: 'b>(tokens: &'b [Token<'a>]) -> impl Iterator<Item = &'a str> + 'b {
     tokens.iter().filter_map(|t| match t {
         Token::Comment(c) => Some(*c),
         Token::Word(_) => None,
@@ -322,27 +325,31 @@ fn parse_v6_groups(b: &[u8]) -> Option<[u16; 8]> {
     }
 }
 
-/// `ip.to_string()`, with IPv4 written by hand (the formatter costs ~1,700
-/// instructions an address).
+/// `ip.to_string()`.
 pub fn ip_text(ip: IpAddr) -> String {
+    ip_short(ip).into()
+}
+
+/// `ip.to_string()` without a heap allocation, written by hand (the formatter
+/// costs ~1,700 instructions an address).
+pub fn ip_short(ip: IpAddr) -> IpText {
+    let mut out = IpText::new();
     match ip {
         IpAddr::V4(v4) => {
-            let mut out = String::with_capacity(15);
             for (i, o) in v4.octets().into_iter().enumerate() {
                 if i > 0 {
-                    out.push('.');
+                    out.push_byte(b'.');
                 }
                 if o >= 100 {
-                    out.push(char::from(b'0' + o / 100));
+                    out.push_byte(b'0' + o / 100);
                 }
                 if o >= 10 {
-                    out.push(char::from(b'0' + o / 10 % 10));
+                    out.push_byte(b'0' + o / 10 % 10);
                 }
-                out.push(char::from(b'0' + o % 10));
+                out.push_byte(b'0' + o % 10);
             }
-            out
         }
-        IpAddr::V6(v6) if v6.to_ipv4_mapped().is_some() => v6.to_string(),
+        IpAddr::V6(v6) if v6.to_ipv4_mapped().is_some() => out.push_ascii(v6.to_string().as_bytes()),
         IpAddr::V6(v6) => {
             // RFC 5952 as std writes it: the first longest run of two or more zero
             // groups becomes `::`, groups in lower-case hex without leading zeros.
@@ -361,32 +368,28 @@ pub fn ip_text(ip: IpAddr) -> String {
                     cur = (0, 0);
                 }
             }
-            let mut out = String::with_capacity(39);
-            let hex = |out: &mut String, groups: &[u16]| {
+            let hex = |out: &mut IpText, groups: &[u16]| {
                 for (i, &g) in groups.iter().enumerate() {
                     if i > 0 {
-                        out.push(':');
+                        out.push_byte(b':');
                     }
-                    let mut started = false;
-                    for shift in [12, 8, 4, 0] {
-                        let d = (g >> shift) & 0xf;
-                        if d != 0 || started || shift == 0 {
-                            started = true;
-                            out.push(char::from(b"0123456789abcdef"[usize::from(d)]));
-                        }
+                    // Digits without leading zeros: skip the zero nibbles on top.
+                    let digits = (16 - g.leading_zeros() as usize).div_ceil(4).max(1);
+                    for k in (0..digits).rev() {
+                        out.push_byte(b"0123456789abcdef"[usize::from((g >> (4 * k)) & 0xf)]);
                     }
                 }
             };
             if best.1 > 1 {
                 hex(&mut out, &seg[..best.0]);
-                out.push_str("::");
+                out.push_ascii(b"::");
                 hex(&mut out, &seg[best.0 + best.1..]);
             } else {
                 hex(&mut out, &seg);
             }
-            out
         }
     }
+    out
 }
 
 /// White space as `char::is_whitespace` sees it, for ASCII bytes (note 0x0B, which
@@ -470,8 +473,20 @@ pub fn parse_ip(token: &str) -> Option<IpAddr> {
     })
 }
 
-fn clean_host(h: &str) -> Option<String> {
-    clean_host_str(h).map(str::to_string)
+fn clean_host(h: &str) -> Option<Cow<'_, str>> {
+    clean_host_str(h).map(kept)
+}
+
+/// A word of a field as the hop keeps it: the slice of the message, unless it spans
+/// a fold or holds a tab (only an address literal with blanks inside can), which
+/// the unfolded value writes as a space.
+#[inline]
+fn kept(w: &str) -> Cow<'_, str> {
+    if w.bytes().any(|b| matches!(b, b'\r' | b'\n' | b'\t')) {
+        Cow::Owned(crate::headers::unfold(w.as_bytes()))
+    } else {
+        Cow::Borrowed(w)
+    }
 }
 
 /// [`clean_host`] as a slice of `h`.
@@ -499,41 +514,51 @@ fn is_keyword(w: &str) -> Option<&'static str> {
 fn split_date(value: &str) -> (&str, Option<mail_parser::DateTime>) {
     if let Some(semi) = memchr::memrchr(b';', value.as_bytes()) {
         let date_text = trim_fast(&value[semi + 1..]);
-        if let Some(dt) = parse_date(date_text) {
+        // The value may still be folded: read the date as its unfolded text.
+        let date = match kept(date_text) {
+            Cow::Borrowed(t) => parse_date(t),
+            Cow::Owned(t) => parse_date(&t),
+        };
+        if let Some(dt) = date {
             return (&value[..semi], Some(dt));
         }
     }
     (value, None)
 }
 
-/// `YYYY-MM-DDThh:mm:ss±hh:mm`, written by hand: `format!` costs more than the
-/// rest of a hop's parse.
+/// `YYYY-MM-DDThh:mm:ss±hh:mm`.
 pub fn rfc3339(dt: &mail_parser::DateTime) -> String {
-    fn two(out: &mut String, v: u8) {
-        out.push(char::from(b'0' + (v / 10) % 10));
-        out.push(char::from(b'0' + v % 10));
+    rfc3339_short(dt).into()
+}
+
+/// [`rfc3339`] without a heap allocation, written by hand: `format!` costs more
+/// than the rest of a hop's parse.
+pub fn rfc3339_short(dt: &mail_parser::DateTime) -> DateText {
+    fn two(out: &mut DateText, v: u8) {
+        out.push_byte(b'0' + (v / 10) % 10);
+        out.push_byte(b'0' + v % 10);
     }
-    let mut out = String::with_capacity(25);
+    let mut out = DateText::new();
     let y = dt.year;
     for d in [y / 1000 % 10, y / 100 % 10, y / 10 % 10, y % 10] {
-        out.push(char::from(b'0' + d as u8));
+        out.push_byte(b'0' + d as u8);
     }
-    out.push('-');
+    out.push_byte(b'-');
     two(&mut out, dt.month);
-    out.push('-');
+    out.push_byte(b'-');
     two(&mut out, dt.day);
-    out.push('T');
+    out.push_byte(b'T');
     two(&mut out, dt.hour);
-    out.push(':');
+    out.push_byte(b':');
     two(&mut out, dt.minute);
-    out.push(':');
+    out.push_byte(b':');
     two(&mut out, dt.second);
     if dt.tz_hour == 0 && dt.tz_minute == 0 {
-        out.push('Z');
+        out.push_byte(b'Z');
     } else {
-        out.push(if dt.tz_before_gmt { '-' } else { '+' });
+        out.push_byte(if dt.tz_before_gmt { b'-' } else { b'+' });
         two(&mut out, dt.tz_hour);
-        out.push(':');
+        out.push_byte(b':');
         two(&mut out, dt.tz_minute);
     }
     out
@@ -546,16 +571,58 @@ pub fn parse_date(text: &str) -> Option<mail_parser::DateTime> {
     (dt.year >= 1970 && (1..=12).contains(&dt.month) && (1..=31).contains(&dt.day)).then_some(dt)
 }
 
-impl Hop {
+impl<'a> Hop<'a> {
     /// Record the connecting address: its text for the wire, and the address.
     fn set_peer(&mut self, ip: IpAddr) {
-        self.from_ip = Some(ip_text(ip));
+        self.from_ip = Some(ip_short(ip));
         self.peer = Some(ip);
     }
 
     /// Read one `Received:` field. Never fails: unknown forms give a hop with fewer fields.
-    pub fn parse(index: usize, field: &Field<'_>) -> Hop {
-        let raw = field.value();
+    pub fn parse(index: usize, field: &Field<'a>) -> Hop<'a> {
+        // The value as written: folds are white space to the grammar, so the words
+        // are slices of the message (see `kept` for the one exception).
+        let value = trim_value(field.raw_value);
+        match std::str::from_utf8(value) {
+            Ok(text) => Hop::parse_text(index, text, field.span),
+            // Not UTF-8: read the value with the bad bytes replaced, and own the words.
+            Err(_) => Hop::parse_text(index, &field.value(), field.span).into_owned(),
+        }
+    }
+
+    /// A copy that borrows nothing.
+    pub fn into_owned(self) -> Hop<'static> {
+        fn own(c: Option<Cow<'_, str>>) -> Option<Cow<'static, str>> {
+            c.map(|c| Cow::Owned(c.into_owned()))
+        }
+        Hop {
+            index: self.index,
+            from_host: own(self.from_host),
+            from_ip: self.from_ip,
+            peer: self.peer,
+            from_rdns: own(self.from_rdns),
+            helo: own(self.helo),
+            by_host: own(self.by_host),
+            protocol: own(self.protocol),
+            tls: own(self.tls),
+            authenticated: self.authenticated,
+            id: own(self.id),
+            for_addr: own(self.for_addr),
+            date: self.date,
+            timestamp: self.timestamp,
+            delay_seconds: self.delay_seconds,
+            class: self.class,
+            reason: self.reason,
+            raw: self.raw.into_owned(),
+            span: self.span,
+            auth_sender: own(self.auth_sender),
+            retrieval: self.retrieval,
+            unreadable: self.unreadable,
+        }
+    }
+
+    /// [`Hop::parse`] of a value trimmed at both ends (folded or not).
+    fn parse_text(index: usize, raw: &'a str, span: (usize, usize)) -> Hop<'a> {
         let mut hop = Hop {
             index,
             from_host: None,
@@ -574,15 +641,15 @@ impl Hop {
             delay_seconds: None,
             class: HopClass::Internal,
             reason: Reason::new("no-connecting-ip"),
-            raw: String::new(),
-            span: field.span,
+            raw: FieldText::new(Cow::Borrowed(raw)),
+            span,
             auth_sender: None,
             retrieval: false,
             unreadable: false,
         };
-        let (clauses, date) = split_date(&raw);
+        let (clauses, date) = split_date(raw);
         if let Some(dt) = date {
-            hop.date = Some(rfc3339(&dt));
+            hop.date = Some(rfc3339_short(&dt));
             hop.timestamp = Some(dt.to_timestamp());
         }
         let mut scratch = SCRATCH.with(|c| c.take()).unwrap_or_default();
@@ -627,9 +694,9 @@ impl Hop {
                                 }
                             }
                         }
-                        Some("id") if hop.id.is_none() => hop.id = Some(w.trim_end_matches(',').to_string()),
+                        Some("id") if hop.id.is_none() => hop.id = Some(kept(w.trim_end_matches(','))),
                         Some("for") if hop.for_addr.is_none() => {
-                            hop.for_addr = clean_host_str(w).map(|s| s.trim_matches(['<', '>']).to_string())
+                            hop.for_addr = clean_host_str(w).map(|s| kept(s.trim_matches(['<', '>'])))
                         }
                         _ => {}
                     }
@@ -649,7 +716,7 @@ impl Hop {
             if let Some(ip) = parse_ip(first) {
                 // `from [IP]` (Exim) or Yahoo's `from IP (EHLO …)`: the receiver wrote the peer address.
                 hop.set_peer(ip);
-                hop.from_host = Some(first.trim_matches(['[', ']']).to_string());
+                hop.from_host = Some(kept(first.trim_matches(['[', ']'])));
             } else {
                 hop.from_host = clean_host(first);
                 // `from host [IP]` (fetchmail, old sendmail) puts the literal as a second word.
@@ -674,17 +741,25 @@ impl Hop {
             if !rb[p + 1..p + 13].eq_ignore_ascii_case(b"uthenticated") {
                 continue;
             }
-            if rest.get(..8).is_some_and(|r| r.eq_ignore_ascii_case(b" sender:")) {
+            // The next word must follow after exactly one space of the unfolded
+            // value: a blank, a tab, or a fold (a line end and the blanks after it).
+            let gap = match rest.first() {
+                Some(b' ' | b'\t') => 1,
+                Some(b'\r' | b'\n') => rest.iter().position(|b| !matches!(b, b'\r' | b'\n' | b' ' | b'\t')).unwrap_or(rest.len()),
+                _ => continue,
+            };
+            let word = &rest[gap..];
+            if word.get(..7).is_some_and(|r| r.eq_ignore_ascii_case(b"sender:")) {
                 hop.authenticated = true;
-                let start = p + "authenticated sender:".len();
+                let start = p + 13 + gap + 7;
                 hop.auth_sender = raw
                     .get(start..)
                     .and_then(|rest| rest.split(')').next())
-                    .map(|s| s.trim().to_string())
+                    .map(|s| kept(s.trim()))
                     .filter(|s| !s.is_empty());
                 break;
             }
-            if rest.get(..5).is_some_and(|r| r.eq_ignore_ascii_case(b" user")) {
+            if word.get(..4).is_some_and(|r| r.eq_ignore_ascii_case(b"user")) {
                 hop.authenticated = true;
             }
         }
@@ -699,7 +774,7 @@ impl Hop {
                 hop.retrieval = true;
             }
             if hop.tls.is_none() {
-                hop.tls = tls_in(c);
+                hop.tls = tls_in(c).map(Cow::Borrowed);
             }
         }
         if let Some(first) = first_with {
@@ -720,14 +795,16 @@ impl Hop {
                 hop.retrieval = true;
             }
             if hop.tls.is_none() && matches!(key, b"ESMTPS" | b"ESMTPSA" | b"UTF8SMTPS" | b"UTF8SMTPSA" | b"SMTPS" | b"LMTPS" | b"HTTPS") {
-                hop.tls = Some("TLS".into());
+                hop.tls = Some(Cow::Borrowed("TLS"));
             }
-            hop.protocol = Some(protocol.unwrap_or_else(|| first.to_string()));
+            hop.protocol = Some(match protocol {
+                Some(joined) => Cow::Owned(joined),
+                None => kept(first),
+            });
         }
         scratch.comments = recycle(from_comments);
         scratch.tokens = recycle_tokens(tokens);
         SCRATCH.with(|c| c.set(Some(scratch)));
-        hop.raw = raw;
         hop
     }
 }
@@ -771,7 +848,7 @@ impl<'a> Iterator for Words<'a> {
 }
 
 /// What the receiver put in the comment after the sender's name.
-fn read_from_comment(c: &str, hop: &mut Hop, host_is_ip: &mut Option<bool>) {
+fn read_from_comment<'a>(c: &'a str, hop: &mut Hop<'a>, host_is_ip: &mut Option<bool>) {
     let mut words = ws_words(c);
     let first = words.next().unwrap_or("");
     // qmail: (HELO name) ; Yahoo: (EHLO name)
@@ -844,7 +921,7 @@ fn names_retrieval_agent(c: &str) -> bool {
     })
 }
 
-fn tls_in(c: &str) -> Option<String> {
+fn tls_in(c: &str) -> Option<&str> {
     // A version word holds `tls` or `slv` (any case): look for the `l` of one
     // before splitting the comment into words.
     let b = c.as_bytes();
@@ -866,14 +943,22 @@ fn tls_in(c: &str) -> Option<String> {
             w = rest;
         }
         if starts(w, "TLS1") || starts(w, "TLSV1") || starts(w, "SSLV3") {
-            return Some(w.to_string());
+            return Some(w);
         }
     }
     None
 }
 
+/// The value without blanks and line ends at either end, as `Field::value` trims it.
+fn trim_value(raw: &[u8]) -> &[u8] {
+    let is_ws = |b: &u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
+    let start = raw.iter().position(|b| !is_ws(b)).unwrap_or(raw.len());
+    let end = raw.iter().rposition(|b| !is_ws(b)).map_or(start, |p| p + 1);
+    &raw[start..end.max(start)]
+}
+
 /// Fill in `delay_seconds`: each hop's time minus the time of the hop just below.
-pub fn compute_delays(hops: &mut [Hop]) {
+pub fn compute_delays(hops: &mut [Hop<'_>]) {
     for i in 0..hops.len() {
         let below = hops.get(i + 1).and_then(|h| h.timestamp);
         hops[i].delay_seconds = match (hops[i].timestamp, below) {
@@ -929,5 +1014,54 @@ mod text_tests {
                 assert_eq!(ip_text(ip), ip.to_string());
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod fold_tests {
+    use super::*;
+    use crate::headers::split;
+
+    /// The hop read from a field as written, with its folds and tabs, is the hop
+    /// read from the same field unfolded: the words are slices of the folded text,
+    /// so every place where a fold could change a word is checked here.
+    #[test]
+    fn folded_and_unfolded_fields_give_the_same_hop() {
+        let values = [
+            "from a.example (a.example [192.0.2.1])\r\n\tby mx.example with ESMTPS id X1\r\n\tfor <u@example.jp>; Mon, 2 Nov 2026 19:00:00 +0900",
+            "from a.example (Authenticated\r\n sender: someone@example.com\r\n\t)\r\n\tby mx.example; Mon, 2 Nov 2026 19:00:00 +0900",
+            "from a.example (Authenticated\tsender:\tx@y)\tby mx.example;\tMon, 2 Nov 2026 19:00:00 +0900",
+            "from a.example (authenticated \r\n sender: x@y) by mx.example",
+            "from a.example (authenticated\r\n user bob) by mx.example",
+            "from [192.0.2.7\r\n ] by mx.example; Mon, 2 Nov\r\n 2026 19:00:00 +0900",
+            "from x (HELO y)\r\n (192.0.2.9) by mx.example with\r\n SMTP\r\n\tvia tls; Mon,\t2 Nov 2026 19:00:00 +0900",
+            "from x (using\r\n TLSv1.3 with cipher A) by\tmx.example with LMTP",
+            "from fetch (fetchmail-6.6\r\n) by localhost with IMAP",
+        ];
+        for v in values {
+            let folded = format!("Received: {v}\r\n\r\n");
+            let block = split(folded.as_bytes());
+            let a = Hop::parse(0, &block.fields[0]);
+            let unfolded = format!("Received: {}\r\n\r\n", block.fields[0].value());
+            let block2 = split(unfolded.as_bytes());
+            let b = Hop::parse(0, &block2.fields[0]);
+            let json = |h: &Hop<'_>| {
+                let mut v = serde_json::to_value(h).unwrap();
+                v.as_object_mut().unwrap().remove("span");
+                v
+            };
+            assert_eq!(json(&a), json(&b), "{v:?}");
+            assert_eq!((a.auth_sender.as_deref(), a.retrieval, a.authenticated), (b.auth_sender.as_deref(), b.retrieval, b.authenticated), "{v:?}");
+        }
+    }
+
+    #[test]
+    fn a_value_that_is_not_utf8_is_read_with_replacements() {
+        let raw = b"Received: from bad\xff.example (h [192.0.2.3])\r\n\tby mx.example; Mon, 2 Nov 2026 19:00:00 +0900\r\n\r\n";
+        let block = split(raw);
+        let hop = Hop::parse(0, &block.fields[0]);
+        assert_eq!(hop.from_host.as_deref(), Some("bad\u{fffd}.example"));
+        assert_eq!(hop.from_ip.as_deref(), Some("192.0.2.3"));
+        assert_eq!(hop.raw.unfolded(), "from bad\u{fffd}.example (h [192.0.2.3]) by mx.example; Mon, 2 Nov 2026 19:00:00 +0900");
     }
 }

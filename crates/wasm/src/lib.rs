@@ -271,7 +271,7 @@ fn strings(v: Option<&serde_json::Value>) -> Vec<String> {
 /// the offline parties). One function for both exports, so its code is there once.
 struct Prepared {
     bytes: Vec<u8>,
-    analysis: sendertrace_core::Analysis,
+    analysis: sendertrace_core::Analysis<'static>,
     options: ReportOptions,
     parties: Option<Vec<Option<Recipient>>>,
 }
@@ -296,7 +296,8 @@ fn prepare(input: JsValue, parties: JsValue, options: JsValue) -> Result<Prepare
     };
     let bytes = input_bytes(&input)?;
     let analysis = match sendertrace_core::analyze(&bytes, &analyze_options(&v["analyze"])?) {
-        Ok(analysis) => analysis,
+        // Owned: it is kept beside the bytes it was read from.
+        Ok(analysis) => analysis.into_owned(),
         Err(InputError { name, message }) => return Err(js_error(name.name(), message)),
     };
     let parties = match json(parties)? {

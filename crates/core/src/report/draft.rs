@@ -74,7 +74,7 @@ impl Context {
             let bytes = masker.mask_header_block(&raw[f.start..f.end]);
             String::from_utf8_lossy(&bytes).trim_end_matches(['\r', '\n']).to_string()
         });
-        let trusted_by = origin_hop.and_then(|n| analysis.hops.get(n)).and_then(|h| h.by_host.clone());
+        let trusted_by = origin_hop.and_then(|n| analysis.hops.get(n)).and_then(|h| h.by_host.as_deref().map(str::to_string));
         let auth_results = split.nth("authentication-results", 0).map(|f| headers::field_text(raw, f));
         let return_path = split.values(raw, "return-path").iter().flat_map(|v| mask::find_addresses(v)).next();
         let subject = split

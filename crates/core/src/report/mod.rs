@@ -257,14 +257,14 @@ pub struct Draft {
 /// The drafts of one message: parse once, draft for as many parties as needed.
 pub struct Report<'a> {
     raw: &'a [u8],
-    analysis: &'a Analysis,
+    analysis: &'a Analysis<'a>,
     options: ReportOptions,
     ctx: draft::Context,
 }
 
 impl<'a> Report<'a> {
     /// Prepare drafts for `raw`, which `analysis` was computed from.
-    pub fn new(raw: &'a [u8], analysis: &'a Analysis, options: ReportOptions) -> Report<'a> {
+    pub fn new(raw: &'a [u8], analysis: &'a Analysis<'a>, options: ReportOptions) -> Report<'a> {
         let ctx = draft::Context::new(raw, analysis, &options);
         Report { raw, analysis, options, ctx }
     }

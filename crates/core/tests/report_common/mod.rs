@@ -34,7 +34,7 @@ pub fn variants(raw: &[u8]) -> Vec<(&'static str, Vec<u8>)> {
 /// The analysis, with the origin's reasons and confidence pinned: they belong to
 /// the analysis side, which refines them on its own schedule, and the report
 /// goldens should only change when the report does.
-pub fn analysis(raw: &[u8]) -> Analysis {
+pub fn analysis(raw: &[u8]) -> Analysis<'_> {
     let mut a = analyze(raw, &AnalyzeOptions::default()).expect("fixture analyses");
     if let Some(o) = a.origin.as_mut() {
         o.reasons = vec!["the hop above was written by the recipient's provider".into()];
