@@ -144,6 +144,83 @@ static WORD_CLASS: [u8; 256] = {
     t
 };
 
+/// Which bytes end a word in [`stop_at`].
+#[derive(Clone, Copy, PartialEq)]
+enum Stops {
+    /// [`WORD_CLASS`]: white space (not 0x0B), `(` and `[`.
+    Word,
+    /// [`is_ws_byte`]: white space, 0x0B included.
+    Space,
+}
+
+/// The first position from `i` on whose byte is one of `stops` (`bytes.len()`
+/// when none is). Sixteen bytes are tested at once: a byte-by-byte loop paid a
+/// mispredicted branch at the end of every word, and a Received field has dozens.
+#[inline]
+fn stop_at(bytes: &[u8], mut i: usize, stops: Stops) -> usize {
+    while i < bytes.len() {
+        let chunk: [u8; 16] = match bytes[i..].first_chunk::<16>() {
+            Some(c) => *c,
+            None => {
+                // The tail, padded with spaces: a space stops both kinds of word.
+                let mut c = [b' '; 16];
+                c[..bytes.len() - i].copy_from_slice(&bytes[i..]);
+                c
+            }
+        };
+        let m = stop_mask(&chunk, stops);
+        if m != 0 {
+            return (i + m.trailing_zeros() as usize).min(bytes.len());
+        }
+        i += 16;
+    }
+    bytes.len()
+}
+
+/// Bit `k` set when `chunk[k]` is one of `stops`.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline]
+fn stop_mask(chunk: &[u8; 16], stops: Stops) -> u32 {
+    // SAFETY: the cfg admits this only where SSE2 is enabled at compile time (every
+    // x86_64 target), which is all `stop_mask_sse2` requires of its caller.
+    unsafe { stop_mask_sse2(chunk, stops) }
+}
+
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[target_feature(enable = "sse2")]
+#[inline]
+fn stop_mask_sse2(chunk: &[u8; 16], stops: Stops) -> u32 {
+    use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8, _mm_set_epi64x, _mm_sub_epi8};
+    let lo = u64::from_le_bytes(chunk[..8].try_into().unwrap());
+    let hi = u64::from_le_bytes(chunk[8..].try_into().unwrap());
+    let v = _mm_set_epi64x(hi as i64, lo as i64);
+    let eq = |b: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(b as i8));
+    // Bytes 0x09..=0x0D: v - 9 (wrapping) is at most 4 exactly for them.
+    let d = _mm_sub_epi8(v, _mm_set1_epi8(9));
+    let controls = _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(4)), d);
+    let space = _mm_or_si128(controls, eq(b' '));
+    let m = _mm_movemask_epi8(space) as u32;
+    match stops {
+        Stops::Space => m,
+        // 0x0B is a word byte to the tokenizer; `(` and `[` end a word.
+        Stops::Word => (m & !(_mm_movemask_epi8(eq(0x0b)) as u32)) | _mm_movemask_epi8(_mm_or_si128(eq(b'('), eq(b'['))) as u32,
+    }
+}
+
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+#[inline]
+fn stop_mask(chunk: &[u8; 16], stops: Stops) -> u32 {
+    let mut m = 0;
+    for (k, &b) in chunk.iter().enumerate() {
+        let stop = match stops {
+            Stops::Word => WORD_CLASS[usize::from(b)] != 0,
+            Stops::Space => is_ws_byte(b),
+        };
+        m |= u32::from(stop) << k;
+    }
+    m
+}
+
 fn tokenize<'a>(s: &'a str, mut out: Vec<Token<'a>>) -> Vec<Token<'a>> {
     let bytes = s.as_bytes();
     out.reserve(32);
@@ -175,10 +252,7 @@ fn tokenize<'a>(s: &'a str, mut out: Vec<Token<'a>>) -> Vec<Token<'a>> {
         } else {
             let start = i;
             loop {
-                // One table load a byte for the common run of word bytes.
-                while i < bytes.len() && WORD_CLASS[usize::from(bytes[i])] == 0 {
-                    i += 1;
-                }
+                i = stop_at(bytes, i, Stops::Word);
                 if i < bytes.len() && bytes[i] == b'[' {
                     // Keep an address literal whole even if it holds spaces.
                     i = memchr::memchr(b']', &bytes[i..]).map_or(bytes.len(), |p| i + p + 1);
@@ -835,8 +909,8 @@ impl<'a> Iterator for Words<'a> {
                     i += 1;
                 }
                 let start = i;
-                while i < b.len() && !is_ws_byte(b[i]) {
-                    i += 1;
+                if i < b.len() {
+                    i = stop_at(b, i, Stops::Space);
                 }
                 *pos = i;
                 // ASCII text: every byte position is a character boundary.
@@ -1052,6 +1126,25 @@ mod fold_tests {
             };
             assert_eq!(json(&a), json(&b), "{v:?}");
             assert_eq!((a.auth_sender.as_deref(), a.retrieval, a.authenticated), (b.auth_sender.as_deref(), b.retrieval, b.authenticated), "{v:?}");
+        }
+    }
+
+    #[test]
+    fn stop_at_finds_what_a_byte_loop_finds() {
+        let alphabet = b"ab([ \t\n\x0b\x0c\r)]x1.";
+        let mut x: u32 = 0x1234_5678;
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            let len = (x % 40) as usize;
+            let bytes: Vec<u8> = (0..len).map(|k| alphabet[((x >> (k % 24)) as usize + k * 7) % alphabet.len()]).collect();
+            for from in 0..=len {
+                let word = (from..len).find(|&k| WORD_CLASS[usize::from(bytes[k])] != 0).unwrap_or(len);
+                let space = (from..len).find(|&k| is_ws_byte(bytes[k])).unwrap_or(len);
+                assert_eq!(stop_at(&bytes, from, Stops::Word), word, "{bytes:?} from {from}");
+                assert_eq!(stop_at(&bytes, from, Stops::Space), space, "{bytes:?} from {from}");
+            }
         }
     }
 
