@@ -158,23 +158,30 @@ enum Stops {
 /// mispredicted branch at the end of every word, and a Received field has dozens.
 #[inline]
 fn stop_at(bytes: &[u8], mut i: usize, stops: Stops) -> usize {
-    while i < bytes.len() {
-        let chunk: [u8; 16] = match bytes[i..].first_chunk::<16>() {
-            Some(c) => *c,
-            None => {
-                // The tail, padded with spaces: a space stops both kinds of word.
-                let mut c = [b' '; 16];
-                c[..bytes.len() - i].copy_from_slice(&bytes[i..]);
-                c
-            }
-        };
-        let m = stop_mask(&chunk, stops);
+    while let Some(chunk) = bytes.get(i..).and_then(|r| r.first_chunk::<16>()) {
+        let m = stop_mask(chunk, stops);
         if m != 0 {
-            return (i + m.trailing_zeros() as usize).min(bytes.len());
+            return i + m.trailing_zeros() as usize;
         }
         i += 16;
     }
-    bytes.len()
+    if i >= bytes.len() {
+        return bytes.len();
+    }
+    let m = match bytes.last_chunk::<16>() {
+        // The last sixteen bytes, overlapping what was tested: drop the bits before `i`.
+        Some(last) => stop_mask(last, stops) >> (i + 16 - bytes.len()),
+        None => {
+            // A text shorter than sixteen bytes, padded with spaces (a space stops
+            // both kinds of word). A loop, not a copy call, for so few bytes.
+            let mut c = [b' '; 16];
+            for (k, &b) in bytes[i..].iter().enumerate() {
+                c[k] = b;
+            }
+            stop_mask(&c, stops)
+        }
+    };
+    if m != 0 { (i + m.trailing_zeros() as usize).min(bytes.len()) } else { bytes.len() }
 }
 
 /// Bit `k` set when `chunk[k]` is one of `stops`.
