@@ -503,8 +503,20 @@ pub(crate) fn trim_fast(s: &str) -> &str {
 /// Parse an address token: `1.2.3.4`, `[1.2.3.4]`, `[IPv6:2001:db8::1]`,
 /// `fe80::1%9`, `[1.2.3.4]:port`, `user@1.2.3.4`. The whole token must be an address.
 pub fn parse_ip(token: &str) -> Option<IpAddr> {
-    // Most words of a Received line are not addresses: reject them before any work.
     let tb = token.as_bytes();
+    // The commonest address token, `[192.0.2.1]` alone, read directly (what the
+    // general path below finds for it too).
+    if let [b'[', rest @ ..] = tb {
+        if let Some(close) = rest.iter().take(16).position(|&b| b == b']') {
+            let inside = &rest[..close];
+            if close + 1 == rest.len() && inside.iter().all(|&b| b.is_ascii_digit() || b == b'.') {
+                if let Some(octets) = parse_v4(inside) {
+                    return Some(IpAddr::from(octets));
+                }
+            }
+        }
+    }
+    // Most words of a Received line are not addresses: reject them before any work.
     let first = *tb.first()?;
     // What follows the last `@` (or the token itself) must start like an address:
     // a digit or a-f, `[`, `:`, or `IPv6:`. Any other first byte needs an `@`.
@@ -1146,6 +1158,13 @@ mod fold_tests {
             };
             assert_eq!(json(&a), json(&b), "{v:?}");
             assert_eq!((a.auth_sender.as_deref(), a.retrieval, a.authenticated), (b.auth_sender.as_deref(), b.retrieval, b.authenticated), "{v:?}");
+        }
+    }
+
+    #[test]
+    fn bracketed_dotted_quads_read_as_before() {
+        for (t, want) in [("[192.0.2.1]", Some("192.0.2.1")), ("[01.2.3.4]", None), ("[1.2.3.4]:25", Some("1.2.3.4")), ("[1.2.3.4],", Some("1.2.3.4")), ("[256.1.1.1]", None), ("[1.2.3]", None), ("[]", None), ("[::1]", Some("::1"))] {
+            assert_eq!(parse_ip(t).map(|ip| ip.to_string()).as_deref(), want, "{t}");
         }
     }
 
