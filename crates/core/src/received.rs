@@ -576,10 +576,35 @@ fn clean_host(h: &str) -> Option<Cow<'_, str>> {
 #[inline]
 fn kept(w: &str) -> Cow<'_, str> {
     if w.bytes().any(|b| matches!(b, b'\r' | b'\n' | b'\t')) {
-        Cow::Owned(crate::headers::unfold(w.as_bytes()))
+        Cow::Owned(unfold_part(w))
     } else {
         Cow::Borrowed(w)
     }
+}
+
+/// The part of the unfolded value that `part` (a slice of the folded value) is:
+/// a tab becomes a space, a line end with the blanks after it one space. Unlike
+/// `headers::unfold`, blanks at the ends stay (they are inside the value).
+fn unfold_part(part: &str) -> String {
+    let b = part.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut k = 0;
+    while k < b.len() {
+        let c = b[k];
+        k += 1;
+        out.push(match c {
+            b'\t' => b' ',
+            b'\r' | b'\n' => {
+                while k < b.len() && matches!(b[k], b'\r' | b'\n' | b' ' | b'\t') {
+                    k += 1;
+                }
+                b' '
+            }
+            c => c,
+        });
+    }
+    // Only ASCII bytes were replaced, by a space: still UTF-8.
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// [`clean_host`] as a slice of `h`.
@@ -790,10 +815,10 @@ impl<'a> Hop<'a> {
                                     with_span = (start, end);
                                 }
                                 (Some(_), None) if raw.as_bytes().get(with_span.1..start) == Some(b" ") => with_span.1 = end,
-                                (Some(_), None) => protocol = Some([&raw[with_span.0..with_span.1], " ", w].concat()),
+                                (Some(_), None) => protocol = Some([&*kept(&raw[with_span.0..with_span.1]), " ", &*kept(w)].concat()),
                                 (Some(_), Some(p)) => {
                                     p.push(' ');
-                                    p.push_str(w);
+                                    p.push_str(&kept(w));
                                 }
                             }
                         }

@@ -41,6 +41,19 @@ fn analyze_regressions_pass() {
 }
 
 #[test]
+fn received_regressions_pass() {
+    // literal-word-with-tab-before-trailing-dot: `from [e<TAB>   .` with no closing
+    // bracket. The hop took the host as a slice of the folded field and unfolded
+    // it with `headers::unfold`, which also trims: the tab's space, inside the value,
+    // was dropped once the trailing dot was cut (introduced when hops began to
+    // borrow their words; found by the folded-versus-unfolded check before it landed).
+    // with-clause-literal-with-tab-joined: a with clause whose words are not all one
+    // space apart was joined from the folded text, keeping the tab of an address
+    // literal among them (same change, same check).
+    assert!(replay("received", harness::received) >= 2);
+}
+
+#[test]
 fn auth_results_regressions_pass() {
     // The same slicing, reached through the Authentication-Results target.
     assert!(replay("auth_results", harness::auth_results) >= 1);

@@ -143,6 +143,25 @@ pub fn received(data: &[u8]) {
         }
         serde_json::to_vec(h).expect("a hop serialises");
     }
+    // A hop borrows its words from the field as written, folds included: it must
+    // be the hop read from the same field unfolded.
+    for (f, h) in block.fields.iter().filter(|f| f.is("Received")).zip(&hops) {
+        let flat = format!("Received: {}\r\n", f.value()).into_bytes();
+        let flat_block = headers::split(&flat);
+        let Some(field) = flat_block.fields.first() else { continue };
+        let again = Hop::parse(h.index, field);
+        let json = |h: &Hop<'_>| {
+            let mut v = serde_json::to_value(h).expect("a hop serialises");
+            // The span is where the field is; the delay comes from the hop below.
+            if let Some(o) = v.as_object_mut() {
+                o.remove("span");
+                o.remove("delay_seconds");
+            }
+            v
+        };
+        assert_eq!(json(h), json(&again), "folded and unfolded forms differ");
+        assert_eq!((h.auth_sender.as_deref(), h.retrieval, h.unreadable, h.peer), (again.auth_sender.as_deref(), again.retrieval, again.unreadable, again.peer));
+    }
 }
 
 /// Target `auth_results`: the Authentication-Results grammar and the From-domain
