@@ -231,8 +231,11 @@ fn stop_mask(chunk: &[u8; 16], stops: Stops) -> u32 {
     m
 }
 
-fn tokenize<'a>(s: &'a str, mut out: Vec<Token<'a>>) -> Vec<Token<'a>> {
+/// The tokens of `s`, and whether a word holds a tab or line end (only an address
+/// literal with blanks inside can: white space ends every other word).
+fn tokenize<'a>(s: &'a str, mut out: Vec<Token<'a>>) -> (Vec<Token<'a>>, bool) {
     let bytes = s.as_bytes();
+    let mut folded_word = false;
     out.reserve(32);
     let mut i = 0;
     while i < bytes.len() {
@@ -265,7 +268,9 @@ fn tokenize<'a>(s: &'a str, mut out: Vec<Token<'a>>) -> Vec<Token<'a>> {
                 i = stop_at(bytes, i, Stops::Word);
                 if i < bytes.len() && bytes[i] == b'[' {
                     // Keep an address literal whole even if it holds spaces.
+                    let from = i;
                     i = memchr::memchr(b']', &bytes[i..]).map_or(bytes.len(), |p| i + p + 1);
+                    folded_word |= memchr::memchr3(b'\r', b'\n', b'\t', &bytes[from..i]).is_some();
                 } else {
                     break;
                 }
@@ -276,7 +281,7 @@ fn tokenize<'a>(s: &'a str, mut out: Vec<Token<'a>>) -> Vec<Token<'a>> {
             }
         }
     }
-    out
+    (out, folded_word)
 }
 
 /// `s.parse::<IpAddr>().ok()`, with dotted-quad IPv4 read by hand first: the
@@ -569,8 +574,11 @@ pub fn parse_ip(token: &str) -> Option<IpAddr> {
     })
 }
 
+/// [`clean_host_str`] of a word of a comment. [`ws_words`] splits at every tab
+/// and line end, so the word holds none and is kept as the slice.
 fn clean_host(h: &str) -> Option<Cow<'_, str>> {
-    clean_host_str(h).map(kept)
+    debug_assert!(!h.contains(['\r', '\n', '\t']));
+    clean_host_str(h).map(Cow::Borrowed)
 }
 
 /// A word of a field as the hop keeps it: the slice of the message, unless it spans
@@ -610,6 +618,29 @@ fn unfold_part(part: &str) -> String {
     String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
+/// [`unfold_part`] into `buf`, when the text has a tab or line end and its
+/// unfolded form fits.
+fn unfold_short<'b>(part: &[u8], buf: &'b mut [u8; 64]) -> Option<&'b [u8]> {
+    memchr::memchr3(b'\r', b'\n', b'\t', part)?;
+    let (mut n, mut k) = (0, 0);
+    while k < part.len() {
+        let c = part[k];
+        k += 1;
+        *buf.get_mut(n)? = match c {
+            b'\t' => b' ',
+            b'\r' | b'\n' => {
+                while k < part.len() && matches!(part[k], b'\r' | b'\n' | b' ' | b'\t') {
+                    k += 1;
+                }
+                b' '
+            }
+            c => c,
+        };
+        n += 1;
+    }
+    Some(&buf[..n])
+}
+
 /// [`clean_host`] as a slice of `h`.
 fn clean_host_str(h: &str) -> Option<&str> {
     let h = trim_fast(h).trim_matches(|c| c == ',' || c == ';');
@@ -637,7 +668,11 @@ fn split_date(value: &str) -> (&str, Option<mail_parser::DateTime>) {
         let date_text = trim_fast(&value[semi + 1..]);
         // The common form has no fold, tab or line end, so it is its own unfolded
         // text; anything else is read as its unfolded text.
-        let date = match common_date(date_text.as_bytes()) {
+        // A date folded across lines (`Mon, 2 Nov\r\n 2026 …`, four in ten) is
+        // unfolded on the stack first: most are the common form under the fold.
+        let mut buf = [0u8; 64];
+        let common = common_date(date_text.as_bytes()).or_else(|| unfold_short(date_text.as_bytes(), &mut buf).and_then(common_date));
+        let date = match common {
             Some(dt) => sane_date(dt),
             None => match kept(date_text) {
                 Cow::Borrowed(t) => parse_date(t),
@@ -859,7 +894,10 @@ impl<'a> Hop<'a> {
             hop.timestamp = Some(dt.to_timestamp());
         }
         let mut scratch = SCRATCH.with(|c| c.take()).unwrap_or_default();
-        let tokens = tokenize(clauses, recycle_tokens(std::mem::take(&mut scratch.tokens)));
+        let (tokens, folded_word) = tokenize(clauses, recycle_tokens(std::mem::take(&mut scratch.tokens)));
+        // A word (or a run of words one space apart) as the hop keeps it: `kept`
+        // only when some word holds a tab or line end, which is rare.
+        let word = |w: &'a str| if folded_word { kept(w) } else { Cow::Borrowed(w) };
         let mut current: Option<&'static str> = None;
         // Only the first two words of the from clause matter; the with clause is
         // joined as written. Fixed slots avoid an allocation per clause.
@@ -892,7 +930,7 @@ impl<'a> Hop<'a> {
                                 *slot = Some(w);
                             }
                         }
-                        Some("by") if hop.by_host.is_none() => hop.by_host = clean_host(w),
+                        Some("by") if hop.by_host.is_none() => hop.by_host = clean_host_str(w).map(word),
                         Some("with") => {
                             // `w` is a slice of `raw`: its offset, by address.
                             let start = w.as_ptr() as usize - raw.as_ptr() as usize;
@@ -903,16 +941,16 @@ impl<'a> Hop<'a> {
                                     with_span = (start, end);
                                 }
                                 (Some(_), None) if raw.as_bytes().get(with_span.1..start) == Some(b" ") => with_span.1 = end,
-                                (Some(_), None) => protocol = Some([&*kept(&raw[with_span.0..with_span.1]), " ", &*kept(w)].concat()),
+                                (Some(_), None) => protocol = Some([&*word(&raw[with_span.0..with_span.1]), " ", &*word(w)].concat()),
                                 (Some(_), Some(p)) => {
                                     p.push(' ');
-                                    p.push_str(&kept(w));
+                                    p.push_str(&word(w));
                                 }
                             }
                         }
-                        Some("id") if hop.id.is_none() => hop.id = Some(kept(w.trim_end_matches(','))),
+                        Some("id") if hop.id.is_none() => hop.id = Some(word(w.trim_end_matches(','))),
                         Some("for") if hop.for_addr.is_none() => {
-                            hop.for_addr = clean_host_str(w).map(|s| kept(s.trim_matches(['<', '>'])))
+                            hop.for_addr = clean_host_str(w).map(|s| word(s.trim_matches(['<', '>'])))
                         }
                         _ => {}
                     }
@@ -932,9 +970,9 @@ impl<'a> Hop<'a> {
             if let Some(ip) = parse_ip(first) {
                 // `from [IP]` (Exim) or Yahoo's `from IP (EHLO …)`: the receiver wrote the peer address.
                 hop.set_peer(ip);
-                hop.from_host = Some(kept(first.trim_matches(['[', ']'])));
+                hop.from_host = Some(word(first.trim_matches(['[', ']'])));
             } else {
-                hop.from_host = clean_host(first);
+                hop.from_host = clean_host_str(first).map(word);
                 // `from host [IP]` (fetchmail, old sendmail) puts the literal as a second word.
                 if let Some(ip) = from_words[1].and_then(parse_ip) {
                     hop.set_peer(ip);
@@ -1018,7 +1056,7 @@ impl<'a> Hop<'a> {
             }
             hop.protocol = Some(match protocol {
                 Some(joined) => Cow::Owned(joined),
-                None => kept(&raw[with_span.0..with_span.1]),
+                None => word(&raw[with_span.0..with_span.1]),
             });
         }
         scratch.comments = recycle(from_comments);
@@ -1366,6 +1404,30 @@ mod fold_tests {
                 t[at] = set[(next() % set.len() as u64) as usize];
             }
             check(&t);
+        }
+    }
+
+    #[test]
+    fn stack_unfolds_and_the_folded_word_flag_match_the_plain_forms() {
+        let alphabet = b"ab [](\r\n\t 1:;";
+        let mut x: u32 = 0x9abc_def1;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            x
+        };
+        for _ in 0..50_000 {
+            let len = (next() % 80) as usize;
+            let s: String = (0..len).map(|_| char::from(alphabet[(next() % alphabet.len() as u32) as usize])).collect();
+            let mut buf = [0u8; 64];
+            match unfold_short(s.as_bytes(), &mut buf) {
+                Some(u) => assert_eq!(u, unfold_part(&s).as_bytes(), "{s:?}"),
+                None => assert!(!s.contains(['\r', '\n', '\t']) || unfold_part(&s).len() > 64, "{s:?}"),
+            }
+            let (tokens, folded_word) = tokenize(&s, Vec::new());
+            let any = tokens.iter().any(|t| matches!(t, Token::Word(w) if w.contains(['\r', '\n', '\t'])));
+            assert_eq!(folded_word, any, "{s:?}");
         }
     }
 
