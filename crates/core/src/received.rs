@@ -643,6 +643,14 @@ fn unfold_short<'b>(part: &[u8], buf: &'b mut [u8; 64]) -> Option<&'b [u8]> {
 
 /// [`clean_host`] as a slice of `h`.
 fn clean_host_str(h: &str) -> Option<&str> {
+    // Most words have nothing to remove: an ASCII first byte that is not white
+    // space, `,`, `;` or `<`, and an ASCII last byte that is not white space, `,`,
+    // `;` or `.` (the steps below would leave such a word whole).
+    if let (Some(&a), Some(&z)) = (h.as_bytes().first(), h.as_bytes().last()) {
+        if a.is_ascii() && !is_ws_byte(a) && !matches!(a, b',' | b';' | b'<') && z.is_ascii() && !is_ws_byte(z) && !matches!(z, b',' | b';' | b'.') {
+            return (!h.eq_ignore_ascii_case("unknown")).then_some(h);
+        }
+    }
     let h = trim_fast(h).trim_matches(|c| c == ',' || c == ';');
     // `<addr>` is bracketed as a whole; a redacted `host.<domain>` keeps its brackets.
     let h = if h.starts_with('<') && h.ends_with('>') && h.len() >= 2 { &h[1..h.len() - 1] } else { h };
@@ -1428,6 +1436,29 @@ mod fold_tests {
             let (tokens, folded_word) = tokenize(&s, Vec::new());
             let any = tokens.iter().any(|t| matches!(t, Token::Word(w) if w.contains(['\r', '\n', '\t'])));
             assert_eq!(folded_word, any, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn clean_host_str_cleans_as_the_plain_steps_do() {
+        fn plain(h: &str) -> Option<&str> {
+            let h = h.trim().trim_matches(|c| c == ',' || c == ';');
+            let h = if h.starts_with('<') && h.ends_with('>') && h.len() >= 2 { &h[1..h.len() - 1] } else { h };
+            let h = h.trim_end_matches('.');
+            (!h.is_empty() && !h.eq_ignore_ascii_case("unknown")).then_some(h)
+        }
+        let pieces = ["a", "Z", "0", ".", ",", ";", "<", ">", " ", "\t", "\r\n", "\x0b", "\u{a0}", "\u{e9}", "[", "]", "unknown", "UNKNOWN", "-", "@"];
+        let mut x: u32 = 0x0bad_cafe;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            x
+        };
+        for _ in 0..100_000 {
+            let n = next() % 6;
+            let h: String = (0..n).map(|_| pieces[(next() % pieces.len() as u32) as usize]).collect();
+            assert_eq!(clean_host_str(&h), plain(&h), "{h:?}");
         }
     }
 
