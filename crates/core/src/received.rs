@@ -973,22 +973,33 @@ impl<'a> Hop<'a> {
         if current.is_none() && tokens.is_empty() {
             hop.unreadable = true;
         }
+        // Whether `from_host` reads as an address: asked per comment, computed once.
+        // Known already when there is no host, or when the host is the first word
+        // as written, just read with `parse_ip`.
+        let mut host_is_ip: Option<bool> = None;
         // The from clause: first word is the name the sender gave (or an address literal).
         if let Some(first) = from_words[0] {
             if let Some(ip) = parse_ip(first) {
                 // `from [IP]` (Exim) or Yahoo's `from IP (EHLO …)`: the receiver wrote the peer address.
                 hop.set_peer(ip);
                 hop.from_host = Some(word(first.trim_matches(['[', ']'])));
+                if hop.from_host.as_deref() == Some(first) {
+                    host_is_ip = Some(true);
+                }
             } else {
                 hop.from_host = clean_host_str(first).map(word);
+                if hop.from_host.as_deref() == Some(first) {
+                    host_is_ip = Some(false);
+                }
                 // `from host [IP]` (fetchmail, old sendmail) puts the literal as a second word.
                 if let Some(ip) = from_words[1].and_then(parse_ip) {
                     hop.set_peer(ip);
                 }
             }
         }
-        // Whether `from_host` reads as an address: asked per comment, computed once.
-        let mut host_is_ip: Option<bool> = None;
+        if hop.from_host.is_none() {
+            host_is_ip = Some(false);
+        }
         for c in &from_comments {
             read_from_comment(c, &mut hop, &mut host_is_ip);
         }
