@@ -524,6 +524,11 @@ pub fn parse_ip(token: &str) -> Option<IpAddr> {
             }
         }
     }
+    // A bare dotted quad, read directly too (digits and dots only: nothing below
+    // would trim or cut it, and parse_addr gives such text to parse_v4).
+    if tb.len() <= 15 && tb.iter().all(|&b| b.is_ascii_digit() || b == b'.') {
+        return parse_v4(tb).map(IpAddr::from);
+    }
     // Most words of a Received line are not addresses: reject them before any work.
     let first = *tb.first()?;
     // What follows the last `@` (or the token itself) must start like an address:
@@ -541,6 +546,16 @@ pub fn parse_ip(token: &str) -> Option<IpAddr> {
     match token.as_bytes().get(at.map_or(0, |a| a + 1)) {
         Some(&c) if c.is_ascii_hexdigit() || matches!(c, b'[' | b':' | b'I' | b'i') => {}
         _ => return None,
+    }
+    // parse_addr takes only hex digits, dots and colons, so the first other byte
+    // of the address part (after the last `@`) must be one the steps below remove:
+    // white space or a non-ASCII character at an end, `,` or `;` at the end, a
+    // bracket, the `I` of an `IPv6:` prefix, or the `%` of a zone id. A host name such as
+    // `BN8PR12MB1234.example` stops at its first other letter.
+    if let Some(&c) = tb[at.map_or(0, |a| a + 1)..].iter().find(|&&c| ADDR_CLASS[usize::from(c)] == 0) {
+        if !(c >= 0x80 || is_ws_byte(c) || matches!(c, b',' | b';' | b'[' | b']' | b'%' | b'I' | b'i')) {
+            return None;
+        }
     }
     let mut t = trim_fast(token).trim_end_matches([',', ';']);
     if at.is_some() {
@@ -1470,6 +1485,78 @@ mod fold_tests {
             let n = next() % 6;
             let h: String = (0..n).map(|_| pieces[(next() % pieces.len() as u32) as usize]).collect();
             assert_eq!(clean_host_str(&h), plain(&h), "{h:?}");
+        }
+    }
+
+    /// `parse_ip` with its shortcuts reads every token as its general path does.
+    #[test]
+    fn parse_ip_shortcuts_read_as_the_general_path() {
+        fn reference(token: &str) -> Option<IpAddr> {
+            let tb = token.as_bytes();
+            // Most words of a Received line are not addresses: reject them before any work.
+            let first = *tb.first()?;
+            // What follows the last `@` (or the token itself) must start like an address:
+            // a digit or a-f, `[`, `:`, or `IPv6:`. Any other first byte needs an `@`.
+            let starts_like = first.is_ascii_hexdigit() || matches!(first, b'[' | b':' | b'I' | b'i');
+            if !starts_like && !first.is_ascii_alphabetic() {
+                return None;
+            }
+            let at = memchr::memrchr(b'@', tb);
+            if !starts_like && at.is_none() {
+                return None;
+            }
+            // An address needs a `.` or `:`.
+            memchr::memchr2(b'.', b':', tb)?;
+            match token.as_bytes().get(at.map_or(0, |a| a + 1)) {
+                Some(&c) if c.is_ascii_hexdigit() || matches!(c, b'[' | b':' | b'I' | b'i') => {}
+                _ => return None,
+            }
+            let mut t = trim_fast(token).trim_end_matches([',', ';']);
+            if at.is_some() {
+                if let Some(p) = t.rfind('@') {
+                    t = &t[p + 1..];
+                }
+            }
+            let tb = t.as_bytes();
+            if tb.first() == Some(&b'[') {
+                let rest = &tb[1..];
+                let close = rest.iter().position(|&b| b == b']')?;
+                let after = &rest[close + 1..];
+                // Only a port may follow the literal.
+                if !(after.is_empty() || (after[0] == b':' && after[1..].iter().all(u8::is_ascii_digit))) {
+                    return None;
+                }
+                t = &t[1..1 + close];
+            }
+            let t = t.strip_prefix("IPv6:").or_else(|| t.strip_prefix("ipv6:")).unwrap_or(t);
+            // Zone ids (`%9`, `%eth0`) name an interface of the writer, not part of the address.
+            let t = match t.as_bytes().iter().position(|&b| b == b'%') {
+                Some(p) => &t[..p],
+                None => t,
+            };
+            // parse_addr refuses anything but hex digits, dots and colons (and the empty text).
+            let ip: IpAddr = parse_addr(t)?;
+            // IPv4-mapped IPv6 (`::ffff:1.2.3.4`) is the IPv4 peer.
+            Some(match ip {
+                IpAddr::V6(v6) => v6.to_ipv4_mapped().map(IpAddr::V4).unwrap_or(ip),
+                v4 => v4,
+            })
+        }
+        let pieces = ["1", "9", "0", "25", "255", "256", "01", ".", ".", ":", "::", "[", "]", "IPv6:", "ipv6:", "IPV6:", "@", "%", "%eth0", ",", ";", " ", "\t", "ffff", "a", "B", "g", "M", "x", "-", "\u{a0}", "\u{e9}", "v", "P"];
+        let mut x: u32 = 0x5eed_1234;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            x
+        };
+        for _ in 0..300_000 {
+            let n = next() % 10;
+            let t: String = (0..n).map(|_| pieces[(next() % pieces.len() as u32) as usize]).collect();
+            assert_eq!(parse_ip(&t), reference(&t), "{t:?}");
+        }
+        for t in ["192.0.2.1", "[192.0.2.1]", "[IPv6:2001:db8::1]", "fe80::1%9", "[1.2.3.4]:25", "user@1.2.3.4", "a@[IPv6:::1],", "BN8PR12MB1234.example", "2603:10b6:a03:2d5::15", "::ffff:1.2.3.4", "1.2.3.4;", "dead:beef::1%eth0"] {
+            assert_eq!(parse_ip(t), reference(t), "{t:?}");
         }
     }
 
