@@ -635,7 +635,7 @@ fn unfold_part(part: &str) -> String {
 
 /// [`unfold_part`] into `buf`, when the text has a tab or line end and its
 /// unfolded form fits.
-fn unfold_short<'b>(part: &[u8], buf: &'b mut [u8; 64]) -> Option<&'b [u8]> {
+fn unfold_short<'b>(part: &[u8], buf: &'b mut [u8; 128]) -> Option<&'b [u8]> {
     memchr::memchr3(b'\r', b'\n', b'\t', part)?;
     let (mut n, mut k) = (0, 0);
     while k < part.len() {
@@ -693,7 +693,7 @@ fn split_date(value: &str) -> (&str, Option<mail_parser::DateTime>) {
         // text; anything else is read as its unfolded text.
         // A date folded across lines (`Mon, 2 Nov\r\n 2026 …`, four in ten) is
         // unfolded on the stack first: most are the common form under the fold.
-        let mut buf = [0u8; 64];
+        let mut buf = [0u8; 128];
         let common = common_date(date_text.as_bytes()).or_else(|| unfold_short(date_text.as_bytes(), &mut buf).and_then(common_date));
         let date = match common {
             Some(dt) => sane_date(dt),
@@ -758,7 +758,8 @@ fn sane_date(dt: mail_parser::DateTime) -> Option<mail_parser::DateTime> {
 }
 
 /// The date as nearly every MTA writes it, `[Ddd, ]D[D] Mon YYYY HH:MM:SS ±HHMM`
-/// with single spaces and at most one ` (comment)` after it, read directly: what
+/// (or `GMT` for the zone) with single spaces (two allowed after the comma) and at
+/// most one ` (comment)` after it, read directly: what
 /// `DateTime::parse_rfc822` gives for it, for a fraction of the cost (its fast path
 /// refuses a comment holding `+` or `-`, such as `(-03)`, and its byte scanner then
 /// costs several times more). `None` for any other text, which the caller gives to
@@ -770,6 +771,8 @@ fn sane_date(dt: mail_parser::DateTime) -> Option<mail_parser::DateTime> {
 ///   hour, minute, second and zone from the same digits (every field here has its
 ///   full width, so no scaling), takes the sign from the `-`, and skips a comment
 ///   that holds no `(`, `)`, `\` or line end;
+/// - `GMT` is an obsolete zone name to both, offset zero, not before GMT;
+/// - both skip the blanks between the day name's comma and the day;
 /// - both end in the same conversion (two-digit years, zone hours mod 24 and
 ///   minutes mod 60), repeated at the end here.
 ///
@@ -777,7 +780,7 @@ fn sane_date(dt: mail_parser::DateTime) -> Option<mail_parser::DateTime> {
 /// generated and mutated dates.
 fn common_date(t: &[u8]) -> Option<mail_parser::DateTime> {
     let t = match t {
-        [a, b, c, b',', b' ', rest @ ..] if a.is_ascii_alphabetic() && b.is_ascii_alphabetic() && c.is_ascii_alphabetic() => rest,
+        [a, b, c, b',', b' ', b' ', rest @ ..] | [a, b, c, b',', b' ', rest @ ..] if a.is_ascii_alphabetic() && b.is_ascii_alphabetic() && c.is_ascii_alphabetic() => rest,
         _ => t,
     };
     let d = |c: u8| c.wrapping_sub(b'0');
@@ -786,10 +789,15 @@ fn common_date(t: &[u8]) -> Option<mail_parser::DateTime> {
         [d1 @ b'0'..=b'9', d2 @ b'0'..=b'9', b' ', rest @ ..] => (u32::from(d(*d1)) * 10 + u32::from(d(*d2)), rest),
         _ => return None,
     };
-    let (block, trailer) = rest.split_first_chunk::<23>()?;
-    // `Mon YYYY HH:MM:SS ±HHMM`
-    let [m1, m2, m3, b' ', y1, y2, y3, y4, b' ', h1, h2, b':', n1, n2, b':', s1, s2, b' ', sign @ (b'+' | b'-'), z1, z2, z3, z4] = *block else {
+    let (block, rest) = rest.split_first_chunk::<18>()?;
+    // `Mon YYYY HH:MM:SS `, then `±HHMM` or `GMT` (read as `+0000`).
+    let [m1, m2, m3, b' ', y1, y2, y3, y4, b' ', h1, h2, b':', n1, n2, b':', s1, s2, b' '] = *block else {
         return None;
+    };
+    let (sign, [z1, z2, z3, z4], trailer) = match rest {
+        [sign @ (b'+' | b'-'), z1, z2, z3, z4, trailer @ ..] => (*sign, [*z1, *z2, *z3, *z4], trailer),
+        [b'G', b'M', b'T', trailer @ ..] => (b'+', *b"0000", trailer),
+        _ => return None,
     };
     let digits = [y1, y2, y3, y4, h1, h2, n1, n2, s1, s2, z1, z2, z3, z4];
     if !digits.iter().all(u8::is_ascii_digit) {
@@ -1413,13 +1421,13 @@ mod fold_tests {
         }
         assert!(files > 150 && accepted.get() > 1000, "{files} files, {} dates read", accepted.get());
         // Generated: pieces each form accepts or nearly accepts.
-        let days = ["", "Fri, ", "fri, ", "Thu,", "Thurs, ", "1a2, ", "Mon,  ", "Sun , "];
+        let days = ["", "Fri, ", "fri, ", "Thu,", "Thurs, ", "1a2, ", "Mon,  ", "Sun,   ", "Sun , ", "Sun,\t"];
         let dates = ["1", "18", "09", "0", "00", "99", "123", "7 ", " 7", "3x"];
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "jan", "JUN", "Xan", "Jum", "Ju", "Sept"];
         let years = ["2021", "1969", "0049", "0050", "0099", "0100", "9999", "21", "20211", "2O21"];
         let times = ["07:29:07", "23:59:60", "99:99:99", "00:00:00", "7:29:07", "07:29", "07:29:07.123", "07-29-07"];
-        let zones = ["+0000", "-0300", "+0930", "-2400", "+9999", "-0060", "+030", "+03000", "EST", "GMT", "UT", "0300", "--0300", "+-0300"];
-        let tails = ["", " (-03)", " (EST)", " (UTC)", " (a+b)", " (x;y)", " (a-b c@d.example)", "(x)", "  (x)", " (x) ", " (x", " x", " (x)y", " (\tx)", " (a(b)c)", " (a\\)b)", " (x\\)", " ()", " (x) (y)", " (\u{e9})", "\r\n", "\n", " ;", " -0300"];
+        let zones = ["+0000", "-0300", "+0930", "-2400", "+9999", "-0060", "+030", "+03000", "EST", "GMT", "GMT", "gmt", "GMTX", "GM", "UT", "0300", "--0300", "+-0300"];
+        let tails = ["", " (-03)", " (EST)", " (UTC)", " (a+b)", " (x;y)", " (a-b c@d.example)", " (envelope-from a+caf_=b=example.com@gmail.com)", " (x-y;z)", "(x)", "  (x)", " (x) ", " (x", " x", " (x)y", " (\tx)", " (a(b)c)", " (a\\)b)", " (x\\)", " ()", " (x) (y)", " (\u{e9})", "\r\n", "\n", " ;", " -0300"];
         let mut x: u64 = 0x2545_f491_4f6c_dd1d;
         let mut next = move || {
             x ^= x << 13;
@@ -1452,12 +1460,12 @@ mod fold_tests {
             x
         };
         for _ in 0..50_000 {
-            let len = (next() % 80) as usize;
+            let len = (next() % 160) as usize;
             let s: String = (0..len).map(|_| char::from(alphabet[(next() % alphabet.len() as u32) as usize])).collect();
-            let mut buf = [0u8; 64];
+            let mut buf = [0u8; 128];
             match unfold_short(s.as_bytes(), &mut buf) {
                 Some(u) => assert_eq!(u, unfold_part(&s).as_bytes(), "{s:?}"),
-                None => assert!(!s.contains(['\r', '\n', '\t']) || unfold_part(&s).len() > 64, "{s:?}"),
+                None => assert!(!s.contains(['\r', '\n', '\t']) || unfold_part(&s).len() > 128, "{s:?}"),
             }
             let (tokens, folded_word) = tokenize(&s, Vec::new());
             let any = tokens.iter().any(|t| matches!(t, Token::Word(w) if w.contains(['\r', '\n', '\t'])));
