@@ -633,27 +633,33 @@ fn unfold_part(part: &str) -> String {
     String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
-/// [`unfold_part`] into `buf`, when the text has a tab or line end and its
-/// unfolded form fits.
+/// [`unfold_part`] into `buf`, when the text has a tab or line end and fits
+/// (the unfolded form is never longer). The runs between folds are copied whole.
 fn unfold_short<'b>(part: &[u8], buf: &'b mut [u8; 128]) -> Option<&'b [u8]> {
-    memchr::memchr3(b'\r', b'\n', b'\t', part)?;
-    let (mut n, mut k) = (0, 0);
-    while k < part.len() {
+    let mut k = memchr::memchr3(b'\r', b'\n', b'\t', part)?;
+    let out = buf.get_mut(..part.len())?;
+    out[..k].copy_from_slice(&part[..k]);
+    let mut n = k;
+    loop {
+        // `part[k]` is a tab (one space) or a line end, which with the blanks
+        // and line ends after it is one space.
         let c = part[k];
         k += 1;
-        *buf.get_mut(n)? = match c {
-            b'\t' => b' ',
-            b'\r' | b'\n' => {
-                while k < part.len() && matches!(part[k], b'\r' | b'\n' | b' ' | b'\t') {
-                    k += 1;
-                }
-                b' '
+        if c != b'\t' {
+            while k < part.len() && matches!(part[k], b'\r' | b'\n' | b' ' | b'\t') {
+                k += 1;
             }
-            c => c,
-        };
+        }
+        out[n] = b' ';
         n += 1;
+        let run = memchr::memchr3(b'\r', b'\n', b'\t', &part[k..]).unwrap_or(part.len() - k);
+        out[n..n + run].copy_from_slice(&part[k..k + run]);
+        n += run;
+        k += run;
+        if k == part.len() {
+            return Some(&out[..n]);
+        }
     }
-    Some(&buf[..n])
 }
 
 /// [`clean_host`] as a slice of `h`.
@@ -1465,7 +1471,7 @@ mod fold_tests {
             let mut buf = [0u8; 128];
             match unfold_short(s.as_bytes(), &mut buf) {
                 Some(u) => assert_eq!(u, unfold_part(&s).as_bytes(), "{s:?}"),
-                None => assert!(!s.contains(['\r', '\n', '\t']) || unfold_part(&s).len() > 128, "{s:?}"),
+                None => assert!(!s.contains(['\r', '\n', '\t']) || s.len() > 128, "{s:?}"),
             }
             let (tokens, folded_word) = tokenize(&s, Vec::new());
             let any = tokens.iter().any(|t| matches!(t, Token::Word(w) if w.contains(['\r', '\n', '\t'])));
