@@ -271,14 +271,57 @@ fn non_name_bytes(w: u64) -> u64 {
     (!printable | colon) & HIGH
 }
 
+/// Bit `k` set when `chunk[k]` cannot be in a field name (as [`non_name_bytes`]).
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline]
+fn non_name_mask16(chunk: &[u8; 16]) -> u32 {
+    // SAFETY: the cfg admits this only where SSE2 is enabled at compile time (every
+    // x86_64 target), which is all `non_name_mask16_sse2` requires of its caller.
+    unsafe { non_name_mask16_sse2(chunk) }
+}
+
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[target_feature(enable = "sse2")]
+#[inline]
+fn non_name_mask16_sse2(chunk: &[u8; 16]) -> u32 {
+    use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_cmplt_epi8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8, _mm_set_epi64x};
+    let lo = u64::from_le_bytes(chunk[..8].try_into().unwrap());
+    let hi = u64::from_le_bytes(chunk[8..].try_into().unwrap());
+    let v = _mm_set_epi64x(hi as i64, lo as i64);
+    // A signed comparison: bytes from 0x80 up are negative, so below 0x21 too.
+    let outside = _mm_cmplt_epi8(v, _mm_set1_epi8(0x21));
+    let colon_or_del = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(b':' as i8)), _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f)));
+    _mm_movemask_epi8(_mm_or_si128(outside, colon_or_del)) as u32
+}
+
+/// Bit `k` set when `chunk[k]` cannot be in a field name (as [`non_name_bytes`]).
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+#[inline]
+fn non_name_mask16(chunk: &[u8; 16]) -> u32 {
+    let mut m = 0;
+    for (k, part) in chunk.as_chunks::<8>().0.iter().enumerate() {
+        let bad = non_name_bytes(u64::from_le_bytes(*part));
+        m |= (((bad >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) as u32) << (k * 8);
+    }
+    m
+}
+
 /// [`field_name_end`] for the line starting at `pos`, without finding the line end
 /// first: a line end is not a name byte, so the name stops at it by itself. Returns
 /// the end of the name (blanks before the colon excluded) and the colon.
 #[inline]
 fn scan_name(raw: &[u8], pos: usize) -> Option<(usize, usize)> {
     let mut i = pos;
-    // Eight bytes at a time: names are 2 to 40 bytes long.
+    // Sixteen (else eight) bytes at a time: names are 2 to 40 bytes long, 20 on average.
     let name_end = loop {
+        if let Some(chunk) = raw.get(i..).and_then(|r| r.first_chunk::<16>()) {
+            let bad = non_name_mask16(chunk);
+            if bad != 0 {
+                break i + bad.trailing_zeros() as usize;
+            }
+            i += 16;
+            continue;
+        }
         match raw.get(i..i + 8) {
             Some(w) => {
                 let bad = non_name_bytes(u64::from_le_bytes(w.try_into().unwrap()));
@@ -580,6 +623,23 @@ mod tests {
         let (s, e) = block.fields[1].span;
         assert_eq!(&raw[s..e], b"Subject: hi");
         assert!(block.has_body_separator);
+    }
+
+    #[test]
+    fn name_masks_match_plain() {
+        let plain = |b: u8| !matches!(b, 0x21..=0x7e) || b == b':';
+        for base in 0..=255u8 {
+            let chunk: [u8; 16] = std::array::from_fn(|k| base.wrapping_add((k * 17) as u8));
+            let want = chunk.iter().enumerate().fold(0u32, |m, (k, &b)| m | (u32::from(plain(b)) << k));
+            assert_eq!(non_name_mask16(&chunk), want, "{chunk:?}");
+            let w = u64::from_le_bytes(chunk[..8].try_into().unwrap());
+            let words = (0..8).fold(0u64, |m, k| m | (u64::from(plain(chunk[k])) << (8 * k + 7)));
+            assert_eq!(non_name_bytes(w), words);
+        }
+        for line in [&b"X-Very-Long-Header-Name-Here-Too: v"[..], b"Subject : x", b"Sub\x80ject: x", b"Name\x7f: x", b"A:", b"no colon at all here, sorry", b"Received:from"] {
+            let slow = line.iter().position(|&b| plain(b)).unwrap_or(line.len());
+            assert_eq!(field_name_len(line), (slow > 0 && line[slow..].iter().find(|&&b| b != b' ' && b != b'\t') == Some(&b':')).then_some(slow), "{line:?}");
+        }
     }
 
     #[test]
