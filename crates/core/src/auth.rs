@@ -299,7 +299,7 @@ pub fn evaluate(
     // The comment-free bodies of the fields used, joined by `;`: an item never
     // spans a `;`, so the items read from the whole are those of each body in turn.
     let mut clean = String::new();
-    for f in block.fields.iter().filter(|f| f.is("Authentication-Results")) {
+    for f in block.all("Authentication-Results") {
         total += 1;
         // Fields come in written order: none from here on was written by the provider.
         if f.span.0 >= provider_offset_limit {
@@ -389,17 +389,20 @@ fn verdict(auth: &mut Auth, fd: &str) {
     if any_result {
         auth.aligned = Some(dkim_aligned.is_some() || spf_aligned);
     }
-    if let Some(d) = dkim_aligned.and_then(|d| d.domain.clone()) {
-        auth.reasons.push(Reason::with("auth-dkim-aligned", &[("domain", &d)]));
+    if let Some(d) = dkim_aligned.and_then(|d| d.domain.as_deref()) {
+        let reason = Reason::with("auth-dkim-aligned", &[("domain", d)]);
+        auth.reasons.push(reason);
     }
     if spf_aligned {
         auth.reasons.push(Reason::with("auth-spf-aligned", &[("domain", auth.spf_domain.as_deref().unwrap_or(fd))]));
     }
-    let dmarc = auth.dmarc.clone().unwrap_or_default();
-    auth.verdict = if dmarc == "pass" || dmarc == "bestguesspass" {
+    // Read before the reasons are pushed (no copy of the result needed).
+    let dmarc = auth.dmarc.as_deref();
+    let (dmarc_pass, dmarc_fail) = (matches!(dmarc, Some("pass" | "bestguesspass")), dmarc == Some("fail"));
+    auth.verdict = if dmarc_pass {
         auth.reasons.push(Reason::with("auth-dmarc-pass", &[("domain", fd)]));
         Verdict::Verified
-    } else if dmarc == "fail" {
+    } else if dmarc_fail {
         auth.reasons.push(Reason::with("auth-dmarc-fail", &[("domain", fd)]));
         Verdict::Forged
     } else if auth.compauth.as_deref() == Some("fail") {

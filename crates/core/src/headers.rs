@@ -66,7 +66,7 @@ fn lower8(w: u64) -> u64 {
 /// `a.eq_ignore_ascii_case(b)` a word at a time: lookups compare a name with every
 /// field of the same length and initial, and names run to 30 bytes.
 #[inline]
-fn eq_nocase(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn eq_nocase(a: &[u8], b: &[u8]) -> bool {
     let n = a.len();
     if n != b.len() {
         return false;

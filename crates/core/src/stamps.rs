@@ -95,7 +95,7 @@ fn kind(name: &str) -> Option<Kind> {
         26 => ("ARC-Authentication-Results", Kind::ArcAuth),
         _ => return None,
     };
-    name.eq_ignore_ascii_case(want).then_some(kind)
+    crate::headers::eq_nocase(name.as_bytes(), want.as_bytes()).then_some(kind)
 }
 
 /// Where the token after `key` starts in `raw`, at the first occurrence of `key`
