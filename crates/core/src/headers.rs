@@ -412,14 +412,17 @@ impl LineFeeds for Plain {
 }
 
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+pub(crate) use wide::Avx2;
+
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 mod wide {
     /// Proof that the processor has AVX2: only [`Avx2::detect`] makes one.
     #[derive(Clone, Copy)]
-    pub(super) struct Avx2(());
+    pub(crate) struct Avx2(());
 
     impl Avx2 {
         #[inline]
-        pub(super) fn detect() -> Option<Avx2> {
+        pub(crate) fn detect() -> Option<Avx2> {
             std::is_x86_feature_detected!("avx2").then_some(Avx2(()))
         }
     }
@@ -736,6 +739,20 @@ mod tests {
             assert!(a.fields.iter().zip(&b.fields).all(|(x, y)| x.span == y.span && x.raw_value == y.raw_value && x.name == y.name));
             assert_eq!((a.has_body_separator, a.stray_lines, a.ends_mid_line), (b.has_body_separator, b.stray_lines, b.ends_mid_line));
         }
+    }
+
+    #[test]
+    fn folded_fields_end_after_their_last_line() {
+        let raw = b"A: 1\r\n 2\r\n\t3\r\nB:\r\nstray\r\n 4\r\nC: x\n y";
+        let block = split(raw);
+        let spans: Vec<&[u8]> = block.fields.iter().map(|f| &raw[f.span.0..f.span.1]).collect();
+        assert_eq!(spans, [&b"A: 1\r\n 2\r\n\t3"[..], b"B:\r\nstray\r\n 4", b"C: x\n y"]);
+        let values: Vec<&[u8]> = block.fields.iter().map(|f| f.raw_value).collect();
+        assert_eq!(values, [&b"1\r\n 2\r\n\t3"[..], b"\r\nstray\r\n 4", b"x\n y"]);
+        assert_eq!((block.stray_lines, block.ends_mid_line), (1, true));
+        let block = split(b"A: 1\r\nB: 2\r\n 3\r\n\r\nbody");
+        assert_eq!(block.fields.iter().map(|f| f.raw_value).collect::<Vec<_>>(), [&b"1"[..], b"2\r\n 3"]);
+        assert!(block.has_body_separator);
     }
 
     #[test]
