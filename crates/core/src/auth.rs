@@ -11,7 +11,7 @@ use std::borrow::Cow;
 
 use serde::Serialize;
 
-use crate::headers::HeaderBlock;
+use crate::headers::{trim_set, HeaderBlock};
 use crate::psl::{organisational_domain, with_org};
 use crate::reason::Reason;
 use crate::received::{is_ws_byte, ws_words};
@@ -75,11 +75,14 @@ impl<'a> ResInfo<'a> {
     fn props(&self) -> [Option<&'a str>; PROPS.len()] {
         let mut props = [None; PROPS.len()];
         ws_words(self.rest).for_each(|w| {
-            let Some((k, v)) = w.split_once('=') else { return };
+            // The first `=`, as `split_once('=')` finds it (a word is short: no
+            // searcher); the byte is ASCII, so both sides are whole characters.
+            let Some(eq) = w.bytes().position(|b| b == b'=') else { return };
+            let (k, v) = (&w[..eq], &w[eq + 1..]);
             if let Some(i) = prop_index(k)
                 && props[i].is_none()
             {
-                props[i] = Some(v.trim_matches('"'));
+                props[i] = Some(trim_set(v, |b| b == b'"'));
             }
         });
         props
@@ -199,7 +202,7 @@ fn lower(s: &str) -> String {
 
 fn domain_of(addr: &str) -> Option<String> {
     let after_at = memchr::memrchr(b'@', addr.as_bytes()).map_or(addr, |p| &addr[p + 1..]);
-    let d = after_at.trim().trim_matches(['<', '>', '.']);
+    let d = trim_set(after_at.trim(), |b| matches!(b, b'<' | b'>' | b'.'));
     (!d.is_empty() && d.contains('.')).then(|| lower(d))
 }
 

@@ -156,6 +156,17 @@ fn unfold_at(raw: &[u8], mut at: usize) -> String {
     }
 }
 
+/// `s.trim_matches(chars)` for ASCII chars (`set` is true for their bytes only), a byte at a time (the char
+/// pattern search costs more than the few bytes it looks at). Cutting next to an
+/// ASCII byte keeps `s` valid UTF-8.
+#[inline]
+pub(crate) fn trim_set(s: &str, set: impl Fn(u8) -> bool) -> &str {
+    let b = s.as_bytes();
+    let start = b.iter().position(|&c| !set(c)).unwrap_or(b.len());
+    let end = b.iter().rposition(|&c| !set(c)).map_or(start, |p| p + 1);
+    &s[start..end.max(start)]
+}
+
 fn trim_ws(raw: &[u8]) -> &[u8] {
     let is_ws = |b: &u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
     let start = raw.iter().position(|b| !is_ws(b)).unwrap_or(raw.len());
@@ -753,6 +764,15 @@ mod tests {
         let block = split(b"A: 1\r\nB: 2\r\n 3\r\n\r\nbody");
         assert_eq!(block.fields.iter().map(|f| f.raw_value).collect::<Vec<_>>(), [&b"1"[..], b"2\r\n 3"]);
         assert!(block.has_body_separator);
+    }
+
+    #[test]
+    fn trim_set_is_trim_matches() {
+        for s in ["", "\"", "\"\"", "<a@b>", "<<x.>>.", "\"é\"", "é<", "a", "..", "<é.>", " <a> "] {
+            assert_eq!(trim_set(s, |b| matches!(b, b'<' | b'>' | b'.')), s.trim_matches(['<', '>', '.']), "{s:?}");
+            assert_eq!(trim_set(s, |b| b == b'"'), s.trim_matches('"'), "{s:?}");
+            assert_eq!(trim_set(s, |b| matches!(b, b'<' | b'>')), s.trim_matches(['<', '>']), "{s:?}");
+        }
     }
 
     #[test]

@@ -13,7 +13,7 @@ use std::borrow::Cow;
 use serde::Serialize;
 
 use crate::charset;
-use crate::headers::{eq_nocase, unfold, Field, HeaderBlock};
+use crate::headers::{eq_nocase, trim_set, unfold, Field, HeaderBlock};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Identities {
@@ -271,7 +271,7 @@ fn address(raw: &[u8], fallback: &Fallback<'_, '_>, want_name: bool) -> (Option<
         && lt < gt
     {
         let addr = text[lt + 1..gt].trim();
-        let name = if want_name { text[..lt].trim().trim_matches('"').trim() } else { "" };
+        let name = if want_name { trim_set(text[..lt].trim(), |b| b == b'"').trim() } else { "" };
         return ((!name.is_empty()).then(|| name.to_string()), (!addr.is_empty()).then(|| addr.to_string()));
     }
     // `addr (Name)` or a bare address.
@@ -375,7 +375,7 @@ pub fn read(block: &HeaderBlock<'_>) -> Identities {
         reply_to: addr(REPLY_TO),
         return_path: found[RETURN_PATH].and_then(|f| {
             let v = f.text();
-            let v = v.trim().trim_matches(['<', '>']).trim();
+            let v = trim_set(v.trim(), |b| matches!(b, b'<' | b'>')).trim();
             (!v.is_empty()).then(|| v.to_string())
         }),
         message_id: owned_text(MESSAGE_ID),
