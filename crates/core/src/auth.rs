@@ -24,9 +24,14 @@ pub enum Verdict {
     Unknown,
 }
 
+/// A method's result, lower case (`pass`, `fail`...): the results of RFC 8601 are
+/// written without a copy, anything else is a lower-cased copy. Serialised as the
+/// text.
+pub type ResultText = Cow<'static, str>;
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DkimResult {
-    pub result: String,
+    pub result: ResultText,
     pub domain: Option<String>,
     pub selector: Option<String>,
 }
@@ -36,16 +41,16 @@ pub struct Auth {
     pub verdict: Verdict,
     pub from_domain: Option<String>,
     pub aligned: Option<bool>,
-    pub spf: Option<String>,
+    pub spf: Option<ResultText>,
     pub spf_domain: Option<String>,
     pub dkim: Vec<DkimResult>,
-    pub dmarc: Option<String>,
-    pub arc: Option<String>,
+    pub dmarc: Option<ResultText>,
+    pub arc: Option<ResultText>,
     pub source_hop: Option<usize>,
     pub authserv_id: Option<String>,
     pub reasons: Vec<Reason>,
     #[serde(skip)]
-    pub compauth: Option<String>,
+    pub compauth: Option<ResultText>,
     /// What a forwarder the walk passed recorded in its ARC set, when the provider
     /// validated the chain (see `arc.rs`); absent otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -64,8 +69,14 @@ struct ResInfo<'a> {
 
 impl<'a> ResInfo<'a> {
     /// The result as it is reported (lower case).
-    fn result(&self) -> String {
-        lower(self.result)
+    fn result(&self) -> ResultText {
+        // The result values of RFC 8601 §2.7 (and Microsoft's bestguesspass).
+        const KNOWN: [&str; 9] = ["pass", "fail", "none", "neutral", "softfail", "temperror", "permerror", "policy", "bestguesspass"];
+        let r = self.result;
+        match KNOWN.iter().find(|k| k.len() == r.len() && k.eq_ignore_ascii_case(r)) {
+            Some(k) => Cow::Borrowed(k),
+            None => Cow::Owned(lower(r)),
+        }
     }
     fn is(&self, method: &str) -> bool {
         self.method.eq_ignore_ascii_case(method)
@@ -231,9 +242,9 @@ fn dkim_result(r: &ResInfo<'_>) -> DkimResult {
 /// The SPF, DKIM and DMARC results of one Authentication-Results body (after the
 /// authserv-id), read like [`evaluate`] reads the provider's.
 pub(crate) struct Seen {
-    pub spf: Option<String>,
+    pub spf: Option<ResultText>,
     pub dkim: Vec<DkimResult>,
-    pub dmarc: Option<String>,
+    pub dmarc: Option<ResultText>,
     pub dmarc_from: Option<String>,
 }
 
