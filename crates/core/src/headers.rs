@@ -18,7 +18,7 @@ pub struct Field<'a> {
     pub raw_value: &'a [u8],
     /// Byte range of the whole field (name to end of value, line end excluded).
     pub span: (usize, usize),
-    /// Name length and lower-cased first byte: lets lookups skip most names with
+    /// Name length and first byte folded to lower case: lets lookups skip most names with
     /// one integer comparison (a message has a hundred fields, lookups are many).
     key: u32,
     /// Index of the next field in the same lookup bucket ([`NO_FIELD`] at the end):
@@ -28,7 +28,9 @@ pub struct Field<'a> {
 
 #[inline]
 fn name_key(name: &str) -> u32 {
-    let first = name.as_bytes().first().map(|b| b.to_ascii_lowercase()).unwrap_or(0);
+    // The 0x20 bit set, as `bucket` does: equal for both cases of a letter (and for
+    // a few pairs of other bytes, which the name comparison then tells apart).
+    let first = name.as_bytes().first().map_or(0, |b| b | 0x20);
     ((name.len() as u32) << 8) | u32::from(first)
 }
 
