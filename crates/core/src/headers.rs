@@ -74,7 +74,16 @@ pub(crate) fn eq_nocase(a: &[u8], b: &[u8]) -> bool {
         return false;
     }
     if n < 8 {
-        return a.eq_ignore_ascii_case(b);
+        if n < 4 {
+            return a.eq_ignore_ascii_case(b);
+        }
+        // Four to seven bytes: the first four and the last four (overlapping) in one word.
+        let word = |s: &[u8]| {
+            let head = u32::from_le_bytes(s[..4].try_into().unwrap());
+            let tail = u32::from_le_bytes(s[n - 4..].try_into().unwrap());
+            lower8(u64::from(head) | (u64::from(tail) << 32))
+        };
+        return word(a) == word(b);
     }
     let word = |s: &[u8], i: usize| lower8(u64::from_le_bytes(s[i..i + 8].try_into().unwrap()));
     let mut i = 0;
@@ -774,6 +783,30 @@ mod tests {
             assert_eq!(trim_set(s, |b| matches!(b, b'<' | b'>' | b'.')), s.trim_matches(['<', '>', '.']), "{s:?}");
             assert_eq!(trim_set(s, |b| b == b'"'), s.trim_matches('"'), "{s:?}");
             assert_eq!(trim_set(s, |b| matches!(b, b'<' | b'>')), s.trim_matches(['<', '>']), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn eq_nocase_is_eq_ignore_ascii_case() {
+        let names = ["", "a", "To", "CC", "From", "fROM", "Date", "Dat@", "Dat`", "Sender", "sender", "Subject", "SUBJECT", "Subjecu", "X-Mailer", "x-mAILER", "Message-ID", "Message-Id", "Messagd-ID", "DKIM-Signature", "[\\]^_`{", "{|}~\x7f@AZ", "\u{e9}t\u{e9}", "\u{c9}T\u{c9}"];
+        for a in names {
+            for b in names {
+                assert_eq!(eq_nocase(a.as_bytes(), b.as_bytes()), a.eq_ignore_ascii_case(b), "{a:?} {b:?}");
+            }
+        }
+        // Every byte pair at every position of four- to nine-byte names.
+        for n in 4..10 {
+            for x in 0..=255u8 {
+                for y in [x, x ^ 0x20, x.wrapping_add(1), b'a', b'A', 0x80 | x] {
+                    for k in 0..n {
+                        let mut a = vec![b'q'; n];
+                        let mut b = vec![b'Q'; n];
+                        a[k] = x;
+                        b[k] = y;
+                        assert_eq!(eq_nocase(&a, &b), a.eq_ignore_ascii_case(&b), "{a:?} {b:?}");
+                    }
+                }
+            }
         }
     }
 
