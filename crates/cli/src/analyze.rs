@@ -44,7 +44,7 @@ pub fn command(args: &[String]) -> Result<ExitCode> {
     Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
-fn or<'a>(v: &'a Option<String>, dflt: &'a str) -> &'a str {
+fn or<'a, S: std::ops::Deref<Target = str>>(v: &'a Option<S>, dflt: &'a str) -> &'a str {
     v.as_deref().unwrap_or(dflt)
 }
 

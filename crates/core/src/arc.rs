@@ -43,9 +43,9 @@ pub struct ArcForwarder {
     /// The hop below the forwarder whose connecting address is `remote_ip`, if any.
     pub remote_ip_hop: Option<usize>,
     /// The results the forwarder saw (as in `auth`).
-    pub spf: Option<String>,
+    pub spf: Option<auth::ResultText>,
     pub dkim: Vec<DkimResult>,
-    pub dmarc: Option<String>,
+    pub dmarc: Option<auth::ResultText>,
     /// The `header.from` of the forwarder's DMARC result (lower case).
     pub dmarc_from: Option<String>,
 }

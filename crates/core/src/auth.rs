@@ -11,7 +11,7 @@ use std::borrow::Cow;
 
 use serde::Serialize;
 
-use crate::headers::HeaderBlock;
+use crate::headers::{trim_set, HeaderBlock};
 use crate::psl::{organisational_domain, with_org};
 use crate::reason::Reason;
 use crate::received::{is_ws_byte, ws_words};
@@ -24,9 +24,14 @@ pub enum Verdict {
     Unknown,
 }
 
+/// A method's result, lower case (`pass`, `fail`...): the results of RFC 8601 are
+/// written without a copy, anything else is a lower-cased copy. Serialised as the
+/// text.
+pub type ResultText = Cow<'static, str>;
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DkimResult {
-    pub result: String,
+    pub result: ResultText,
     pub domain: Option<String>,
     pub selector: Option<String>,
 }
@@ -36,16 +41,16 @@ pub struct Auth {
     pub verdict: Verdict,
     pub from_domain: Option<String>,
     pub aligned: Option<bool>,
-    pub spf: Option<String>,
+    pub spf: Option<ResultText>,
     pub spf_domain: Option<String>,
     pub dkim: Vec<DkimResult>,
-    pub dmarc: Option<String>,
-    pub arc: Option<String>,
+    pub dmarc: Option<ResultText>,
+    pub arc: Option<ResultText>,
     pub source_hop: Option<usize>,
     pub authserv_id: Option<String>,
     pub reasons: Vec<Reason>,
     #[serde(skip)]
-    pub compauth: Option<String>,
+    pub compauth: Option<ResultText>,
     /// What a forwarder the walk passed recorded in its ARC set, when the provider
     /// validated the chain (see `arc.rs`); absent otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -64,8 +69,14 @@ struct ResInfo<'a> {
 
 impl<'a> ResInfo<'a> {
     /// The result as it is reported (lower case).
-    fn result(&self) -> String {
-        lower(self.result)
+    fn result(&self) -> ResultText {
+        // The result values of RFC 8601 §2.7 (and Microsoft's bestguesspass).
+        const KNOWN: [&str; 9] = ["pass", "fail", "none", "neutral", "softfail", "temperror", "permerror", "policy", "bestguesspass"];
+        let r = self.result;
+        match KNOWN.iter().find(|k| k.len() == r.len() && k.eq_ignore_ascii_case(r)) {
+            Some(k) => Cow::Borrowed(k),
+            None => Cow::Owned(lower(r)),
+        }
     }
     fn is(&self, method: &str) -> bool {
         self.method.eq_ignore_ascii_case(method)
@@ -75,11 +86,14 @@ impl<'a> ResInfo<'a> {
     fn props(&self) -> [Option<&'a str>; PROPS.len()] {
         let mut props = [None; PROPS.len()];
         ws_words(self.rest).for_each(|w| {
-            let Some((k, v)) = w.split_once('=') else { return };
+            // The first `=`, as `split_once('=')` finds it (a word is short: no
+            // searcher); the byte is ASCII, so both sides are whole characters.
+            let Some(eq) = w.bytes().position(|b| b == b'=') else { return };
+            let (k, v) = (&w[..eq], &w[eq + 1..]);
             if let Some(i) = prop_index(k)
                 && props[i].is_none()
             {
-                props[i] = Some(v.trim_matches('"'));
+                props[i] = Some(trim_set(v, |b| b == b'"'));
             }
         });
         props
@@ -199,7 +213,7 @@ fn lower(s: &str) -> String {
 
 fn domain_of(addr: &str) -> Option<String> {
     let after_at = memchr::memrchr(b'@', addr.as_bytes()).map_or(addr, |p| &addr[p + 1..]);
-    let d = after_at.trim().trim_matches(['<', '>', '.']);
+    let d = trim_set(after_at.trim(), |b| matches!(b, b'<' | b'>' | b'.'));
     (!d.is_empty() && d.contains('.')).then(|| lower(d))
 }
 
@@ -228,9 +242,9 @@ fn dkim_result(r: &ResInfo<'_>) -> DkimResult {
 /// The SPF, DKIM and DMARC results of one Authentication-Results body (after the
 /// authserv-id), read like [`evaluate`] reads the provider's.
 pub(crate) struct Seen {
-    pub spf: Option<String>,
+    pub spf: Option<ResultText>,
     pub dkim: Vec<DkimResult>,
-    pub dmarc: Option<String>,
+    pub dmarc: Option<ResultText>,
     pub dmarc_from: Option<String>,
 }
 
@@ -267,6 +281,48 @@ pub(crate) fn apply_arc(auth: &mut Auth, fwd: crate::arc::ArcForwarder) {
     auth.arc_forwarder = Some(fwd);
 }
 
+thread_local! {
+    /// The emptied text buffer of the last [`evaluate`], for the next one: the
+    /// comment-free copy is a few hundred bytes per message, and getting it from
+    /// the allocator (and growing it per field) cost more than filling it.
+    static SPARE_CLEAN: std::cell::Cell<String> = const { std::cell::Cell::new(String::new()) };
+}
+
+/// A text buffer from [`SPARE_CLEAN`] (empty, possibly with room).
+struct Scratch(String);
+
+impl Scratch {
+    fn take() -> Scratch {
+        let mut s = SPARE_CLEAN.take();
+        s.clear();
+        Scratch(s)
+    }
+}
+
+impl Drop for Scratch {
+    /// Keep the buffer for the next call (what was read from it has been copied),
+    /// unless it grew large: an adversarial block must not stay allocated.
+    fn drop(&mut self) {
+        let s = std::mem::take(&mut self.0);
+        if s.capacity() <= 16 * 1024 {
+            SPARE_CLEAN.set(s);
+        }
+    }
+}
+
+impl std::ops::Deref for Scratch {
+    type Target = String;
+    fn deref(&self) -> &String {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Scratch {
+    fn deref_mut(&mut self) -> &mut String {
+        &mut self.0
+    }
+}
+
 /// `provider_offset_limit`: only fields starting before this byte offset (the
 /// handoff's Received field) were written by the provider. `is_provider_id` says
 /// whether an authserv-id names the recipient's provider.
@@ -298,8 +354,8 @@ pub fn evaluate(
     let mut used = 0;
     // The comment-free bodies of the fields used, joined by `;`: an item never
     // spans a `;`, so the items read from the whole are those of each body in turn.
-    let mut clean = String::new();
-    for f in block.fields.iter().filter(|f| f.is("Authentication-Results")) {
+    let mut clean = Scratch::take();
+    for f in block.all("Authentication-Results") {
         total += 1;
         // Fields come in written order: none from here on was written by the provider.
         if f.span.0 >= provider_offset_limit {
@@ -389,17 +445,20 @@ fn verdict(auth: &mut Auth, fd: &str) {
     if any_result {
         auth.aligned = Some(dkim_aligned.is_some() || spf_aligned);
     }
-    if let Some(d) = dkim_aligned.and_then(|d| d.domain.clone()) {
-        auth.reasons.push(Reason::with("auth-dkim-aligned", &[("domain", &d)]));
+    if let Some(d) = dkim_aligned.and_then(|d| d.domain.as_deref()) {
+        let reason = Reason::with("auth-dkim-aligned", &[("domain", d)]);
+        auth.reasons.push(reason);
     }
     if spf_aligned {
         auth.reasons.push(Reason::with("auth-spf-aligned", &[("domain", auth.spf_domain.as_deref().unwrap_or(fd))]));
     }
-    let dmarc = auth.dmarc.clone().unwrap_or_default();
-    auth.verdict = if dmarc == "pass" || dmarc == "bestguesspass" {
+    // Read before the reasons are pushed (no copy of the result needed).
+    let dmarc = auth.dmarc.as_deref();
+    let (dmarc_pass, dmarc_fail) = (matches!(dmarc, Some("pass" | "bestguesspass")), dmarc == Some("fail"));
+    auth.verdict = if dmarc_pass {
         auth.reasons.push(Reason::with("auth-dmarc-pass", &[("domain", fd)]));
         Verdict::Verified
-    } else if dmarc == "fail" {
+    } else if dmarc_fail {
         auth.reasons.push(Reason::with("auth-dmarc-fail", &[("domain", fd)]));
         Verdict::Forged
     } else if auth.compauth.as_deref() == Some("fail") {

@@ -18,7 +18,7 @@ pub struct Field<'a> {
     pub raw_value: &'a [u8],
     /// Byte range of the whole field (name to end of value, line end excluded).
     pub span: (usize, usize),
-    /// Name length and lower-cased first byte: lets lookups skip most names with
+    /// Name length and first byte folded to lower case: lets lookups skip most names with
     /// one integer comparison (a message has a hundred fields, lookups are many).
     key: u32,
     /// Index of the next field in the same lookup bucket ([`NO_FIELD`] at the end):
@@ -28,7 +28,9 @@ pub struct Field<'a> {
 
 #[inline]
 fn name_key(name: &str) -> u32 {
-    let first = name.as_bytes().first().map(|b| b.to_ascii_lowercase()).unwrap_or(0);
+    // The 0x20 bit set, as `bucket` does: equal for both cases of a letter (and for
+    // a few pairs of other bytes, which the name comparison then tells apart).
+    let first = name.as_bytes().first().map_or(0, |b| b | 0x20);
     ((name.len() as u32) << 8) | u32::from(first)
 }
 
@@ -66,13 +68,22 @@ fn lower8(w: u64) -> u64 {
 /// `a.eq_ignore_ascii_case(b)` a word at a time: lookups compare a name with every
 /// field of the same length and initial, and names run to 30 bytes.
 #[inline]
-fn eq_nocase(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn eq_nocase(a: &[u8], b: &[u8]) -> bool {
     let n = a.len();
     if n != b.len() {
         return false;
     }
     if n < 8 {
-        return a.eq_ignore_ascii_case(b);
+        if n < 4 {
+            return a.eq_ignore_ascii_case(b);
+        }
+        // Four to seven bytes: the first four and the last four (overlapping) in one word.
+        let word = |s: &[u8]| {
+            let head = u32::from_le_bytes(s[..4].try_into().unwrap());
+            let tail = u32::from_le_bytes(s[n - 4..].try_into().unwrap());
+            lower8(u64::from(head) | (u64::from(tail) << 32))
+        };
+        return word(a) == word(b);
     }
     let word = |s: &[u8], i: usize| lower8(u64::from_le_bytes(s[i..i + 8].try_into().unwrap()));
     let mut i = 0;
@@ -154,6 +165,17 @@ fn unfold_at(raw: &[u8], mut at: usize) -> String {
         Ok(s) => s,
         Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
     }
+}
+
+/// `s.trim_matches(chars)` for ASCII chars (`set` is true for their bytes only), a byte at a time (the char
+/// pattern search costs more than the few bytes it looks at). Cutting next to an
+/// ASCII byte keeps `s` valid UTF-8.
+#[inline]
+pub(crate) fn trim_set(s: &str, set: impl Fn(u8) -> bool) -> &str {
+    let b = s.as_bytes();
+    let start = b.iter().position(|&c| !set(c)).unwrap_or(b.len());
+    let end = b.iter().rposition(|&c| !set(c)).map_or(start, |p| p + 1);
+    &s[start..end.max(start)]
 }
 
 fn trim_ws(raw: &[u8]) -> &[u8] {
@@ -271,14 +293,57 @@ fn non_name_bytes(w: u64) -> u64 {
     (!printable | colon) & HIGH
 }
 
+/// Bit `k` set when `chunk[k]` cannot be in a field name (as [`non_name_bytes`]).
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline]
+fn non_name_mask16(chunk: &[u8; 16]) -> u32 {
+    // SAFETY: the cfg admits this only where SSE2 is enabled at compile time (every
+    // x86_64 target), which is all `non_name_mask16_sse2` requires of its caller.
+    unsafe { non_name_mask16_sse2(chunk) }
+}
+
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[target_feature(enable = "sse2")]
+#[inline]
+fn non_name_mask16_sse2(chunk: &[u8; 16]) -> u32 {
+    use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_cmplt_epi8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8, _mm_set_epi64x};
+    let lo = u64::from_le_bytes(chunk[..8].try_into().unwrap());
+    let hi = u64::from_le_bytes(chunk[8..].try_into().unwrap());
+    let v = _mm_set_epi64x(hi as i64, lo as i64);
+    // A signed comparison: bytes from 0x80 up are negative, so below 0x21 too.
+    let outside = _mm_cmplt_epi8(v, _mm_set1_epi8(0x21));
+    let colon_or_del = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(b':' as i8)), _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f)));
+    _mm_movemask_epi8(_mm_or_si128(outside, colon_or_del)) as u32
+}
+
+/// Bit `k` set when `chunk[k]` cannot be in a field name (as [`non_name_bytes`]).
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+#[inline]
+fn non_name_mask16(chunk: &[u8; 16]) -> u32 {
+    let mut m = 0;
+    for (k, part) in chunk.as_chunks::<8>().0.iter().enumerate() {
+        let bad = non_name_bytes(u64::from_le_bytes(*part));
+        m |= (((bad >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) as u32) << (k * 8);
+    }
+    m
+}
+
 /// [`field_name_end`] for the line starting at `pos`, without finding the line end
 /// first: a line end is not a name byte, so the name stops at it by itself. Returns
 /// the end of the name (blanks before the colon excluded) and the colon.
 #[inline]
 fn scan_name(raw: &[u8], pos: usize) -> Option<(usize, usize)> {
     let mut i = pos;
-    // Eight bytes at a time: names are 2 to 40 bytes long.
+    // Sixteen (else eight) bytes at a time: names are 2 to 40 bytes long, 20 on average.
     let name_end = loop {
+        if let Some(chunk) = raw.get(i..).and_then(|r| r.first_chunk::<16>()) {
+            let bad = non_name_mask16(chunk);
+            if bad != 0 {
+                break i + bad.trailing_zeros() as usize;
+            }
+            i += 16;
+            continue;
+        }
         match raw.get(i..i + 8) {
             Some(w) => {
                 let bad = non_name_bytes(u64::from_le_bytes(w.try_into().unwrap()));
@@ -350,43 +415,109 @@ fn newline_mask(chunk: &[u8; 64]) -> u64 {
     mask
 }
 
+/// How the line feeds of a 64-byte chunk are found: [`Plain`] everywhere, or with
+/// AVX2 where the processor has it (the split reads every byte of the block, and
+/// that search is a third of its cost).
+trait LineFeeds: Copy {
+    fn mask(self, chunk: &[u8; 64]) -> u64;
+}
+
+/// [`newline_mask`]: SSE2 on x86_64, words elsewhere.
+#[derive(Clone, Copy)]
+struct Plain;
+
+impl LineFeeds for Plain {
+    #[inline(always)]
+    fn mask(self, chunk: &[u8; 64]) -> u64 {
+        newline_mask(chunk)
+    }
+}
+
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+pub(crate) use wide::Avx2;
+
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+mod wide {
+    /// Proof that the processor has AVX2: only [`Avx2::detect`] makes one.
+    #[derive(Clone, Copy)]
+    pub(crate) struct Avx2(());
+
+    impl Avx2 {
+        #[inline]
+        pub(crate) fn detect() -> Option<Avx2> {
+            std::is_x86_feature_detected!("avx2").then_some(Avx2(()))
+        }
+    }
+
+    impl super::LineFeeds for Avx2 {
+        #[inline(always)]
+        fn mask(self, chunk: &[u8; 64]) -> u64 {
+            // SAFETY: an `Avx2` exists only where AVX2 was detected, which is all
+            // `mask_avx2` requires of its caller.
+            unsafe { mask_avx2(chunk) }
+        }
+    }
+
+    #[target_feature(enable = "avx2")]
+    #[inline]
+    fn mask_avx2(chunk: &[u8; 64]) -> u64 {
+        use std::arch::x86_64::{__m256i, _mm256_cmpeq_epi8, _mm256_loadu_si256, _mm256_movemask_epi8, _mm256_set1_epi8};
+        let lf = _mm256_set1_epi8(b'\n' as i8);
+        let p = chunk.as_ptr().cast::<__m256i>();
+        // SAFETY: both 32-byte loads lie within the 64 bytes of `chunk` (loadu
+        // needs no alignment).
+        let (lo, hi) = unsafe { (_mm256_loadu_si256(p), _mm256_loadu_si256(p.add(1))) };
+        let lo = _mm256_movemask_epi8(_mm256_cmpeq_epi8(lo, lf)) as u32;
+        let hi = _mm256_movemask_epi8(_mm256_cmpeq_epi8(hi, lf)) as u32;
+        u64::from(lo) | (u64::from(hi) << 32)
+    }
+
+    /// [`super::split_from`] compiled for AVX2, so the chunk masks inline.
+    #[target_feature(enable = "avx2")]
+    pub(super) fn split_from(raw: &[u8], start: usize, avx2: Avx2) -> super::HeaderBlock<'_> {
+        super::split_with(raw, start, avx2)
+    }
+}
+
 /// The line feeds of `raw` from a position on, in order. Found 64 bytes at a time:
 /// header lines are 50 bytes long on average, so one search per line costs more
 /// than the bytes searched.
-struct Newlines<'r> {
+struct Newlines<'r, L> {
     raw: &'r [u8],
     base: usize,
     mask: u64,
+    feeds: L,
 }
 
-impl<'r> Newlines<'r> {
-    fn new(raw: &'r [u8], from: usize) -> Self {
-        Newlines { raw, base: from, mask: Self::mask_at(raw, from) }
+impl<'r, L: LineFeeds> Newlines<'r, L> {
+    #[inline(always)]
+    fn new(raw: &'r [u8], from: usize, feeds: L) -> Self {
+        Newlines { raw, base: from, mask: Self::mask_at(raw, from, feeds), feeds }
     }
-    #[inline]
-    fn mask_at(raw: &[u8], at: usize) -> u64 {
+    #[inline(always)]
+    fn mask_at(raw: &[u8], at: usize, feeds: L) -> u64 {
         match raw.get(at..).and_then(|r| r.first_chunk::<64>()) {
-            Some(chunk) => newline_mask(chunk),
+            Some(chunk) => feeds.mask(chunk),
             None if at < raw.len() => {
                 let mut chunk = [0u8; 64];
                 chunk[..raw.len() - at].copy_from_slice(&raw[at..]);
-                newline_mask(&chunk)
+                feeds.mask(&chunk)
             }
             None => 0,
         }
     }
 }
 
-impl Iterator for Newlines<'_> {
+impl<L: LineFeeds> Iterator for Newlines<'_, L> {
     type Item = usize;
-    #[inline]
+    #[inline(always)]
     fn next(&mut self) -> Option<usize> {
         while self.mask == 0 {
             if self.base >= self.raw.len() {
                 return None;
             }
             self.base += 64;
-            self.mask = Self::mask_at(self.raw, self.base);
+            self.mask = Self::mask_at(self.raw, self.base, self.feeds);
         }
         let at = self.base + self.mask.trailing_zeros() as usize;
         self.mask &= self.mask - 1;
@@ -471,10 +602,20 @@ pub fn split(raw: &[u8]) -> HeaderBlock<'_> {
     split_from(raw, header_start(raw))
 }
 
+fn split_from(raw: &[u8], start: usize) -> HeaderBlock<'_> {
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    if let Some(avx2) = wide::Avx2::detect() {
+        // SAFETY: AVX2 was just detected, which is all `wide::split_from` needs.
+        return unsafe { wide::split_from(raw, start, avx2) };
+    }
+    split_with(raw, start, Plain)
+}
+
 /// One forward pass over the lines from `start`: a line starting with a blank
 /// continues the current field, a `Name:` line starts the next one, an empty line
 /// ends the block.
-fn split_from(raw: &[u8], start: usize) -> HeaderBlock<'_> {
+#[inline(always)]
+fn split_with<L: LineFeeds>(raw: &[u8], start: usize, feeds: L) -> HeaderBlock<'_> {
     let mut block = HeaderBlock {
         fields: spare_fields(),
         start,
@@ -491,7 +632,7 @@ fn split_from(raw: &[u8], start: usize) -> HeaderBlock<'_> {
     // there is none).
     let mut current: Option<(usize, usize, usize)> = None;
     let mut last_lf = 0;
-    let mut newlines = Newlines::new(raw, start);
+    let mut newlines = Newlines::new(raw, start, feeds);
     let mut pos = start;
     while pos < raw.len() {
         let lf = match newlines.next() {
@@ -580,6 +721,93 @@ mod tests {
         let (s, e) = block.fields[1].span;
         assert_eq!(&raw[s..e], b"Subject: hi");
         assert!(block.has_body_separator);
+    }
+
+    #[test]
+    fn name_masks_match_plain() {
+        let plain = |b: u8| !matches!(b, 0x21..=0x7e) || b == b':';
+        for base in 0..=255u8 {
+            let chunk: [u8; 16] = std::array::from_fn(|k| base.wrapping_add((k * 17) as u8));
+            let want = chunk.iter().enumerate().fold(0u32, |m, (k, &b)| m | (u32::from(plain(b)) << k));
+            assert_eq!(non_name_mask16(&chunk), want, "{chunk:?}");
+            let w = u64::from_le_bytes(chunk[..8].try_into().unwrap());
+            let words = (0..8).fold(0u64, |m, k| m | (u64::from(plain(chunk[k])) << (8 * k + 7)));
+            assert_eq!(non_name_bytes(w), words);
+        }
+        for line in [&b"X-Very-Long-Header-Name-Here-Too: v"[..], b"Subject : x", b"Sub\x80ject: x", b"Name\x7f: x", b"A:", b"no colon at all here, sorry", b"Received:from"] {
+            let slow = line.iter().position(|&b| plain(b)).unwrap_or(line.len());
+            assert_eq!(field_name_len(line), (slow > 0 && line[slow..].iter().find(|&&b| b != b' ' && b != b'\t') == Some(&b':')).then_some(slow), "{line:?}");
+        }
+    }
+
+    #[test]
+    fn line_feed_masks_match_plain() {
+        let mut raw = b"Received: from a\r\n\tby b\nX: y\n\n".repeat(9);
+        raw.extend((0..=255u8).cycle().take(700));
+        for at in 0..raw.len() - 64 {
+            let chunk: &[u8; 64] = raw[at..].first_chunk().unwrap();
+            let want = chunk.iter().enumerate().fold(0u64, |m, (k, &b)| m | (u64::from(b == b'\n') << k));
+            assert_eq!(Plain.mask(chunk), want);
+            #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+            if let Some(avx2) = wide::Avx2::detect() {
+                assert_eq!(avx2.mask(chunk), want);
+            }
+        }
+        // Both splits agree field by field, from every start.
+        for start in 0..raw.len() {
+            let a = split_with(&raw, start, Plain);
+            let b = split_from(&raw, start);
+            assert_eq!(a.fields.len(), b.fields.len());
+            assert!(a.fields.iter().zip(&b.fields).all(|(x, y)| x.span == y.span && x.raw_value == y.raw_value && x.name == y.name));
+            assert_eq!((a.has_body_separator, a.stray_lines, a.ends_mid_line), (b.has_body_separator, b.stray_lines, b.ends_mid_line));
+        }
+    }
+
+    #[test]
+    fn folded_fields_end_after_their_last_line() {
+        let raw = b"A: 1\r\n 2\r\n\t3\r\nB:\r\nstray\r\n 4\r\nC: x\n y";
+        let block = split(raw);
+        let spans: Vec<&[u8]> = block.fields.iter().map(|f| &raw[f.span.0..f.span.1]).collect();
+        assert_eq!(spans, [&b"A: 1\r\n 2\r\n\t3"[..], b"B:\r\nstray\r\n 4", b"C: x\n y"]);
+        let values: Vec<&[u8]> = block.fields.iter().map(|f| f.raw_value).collect();
+        assert_eq!(values, [&b"1\r\n 2\r\n\t3"[..], b"\r\nstray\r\n 4", b"x\n y"]);
+        assert_eq!((block.stray_lines, block.ends_mid_line), (1, true));
+        let block = split(b"A: 1\r\nB: 2\r\n 3\r\n\r\nbody");
+        assert_eq!(block.fields.iter().map(|f| f.raw_value).collect::<Vec<_>>(), [&b"1"[..], b"2\r\n 3"]);
+        assert!(block.has_body_separator);
+    }
+
+    #[test]
+    fn trim_set_is_trim_matches() {
+        for s in ["", "\"", "\"\"", "<a@b>", "<<x.>>.", "\"é\"", "é<", "a", "..", "<é.>", " <a> "] {
+            assert_eq!(trim_set(s, |b| matches!(b, b'<' | b'>' | b'.')), s.trim_matches(['<', '>', '.']), "{s:?}");
+            assert_eq!(trim_set(s, |b| b == b'"'), s.trim_matches('"'), "{s:?}");
+            assert_eq!(trim_set(s, |b| matches!(b, b'<' | b'>')), s.trim_matches(['<', '>']), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn eq_nocase_is_eq_ignore_ascii_case() {
+        let names = ["", "a", "To", "CC", "From", "fROM", "Date", "Dat@", "Dat`", "Sender", "sender", "Subject", "SUBJECT", "Subjecu", "X-Mailer", "x-mAILER", "Message-ID", "Message-Id", "Messagd-ID", "DKIM-Signature", "[\\]^_`{", "{|}~\x7f@AZ", "\u{e9}t\u{e9}", "\u{c9}T\u{c9}"];
+        for a in names {
+            for b in names {
+                assert_eq!(eq_nocase(a.as_bytes(), b.as_bytes()), a.eq_ignore_ascii_case(b), "{a:?} {b:?}");
+            }
+        }
+        // Every byte pair at every position of four- to nine-byte names.
+        for n in 4..10 {
+            for x in 0..=255u8 {
+                for y in [x, x ^ 0x20, x.wrapping_add(1), b'a', b'A', 0x80 | x] {
+                    for k in 0..n {
+                        let mut a = vec![b'q'; n];
+                        let mut b = vec![b'Q'; n];
+                        a[k] = x;
+                        b[k] = y;
+                        assert_eq!(eq_nocase(&a, &b), a.eq_ignore_ascii_case(&b), "{a:?} {b:?}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -13,7 +13,7 @@ use std::borrow::Cow;
 use serde::Serialize;
 
 use crate::charset;
-use crate::headers::{unfold, Field, HeaderBlock};
+use crate::headers::{eq_nocase, trim_set, unfold, Field, HeaderBlock};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Identities {
@@ -271,7 +271,7 @@ fn address(raw: &[u8], fallback: &Fallback<'_, '_>, want_name: bool) -> (Option<
         && lt < gt
     {
         let addr = text[lt + 1..gt].trim();
-        let name = if want_name { text[..lt].trim().trim_matches('"').trim() } else { "" };
+        let name = if want_name { trim_set(text[..lt].trim(), |b| b == b'"').trim() } else { "" };
         return ((!name.is_empty()).then(|| name.to_string()), (!addr.is_empty()).then(|| addr.to_string()));
     }
     // `addr (Name)` or a bare address.
@@ -310,21 +310,23 @@ const CONTENT_TYPE: usize = 8;
 /// the length picks at most two candidates, so the block is walked once instead of
 /// being searched per name.
 fn slot(name: &str) -> Option<usize> {
+    // Compared a word at a time: most names of these lengths are the ones wanted.
+    let is = |want: &str| eq_nocase(name.as_bytes(), want.as_bytes());
     let (a, b, i) = match name.len() {
         4 => ("From", "Date", (FROM, DATE)),
-        6 => return name.eq_ignore_ascii_case("Sender").then_some(SENDER),
-        7 => return name.eq_ignore_ascii_case("Subject").then_some(SUBJECT),
-        8 => return name.eq_ignore_ascii_case("Reply-To").then_some(REPLY_TO),
-        10 => return name.eq_ignore_ascii_case("Message-ID").then_some(MESSAGE_ID),
-        11 => return name.eq_ignore_ascii_case("Return-Path").then_some(RETURN_PATH),
-        12 => return name.eq_ignore_ascii_case("Content-Type").then_some(CONTENT_TYPE),
-        14 => return name.eq_ignore_ascii_case("DKIM-Signature").then_some(usize::MAX),
-        16 => return name.eq_ignore_ascii_case("List-Unsubscribe").then_some(LIST_UNSUBSCRIBE),
+        6 => return is("Sender").then_some(SENDER),
+        7 => return is("Subject").then_some(SUBJECT),
+        8 => return is("Reply-To").then_some(REPLY_TO),
+        10 => return is("Message-ID").then_some(MESSAGE_ID),
+        11 => return is("Return-Path").then_some(RETURN_PATH),
+        12 => return is("Content-Type").then_some(CONTENT_TYPE),
+        14 => return is("DKIM-Signature").then_some(usize::MAX),
+        16 => return is("List-Unsubscribe").then_some(LIST_UNSUBSCRIBE),
         _ => return None,
     };
-    if name.eq_ignore_ascii_case(a) {
+    if is(a) {
         Some(i.0)
-    } else if name.eq_ignore_ascii_case(b) {
+    } else if is(b) {
         Some(i.1)
     } else {
         None
@@ -373,7 +375,7 @@ pub fn read(block: &HeaderBlock<'_>) -> Identities {
         reply_to: addr(REPLY_TO),
         return_path: found[RETURN_PATH].and_then(|f| {
             let v = f.text();
-            let v = v.trim().trim_matches(['<', '>']).trim();
+            let v = trim_set(v.trim(), |b| matches!(b, b'<' | b'>')).trim();
             (!v.is_empty()).then(|| v.to_string())
         }),
         message_id: owned_text(MESSAGE_ID),

@@ -50,6 +50,27 @@ fn looks_binary(raw: &[u8]) -> bool {
     if memchr::memchr(0, head).is_some() {
         return true;
     }
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    if let Some(avx2) = crate::headers::Avx2::detect() {
+        return wide_share(head, avx2);
+    }
+    control_share(head)
+}
+
+/// [`control_share`] compiled for AVX2: the count takes half the instructions.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+fn wide_share(head: &[u8], _proof: crate::headers::Avx2) -> bool {
+    #[target_feature(enable = "avx2")]
+    fn share(head: &[u8]) -> bool {
+        control_share(head)
+    }
+    // SAFETY: an `Avx2` exists only where AVX2 was detected, which is all `share` needs.
+    unsafe { share(head) }
+}
+
+/// More than one byte in ten of `head` is a control byte other than the usual ones.
+#[inline(always)]
+fn control_share(head: &[u8]) -> bool {
     // Counted in byte lanes without an early exit, so the loop vectorises (a byte
     // counter cannot overflow within 128 bytes).
     let mut controls = 0;
@@ -83,4 +104,31 @@ fn looks_like_body(raw: &[u8]) -> bool {
         || lower.starts_with("this is a multi-part message")
         || lower.starts_with("content-transfer-encoding")
         || lower.contains("\ncontent-type:")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_share_is_the_same_with_avx2() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        for len in 0..600 {
+            let head: Vec<u8> = (0..len)
+                .map(|_| {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    // Mostly text, with control bytes now and then.
+                    if seed % 7 == 0 { (seed >> 8) as u8 % 0x20 } else { 0x20 + (seed >> 8) as u8 % 0x60 }
+                })
+                .collect();
+            let plain = head.iter().filter(|&&b| b < 0x20 && !matches!(b, b'\r' | b'\n' | b'\t' | 0x1b | 0x0c)).count() * 10 > head.len();
+            assert_eq!(control_share(&head), plain);
+            #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+            if let Some(avx2) = crate::headers::Avx2::detect() {
+                assert_eq!(wide_share(&head, avx2), plain);
+            }
+        }
+    }
 }

@@ -18,7 +18,8 @@ use crate::received::parse_ip;
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Stamp {
-    pub header: String,
+    /// The field name, as this module spells it.
+    pub header: &'static str,
     pub ip: String,
     /// Which part of the field carried the address.
     pub field: &'static str,
@@ -49,9 +50,9 @@ fn finder(key: &str) -> Option<&'static memchr::memmem::Finder<'static>> {
     F.get_or_init(|| KEYS.iter().map(|k| memchr::memmem::Finder::new(k.as_bytes())).collect()).get(i)
 }
 
-fn push(out: &mut Vec<Stamp>, header: &str, field: &'static str, ip: Option<IpAddr>, authserv: Option<String>, offset: usize) {
+fn push(out: &mut Vec<Stamp>, header: &'static str, field: &'static str, ip: Option<IpAddr>, authserv: Option<String>, offset: usize) {
     if let Some(ip) = ip {
-        out.push(Stamp { header: header.to_string(), ip: crate::received::ip_text(ip), field, authserv_id: authserv, agrees_with_origin: None, offset });
+        out.push(Stamp { header, ip: crate::received::ip_text(ip), field, authserv_id: authserv, agrees_with_origin: None, offset });
     }
 }
 
@@ -95,7 +96,7 @@ fn kind(name: &str) -> Option<Kind> {
         26 => ("ARC-Authentication-Results", Kind::ArcAuth),
         _ => return None,
     };
-    name.eq_ignore_ascii_case(want).then_some(kind)
+    crate::headers::eq_nocase(name.as_bytes(), want.as_bytes()).then_some(kind)
 }
 
 /// Where the token after `key` starts in `raw`, at the first occurrence of `key`
