@@ -139,18 +139,62 @@ impl OrgBuf {
 }
 
 /// Per-analysis answers: the sending-pool family (index into
-/// `providers::families()`) of host names.
-#[derive(Default)]
+/// `providers::families()`) of host names. Held inline, keys one after another in
+/// a fixed buffer: a message asks about a handful of names, and a heap string per
+/// name (and freeing them all afterwards) cost more than the lookups saved.
 pub(crate) struct Tables {
-    pub(crate) outbound: Vec<(String, Option<usize>)>,
+    keys: [u8; 512],
+    /// (end of the key in `keys`, family index or `NO_FAMILY`), the first `len` used.
+    entries: [(u16, u16); 32],
+    len: usize,
+}
+
+/// The answer "no family" in [`Tables`] (indices are below 256).
+const NO_FAMILY: u16 = u16::MAX;
+
+impl Default for Tables {
+    fn default() -> Tables {
+        Tables { keys: [0; 512], entries: [(0, 0); 32], len: 0 }
+    }
+}
+
+impl Tables {
+    fn get(&self, key: &str) -> Option<Option<usize>> {
+        let mut start = 0;
+        for &(end, v) in &self.entries[..self.len] {
+            let end = usize::from(end);
+            if &self.keys[start..end] == key.as_bytes() {
+                return Some((v != NO_FAMILY).then_some(usize::from(v)));
+            }
+            start = end;
+        }
+        None
+    }
+
+    /// Remember `key` when there is room (a name that does not fit is computed again).
+    fn insert(&mut self, key: &str, v: Option<usize>) {
+        let start = self.len.checked_sub(1).map_or(0, |i| usize::from(self.entries[i].0));
+        let end = start + key.len();
+        let v = match v {
+            None => NO_FAMILY,
+            Some(v) => match u16::try_from(v) {
+                Ok(v) if v != NO_FAMILY => v,
+                _ => return,
+            },
+        };
+        if self.len == self.entries.len() || end > self.keys.len() {
+            return;
+        }
+        self.keys[start..end].copy_from_slice(key.as_bytes());
+        self.entries[self.len] = (end as u16, v);
+        self.len += 1;
+    }
 }
 type Memo = std::cell::RefCell<Option<Tables>>;
 
 /// Look `key` up in the per-analysis outbound table, or compute and remember it.
 pub(crate) fn memo_outbound(key: &str, compute: impl FnOnce() -> Option<usize>) -> Option<usize> {
-    let cached = MEMO.with(|m| {
-        m.borrow().as_ref().map(|t| t.outbound.iter().find(|(k, _)| k == key).map(|(_, v)| *v))
-    });
+    let cached = MEMO.with(|m| m.borrow().as_ref().map(|t| t.get(key)));
     match cached {
         None => compute(),
         Some(Some(v)) => v,
@@ -158,9 +202,7 @@ pub(crate) fn memo_outbound(key: &str, compute: impl FnOnce() -> Option<usize>) 
             let v = compute();
             MEMO.with(|m| {
                 if let Some(t) = m.borrow_mut().as_mut() {
-                    if t.outbound.len() < 64 {
-                        t.outbound.push((key.to_string(), v));
-                    }
+                    t.insert(key, v);
                 }
             });
             v
@@ -293,6 +335,32 @@ pub(crate) fn organisational_domain_lower(host: &str) -> Option<(&str, bool)> {
 #[cfg(test)]
 mod tests {
     use super::organisational_domain as od;
+
+    #[test]
+    fn memo_table_answers_what_it_was_given() {
+        let mut t = super::Tables::default();
+        assert_eq!(t.get("a.example"), None);
+        t.insert("a.example", Some(3));
+        t.insert("b.example", None);
+        t.insert("", Some(0));
+        assert_eq!(t.get("a.example"), Some(Some(3)));
+        assert_eq!(t.get("b.example"), Some(None));
+        assert_eq!(t.get(""), Some(Some(0)));
+        assert_eq!(t.get("a.exampl"), None);
+        // Too long to keep: not remembered, never answered wrongly.
+        let long = "x".repeat(600);
+        t.insert(&long, Some(1));
+        assert_eq!(t.get(&long), None);
+        for i in 0..100 {
+            t.insert(&format!("h{i}.example"), Some(i % 7));
+        }
+        for i in 0..100 {
+            assert!(matches!(t.get(&format!("h{i}.example")), None | Some(Some(_))));
+            if let Some(v) = t.get(&format!("h{i}.example")) {
+                assert_eq!(v, Some(i % 7));
+            }
+        }
+    }
 
     #[test]
     fn common_cases() {
