@@ -157,7 +157,7 @@ fn analyze_inner<'a>(raw: &'a [u8], options: &AnalyzeOptions) -> Result<Analysis
             host: hop.from_rdns.as_deref().or(hop.helo.as_deref()).or(hop.from_host.as_deref()).map(str::to_string),
             hop: hop.index,
             confidence: Confidence::High,
-            reasons: vec![Reason::with("origin-handoff", &[("ip", hop.from_ip.as_deref().unwrap_or("")), ("provider", &provider)])],
+            reasons: vec![Reason::with("origin-handoff", &[("ip", hop.from_ip.as_deref().unwrap_or("")), ("provider", &*provider)])],
         })
     });
     if origin.is_none() && walk.last_private.is_none() {
