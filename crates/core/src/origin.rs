@@ -298,8 +298,10 @@ pub fn walk(hops: &mut [Hop], recipient_domains: &[(usize, String)], forwarders:
             hop.reason = if hop.unreadable { Reason::new("unreadable-line") } else { Reason::new("no-connecting-ip") };
             continue;
         };
-        // Only some reasons quote the address: written out when one does.
-        let ip_text = || crate::received::ip_short(ip);
+        // Only some reasons quote the address. The parser wrote it out beside the
+        // address (`from_ip` is `ip_short` of `peer`): lent from there.
+        let from_ip = hop.from_ip;
+        let ip_text = || from_ip.unwrap_or_else(|| crate::received::ip_short(ip));
         hop.class = HopClass::Internal;
         if forwarders.iter().any(|f| matches_forwarder(f, hop, ip)) {
             let text = ip_text();
