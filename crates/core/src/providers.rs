@@ -170,19 +170,30 @@ fn outbound_family_uncached(host: &str) -> Option<&'static Family> {
         }
         (m, dots, min)
     });
-    let mut buf = [0u8; 64];
     let mut best: Option<usize> = None;
     let bytes = host.as_bytes();
-    for p in memchr::memrchr_iter(b'.', bytes).take(max_dots + 1).skip(*min_dots) {
-        let tail = &bytes[p + 1..];
-        if tail.is_empty() || tail.len() > buf.len() {
+    // The last 64 bytes lower-cased once, at the end of `low`: every tail tried is
+    // a suffix of them (a longer tail is no domain).
+    const LOW: usize = 64;
+    let mut low = [0u8; LOW];
+    let kept = bytes.len().min(LOW);
+    low[LOW - kept..].copy_from_slice(&bytes[bytes.len() - kept..]);
+    low[LOW - kept..].make_ascii_lowercase();
+    // The dots from the end, by a plain loop (names are short: memrchr's setup
+    // cost more): the tails after the `min_dots + 1`-th to the `max_dots + 1`-th.
+    let (mut i, mut dots) = (bytes.len(), 0);
+    while i > 0 && dots <= *max_dots {
+        i -= 1;
+        if bytes[i] != b'.' {
             continue;
         }
-        let key = &mut buf[..tail.len()];
-        key.copy_from_slice(tail);
-        key.make_ascii_lowercase();
-        if let Some(&i) = under.get(&*key) {
-            best = Some(best.map_or(i, |b| b.min(i)));
+        dots += 1;
+        let len = bytes.len() - i - 1;
+        if dots <= *min_dots || len == 0 || len > LOW {
+            continue;
+        }
+        if let Some(&f) = under.get(&low[LOW - len..]) {
+            best = Some(best.map_or(f, |b| b.min(f)));
         }
     }
     let f = families().get(best?)?;
@@ -295,6 +306,33 @@ mod tests {
             assert_eq!(glob(p, t), reference_glob(p.as_bytes(), t.as_bytes()), "{p} {t}");
         }
         assert_eq!(family_of_domain("dream.jp").map(|f| f.id), Some("dti"));
+        // Case, trailing dots, deep and long names, names that are a domain itself.
+        let long = format!("mail-{}.outbound.protection.outlook.com", "x".repeat(70));
+        for h in ["MAIL-IO1-F43.GOOGLE.COM", "mail-io1-f43.google.com.", "google.com", ".google.com", "a..google.com", "x.s4.exacttarget.com", "mta.yahoo.co.uk", long.as_str(), "", ".", "mail-bn8nam04lp2040.outbound.protection.outlook.com"] {
+            assert_eq!(outbound_family_uncached(h).map(|f| f.id), reference_outbound(h).map(|f| f.id), "{h}");
+        }
+        assert_eq!(outbound_family_uncached("MAIL-IO1-F43.GOOGLE.COM").map(|f| f.id), Some("google"));
+    }
+
+    /// The family lookup as first written (memrchr over the dots, a copy per tail).
+    fn reference_outbound(host: &str) -> Option<&'static Family> {
+        let host = host.trim_end_matches('.');
+        let under: Vec<(String, usize)> = families().iter().enumerate().filter(|(_, f)| !f.outbound_hosts.is_empty()).flat_map(|(i, f)| f.domains.iter().map(move |d| (d.to_ascii_lowercase(), i))).collect();
+        let dots = |d: &str| d.bytes().filter(|&b| b == b'.').count();
+        let max_dots = under.iter().map(|(d, _)| dots(d)).max().unwrap();
+        let min_dots = under.iter().map(|(d, _)| dots(d)).min().unwrap();
+        let mut best: Option<usize> = None;
+        for p in memchr::memrchr_iter(b'.', host.as_bytes()).take(max_dots + 1).skip(min_dots) {
+            let tail = host[p + 1..].to_ascii_lowercase();
+            if tail.is_empty() || tail.len() > 64 {
+                continue;
+            }
+            if let Some(i) = under.iter().find(|(d, _)| *d == tail).map(|(_, i)| *i) {
+                best = Some(best.map_or(i, |b| b.min(i)));
+            }
+        }
+        let f = families().get(best?)?;
+        outbound_of(f, &host.to_ascii_lowercase())
     }
 
     /// The definition of `*` matching, written as plainly as possible (exponential,
