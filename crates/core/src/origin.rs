@@ -326,9 +326,7 @@ pub fn walk(hops: &mut [Hop], recipient_domains: &[(usize, String)], forwarders:
             continue;
         }
         // The sending pool of a family is always outside, even the recipient's own family.
-        let sending = outbound.or_else(|| {
-            providers::families().iter().filter(|f| f.kind != Kind::Forwarder).find(|f| f.in_sending_range(ip))
-        });
+        let sending = outbound.or_else(|| providers::sending_range_family(ip));
         if sending.is_none() {
             // The reverse DNS name's organisational domain answers three questions:
             // the provider's host, the recipient's own, a forwarding service.
