@@ -169,6 +169,17 @@ impl FamilySet {
     fn contains(&self, i: usize) -> bool {
         self.0[i / 64] & (1 << (i % 64)) != 0
     }
+    /// The indices in the set, ascending: a step per member, not per family.
+    fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+        self.0.iter().enumerate().flat_map(|(w, &bits)| {
+            let mut rest = bits;
+            std::iter::from_fn(move || {
+                let bit = (rest != 0).then(|| rest.trailing_zeros() as usize)?;
+                rest &= rest - 1;
+                Some(w * 64 + bit)
+            })
+        })
+    }
 }
 
 impl TrustSet {
@@ -229,7 +240,8 @@ impl TrustSet {
     }
 
     fn trusted_families(&self) -> impl Iterator<Item = &'static Family> + '_ {
-        providers::families().iter().enumerate().filter(|(i, _)| self.families.contains(*i)).map(|(_, f)| f)
+        let all = providers::families();
+        self.families.iter().filter_map(move |i| all.get(i))
     }
 
     /// A short name of the provider for messages.
@@ -440,5 +452,11 @@ mod tests {
         assert_eq!(t.orgs.iter().collect::<Vec<_>>(), ["zeta.example", "alpha.example", "long.example"]);
         assert!(t.contains_org("alpha.example") && !t.contains_org("alpha.exampl") && !t.contains_org(""));
         assert_eq!(t.label(), "alpha.example");
+        let mut set = FamilySet::default();
+        for i in [200, 0, 63, 64, 5, 255] {
+            set.insert(i);
+        }
+        assert_eq!(set.iter().collect::<Vec<_>>(), [0, 5, 63, 64, 200, 255]);
+        assert!((0..256).all(|i| set.contains(i) == set.iter().any(|j| j == i)));
     }
 }
