@@ -174,9 +174,23 @@ fn analyze_inner<'a>(raw: &'a [u8], options: &AnalyzeOptions) -> Result<Analysis
     }
     // from/by pairing of each hop with the one below, down to the handoff.
     let upto = origin.as_ref().map(|o| o.hop).unwrap_or(hops.len().saturating_sub(1));
-    let chain: Vec<Option<bool>> = hops.windows(2).take(upto).map(|w| origin::chain_consistent(&w[0], &w[1])).collect();
+    // On the stack for the usual few hops, on the heap past that.
+    let mut chain_buf = [None; 16];
+    let chain_vec: Vec<Option<bool>>;
+    let pairs = hops.windows(2).take(upto).map(|w| origin::chain_consistent(&w[0], &w[1]));
+    let chain: &[Option<bool>] = if upto.min(hops.len().saturating_sub(1)) <= chain_buf.len() {
+        let mut n = 0;
+        for c in pairs {
+            chain_buf[n] = c;
+            n += 1;
+        }
+        &chain_buf[..n]
+    } else {
+        chain_vec = pairs.collect();
+        &chain_vec
+    };
     if let Some(o) = origin.as_mut() {
-        rate(o, &hops, &chain, &mut stamps, limit, walk.trust.is_empty());
+        rate(o, &hops, chain, &mut stamps, limit, walk.trust.is_empty());
     }
 
     let identities = identities::read(&block);
@@ -209,7 +223,7 @@ fn analyze_inner<'a>(raw: &'a [u8], options: &AnalyzeOptions) -> Result<Analysis
         auth::apply_arc(&mut auth, fwd);
     }
     let service = origin.as_ref().and_then(|o| service_of(o, &hops, &block, &stamps, limit));
-    let findings = findings(&block, &hops, &chain, origin.as_ref(), &walk, &auth, &identities, service.as_ref(), options);
+    let findings = findings(&block, &hops, chain, origin.as_ref(), &walk, &auth, &identities, service.as_ref(), options);
     Ok(Analysis { origin, hops, stamps, auth, identities, service, findings })
 }
 

@@ -99,24 +99,18 @@ pub fn organisational_domain(host: &str) -> Option<String> {
 /// when the name has upper case: computing it is cheaper than looking it up in a
 /// table, so nothing is remembered.
 pub(crate) fn with_org<R>(host: &str, f: impl FnOnce(Option<&str>) -> R) -> R {
-    let mut buf = OrgBuf::new();
-    f(org_into(host, &mut buf))
+    match organisational_domain_lower(host) {
+        None => f(None),
+        Some((s, false)) => f(Some(s)),
+        // A buffer (128 bytes to clear) only for the rare name with upper case.
+        Some((s, true)) => f(Some(OrgBuf::new().lower(s))),
+    }
 }
 
-/// Where [`org_into`] lower-cases an answer: on the stack, or on the heap when long.
+/// Where [`with_org`] lower-cases an answer: on the stack, or on the heap when long.
 pub(crate) struct OrgBuf {
     pub(crate) bytes: [u8; 128],
     pub(crate) long: String,
-}
-
-/// The organisational domain of `host`, lower case, borrowed from `host` or from
-/// `buf`. Not generic: one copy of this code however many callers lend answers.
-pub(crate) fn org_into<'b>(host: &'b str, buf: &'b mut OrgBuf) -> Option<&'b str> {
-    let (s, upper) = organisational_domain_lower(host)?;
-    if !upper {
-        return Some(s);
-    }
-    Some(buf.lower(s))
 }
 
 impl OrgBuf {
