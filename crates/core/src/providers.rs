@@ -197,13 +197,13 @@ fn outbound_family_uncached(host: &str) -> Option<&'static Family> {
         }
     }
     let f = families().get(best?)?;
-    // Lower-cased on the stack (the patterns are matched against lower case).
-    let mut buf = crate::psl::OrgBuf::new();
-    outbound_of(f, buf.lower(host))
+    // Not lowered first: the patterns are lower case and `glob` lowers the text as
+    // it compares, and `with_org` lowers its answer.
+    outbound_of(f, host)
 }
 
-/// The family whose sending pool the lower-case `host` is named like, given `f`,
-/// the first family with a pool whose domains `host` is under.
+/// The family whose sending pool `host` (any case) is named like, given `f`, the
+/// first family with a pool whose domains `host` is under.
 fn outbound_of(f: &'static Family, host: &str) -> Option<&'static Family> {
     let f = crate::psl::with_org(host, |org| {
         let org = org?;
@@ -332,6 +332,10 @@ mod tests {
             assert_eq!(glob(p, t), reference_glob(p.as_bytes(), t.as_bytes()), "{p} {t}");
         }
         assert_eq!(family_of_domain("dream.jp").map(|f| f.id), Some("dti"));
+        // Host names are matched in any case against lower-case patterns and domains.
+        for f in families() {
+            assert!(f.outbound_hosts.iter().chain(&f.domains).all(|p| !p.bytes().any(|b| b.is_ascii_uppercase())), "{}", f.id);
+        }
         // The flat range list answers as a walk over the families does.
         let mut probes: Vec<IpAddr> = ["0.0.0.0", "255.255.255.255", "::", "::ffff:1.2.3.4", "2a01:111:f403:2c12::800", "209.85.220.41", "40.107.0.1"].iter().map(|a| a.parse().unwrap()).collect();
         for f in families() {
