@@ -120,24 +120,29 @@ impl Default for LastHost {
 #[derive(Debug, Default)]
 struct OrgList {
     text: String,
-    /// End of each string in `text`.
-    ends: Vec<u32>,
+    /// End of each string in `text`: the first few here, the rest in `more`.
+    ends: [u32; 4],
+    count: usize,
+    more: Vec<u32>,
 }
 
 impl OrgList {
+    fn ends(&self) -> impl Iterator<Item = usize> + '_ {
+        self.ends[..self.count.min(4)].iter().chain(&self.more).map(|&e| e as usize)
+    }
+
     fn iter(&self) -> impl Iterator<Item = &str> + '_ {
         let mut start = 0;
-        self.ends.iter().map(move |&end| {
-            let s = &self.text[start..end as usize];
-            start = end as usize;
+        self.ends().map(move |end| {
+            let s = &self.text[start..end];
+            start = end;
             s
         })
     }
 
     fn contains(&self, org: &str) -> bool {
         let mut start = 0;
-        for &end in &self.ends {
-            let end = end as usize;
+        for end in self.ends() {
             if end - start == org.len() && &self.text[start..end] == org {
                 return true;
             }
@@ -149,12 +154,17 @@ impl OrgList {
     fn insert(&mut self, org: &str) {
         if !self.contains(org) {
             self.text.push_str(org);
-            self.ends.push(self.text.len() as u32);
+            let end = self.text.len() as u32;
+            match self.ends.get_mut(self.count) {
+                Some(slot) => *slot = end,
+                None => self.more.push(end),
+            }
+            self.count += 1;
         }
     }
 
     fn is_empty(&self) -> bool {
-        self.ends.is_empty()
+        self.count == 0
     }
 }
 
@@ -452,6 +462,15 @@ mod tests {
         assert_eq!(t.orgs.iter().collect::<Vec<_>>(), ["zeta.example", "alpha.example", "long.example"]);
         assert!(t.contains_org("alpha.example") && !t.contains_org("alpha.exampl") && !t.contains_org(""));
         assert_eq!(t.label(), "alpha.example");
+        // Past the inline ends.
+        let names: Vec<String> = (0..9).map(|i| format!("mx.d{i}.example")).collect();
+        for h in &names {
+            t.add_host(h);
+            t.add_host(h);
+        }
+        let want: Vec<String> = ["zeta.example", "alpha.example", "long.example"].iter().map(|s| s.to_string()).chain((0..9).map(|i| format!("d{i}.example"))).collect();
+        assert_eq!(t.orgs.iter().collect::<Vec<_>>(), want);
+        assert!((0..9).all(|i| t.contains_org(&format!("d{i}.example"))) && !t.contains_org("d9.example"));
         let mut set = FamilySet::default();
         for i in [200, 0, 63, 64, 5, 255] {
             set.insert(i);
