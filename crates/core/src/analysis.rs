@@ -157,7 +157,7 @@ fn analyze_inner<'a>(raw: &'a [u8], options: &AnalyzeOptions) -> Result<Analysis
             host: hop.from_rdns.as_deref().or(hop.helo.as_deref()).or(hop.from_host.as_deref()).map(str::to_string),
             hop: hop.index,
             confidence: Confidence::High,
-            reasons: vec![Reason::with("origin-handoff", &[("ip", hop.from_ip.as_deref().unwrap_or("")), ("provider", &provider)])],
+            reasons: vec![Reason::with("origin-handoff", &[("ip", hop.from_ip.as_deref().unwrap_or("")), ("provider", &*provider)])],
         })
     });
     if origin.is_none() && walk.last_private.is_none() {
@@ -174,9 +174,23 @@ fn analyze_inner<'a>(raw: &'a [u8], options: &AnalyzeOptions) -> Result<Analysis
     }
     // from/by pairing of each hop with the one below, down to the handoff.
     let upto = origin.as_ref().map(|o| o.hop).unwrap_or(hops.len().saturating_sub(1));
-    let chain: Vec<Option<bool>> = hops.windows(2).take(upto).map(|w| origin::chain_consistent(&w[0], &w[1])).collect();
+    // On the stack for the usual few hops, on the heap past that.
+    let mut chain_buf = [None; 16];
+    let chain_vec: Vec<Option<bool>>;
+    let pairs = hops.windows(2).take(upto).map(|w| origin::chain_consistent(&w[0], &w[1]));
+    let chain: &[Option<bool>] = if upto.min(hops.len().saturating_sub(1)) <= chain_buf.len() {
+        let mut n = 0;
+        for c in pairs {
+            chain_buf[n] = c;
+            n += 1;
+        }
+        &chain_buf[..n]
+    } else {
+        chain_vec = pairs.collect();
+        &chain_vec
+    };
     if let Some(o) = origin.as_mut() {
-        rate(o, &hops, &chain, &mut stamps, limit, walk.trust.is_empty());
+        rate(o, &hops, chain, &mut stamps, limit, walk.trust.is_empty());
     }
 
     let identities = identities::read(&block);
@@ -209,7 +223,7 @@ fn analyze_inner<'a>(raw: &'a [u8], options: &AnalyzeOptions) -> Result<Analysis
         auth::apply_arc(&mut auth, fwd);
     }
     let service = origin.as_ref().and_then(|o| service_of(o, &hops, &block, &stamps, limit));
-    let findings = findings(&block, &hops, &chain, origin.as_ref(), &walk, &auth, &identities, service.as_ref(), options);
+    let findings = findings(&block, &hops, chain, origin.as_ref(), &walk, &auth, &identities, service.as_ref(), options);
     Ok(Analysis { origin, hops, stamps, auth, identities, service, findings })
 }
 
@@ -329,9 +343,14 @@ const ACCOUNT_HEADERS: &[(&str, &str)] = &[
 
 fn service_of(o: &Origin, hops: &[Hop<'_>], block: &HeaderBlock<'_>, stamps: &[Stamp], limit: usize) -> Option<Service> {
     let hop = hops.get(o.hop)?;
-    let names: Vec<&str> = [hop.from_rdns.as_deref(), hop.helo.as_deref(), hop.from_host.as_deref()].into_iter().flatten().collect();
+    // The names the hop gives, in this order, on the stack.
+    let (mut names, mut count) = ([""; 3], 0);
+    for name in [hop.from_rdns.as_deref(), hop.helo.as_deref(), hop.from_host.as_deref()].into_iter().flatten() {
+        names[count] = name;
+        count += 1;
+    }
     let ip: Option<IpAddr> = parse_addr(&o.ip);
-    let family = providers::sending_family(&names, ip).filter(|f| f.kind != Kind::Forwarder)?;
+    let family = providers::sending_family(&names[..count], ip).filter(|f| f.kind != Kind::Forwarder)?;
     let mut account = BTreeMap::new();
     // Written by the sending service (or by the sender through it); the recipient's
     // provider does not add these. The first field of each name counts: one pass
@@ -394,60 +413,60 @@ pub(crate) fn findings(
 ) -> Vec<Finding> {
     let mut out = Vec::new();
     if hops.is_empty() {
-        out.push(Finding::new("no-received", &[]));
+        out.push(Finding::new("no-received", []));
     }
     let has = |n: &str| block.get(n).is_some();
     if block.stray_lines > 0 || (!hops.is_empty() && !has("From") && !has("Date") && !has("Subject")) {
-        out.push(Finding::new("truncated-headers", &[]));
+        out.push(Finding::new("truncated-headers", []));
     }
     for h in hops {
         if let Some(d) = h.delay_seconds {
             if d < -60 {
-                out.push(Finding::new("timestamps-out-of-order", &[("hop", h.index.to_string()), ("seconds", (-d).to_string())]));
+                out.push(Finding::new("timestamps-out-of-order", [("hop", h.index.to_string()), ("seconds", (-d).to_string())]));
             }
         }
         if let (Some(now), Some(ts)) = (options.now, h.timestamp) {
             if ts > now + 900 {
-                out.push(Finding::new("future-timestamp", &[("hop", h.index.to_string())]));
+                out.push(Finding::new("future-timestamp", [("hop", h.index.to_string())]));
             }
         }
         if h.unreadable {
-            out.push(Finding::new("unparsed-received", &[("hop", h.index.to_string())]));
+            out.push(Finding::new("unparsed-received", [("hop", h.index.to_string())]));
         }
     }
     for (w, c) in hops.windows(2).zip(chain) {
         if w[0].class != HopClass::Claimed && *c == Some(false) {
             let from = w[0].from_rdns.as_deref().or(w[0].helo.as_deref()).or(w[0].from_host.as_deref()).unwrap_or_default();
-            out.push(Finding::new("chain-break", &[("hop", w[0].index.to_string()), ("from", from.to_string()), ("by", w[1].by_host.as_deref().unwrap_or_default().to_string())]));
+            out.push(Finding::new("chain-break", [("hop", w[0].index.to_string()), ("from", from.to_string()), ("by", w[1].by_host.as_deref().unwrap_or_default().to_string())]));
         }
     }
     let arrival = hops.iter().find_map(|h| h.timestamp);
     if let (Some(a), Some(d)) = (arrival, ids.date_timestamp) {
         let hours = (a - d).abs() / 3600;
         if hours >= 24 {
-            out.push(Finding::new("date-far-from-arrival", &[("hours", hours.to_string())]));
+            out.push(Finding::new("date-far-from-arrival", [("hours", hours.to_string())]));
         }
     }
     if origin.is_none() && !hops.is_empty() {
         if let Some(ip) = walk.last_private.and_then(|i| hops.get(i)).and_then(|h| h.from_ip) {
-            out.push(Finding::new("origin-private", &[("ip", ip.into())]));
+            out.push(Finding::new("origin-private", [("ip", ip.into())]));
         }
-        out.push(Finding::new("no-origin", &[]));
+        out.push(Finding::new("no-origin", []));
     }
     if let (Some(rt), Some(from)) = (ids.reply_to.as_deref(), ids.from.as_deref()) {
         let (rt_dom, from_dom) = (domain_part(rt), domain_part(from));
         let differ = crate::psl::with_org(rt_dom, |a| a.is_some_and(|a| crate::psl::with_org(from_dom, |b| b.is_some_and(|b| a != b))));
         {
             if differ {
-                out.push(Finding::new("reply-to-other-domain", &[("reply_to", rt.to_string()), ("from", from.to_string())]));
+                out.push(Finding::new("reply-to-other-domain", [("reply_to", rt.to_string()), ("from", from.to_string())]));
             }
         }
     }
     if auth.verdict == Verdict::Forged {
-        out.push(Finding::new("from-forged", &[("domain", auth.from_domain.clone().unwrap_or_default())]));
+        out.push(Finding::new("from-forged", [("domain", auth.from_domain.clone().unwrap_or_default())]));
     }
     if let Some(s) = service {
-        out.push(Finding::new("sent-via-service", &[("service", s.name.to_string())]));
+        out.push(Finding::new("sent-via-service", [("service", s.name.to_string())]));
     }
     out
 }

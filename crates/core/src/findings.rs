@@ -44,21 +44,22 @@ pub const FINDINGS: &[(u16, &str, Severity, &str)] = &[
 ];
 
 impl Finding {
-    pub fn new(id: &'static str, list: &[(&str, String)]) -> Finding {
-        // Inserted one by one: collecting would sort through a temporary Vec, for
-        // at most three entries.
-        let mut params = BTreeMap::new();
-        for (k, v) in list {
-            params.insert(k.to_string(), v.clone());
-        }
+    /// The values are moved into the finding's params (no copy of each).
+    pub fn new<const N: usize>(id: &'static str, list: [(&str, String); N]) -> Finding {
         let (code, severity, template) = FINDINGS
             .iter()
             .find(|(_, i, _, _)| *i == id)
             .map(|(c, _, s, t)| (*c, *s, *t))
             .unwrap_or((0, Severity::Info, id));
-        // Filled from the slice (the map's entries are these, the last of a repeated
+        // Filled from the list (the map's entries are these, the last of a repeated
         // name winning, as in the map): walking a map costs more.
         let text = fill(template, list.iter().rev().map(|(k, v)| (*k, v.as_str())));
+        // Inserted one by one: collecting would sort through a temporary Vec, for
+        // at most three entries.
+        let mut params = BTreeMap::new();
+        for (k, v) in list {
+            params.insert(k.to_string(), v);
+        }
         Finding { code, id, severity, params, text }
     }
 }

@@ -21,7 +21,7 @@
 //! 6. Declared forwarders and well-known forwarding services are passed.
 //! 7. Anything else is the handoff. Lower lines are the sender's claim.
 
-use std::collections::BTreeSet;
+use std::borrow::Cow;
 use std::net::IpAddr;
 
 use serde::Serialize;
@@ -92,13 +92,80 @@ fn is_real_name(h: &str) -> bool {
 /// The provider's organisational domains, grown as the walk goes down.
 #[derive(Debug, Default)]
 pub struct TrustSet {
-    orgs: BTreeSet<String>,
+    orgs: OrgList,
     /// Indices into `providers::families()` (ids are unique, so an index stands for its id).
     families: FamilySet,
-    /// The recipient's own domains (Delivered-To).
-    recipient_orgs: BTreeSet<String>,
-    /// The host last given to `add_host`.
-    last_host: String,
+    /// The recipient's own domains (Delivered-To): (byte offset of the field, its
+    /// organisational domain), of which those above `recipient_limit` count.
+    recipient_orgs: Vec<(usize, Option<String>)>,
+    recipient_limit: usize,
+    /// The host last given to `add_host`, when short enough to keep here.
+    last_host: LastHost,
+}
+
+/// Bytes of a host name and their count (up to 64).
+#[derive(Debug)]
+struct LastHost([u8; 64], u8);
+
+impl Default for LastHost {
+    fn default() -> LastHost {
+        LastHost([0; 64], 0)
+    }
+}
+
+/// A few distinct strings in one buffer, in the order added. The provider has one
+/// to three organisational domains: a string and a tree node each cost more than
+/// comparing with every one of them. Lengths are checked first, so a long list
+/// (a message with many distinct relays) stays cheap to search.
+#[derive(Debug, Default)]
+struct OrgList {
+    text: String,
+    /// End of each string in `text`: the first few here, the rest in `more`.
+    ends: [u32; 4],
+    count: usize,
+    more: Vec<u32>,
+}
+
+impl OrgList {
+    fn ends(&self) -> impl Iterator<Item = usize> + '_ {
+        self.ends[..self.count.min(4)].iter().chain(&self.more).map(|&e| e as usize)
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &str> + '_ {
+        let mut start = 0;
+        self.ends().map(move |end| {
+            let s = &self.text[start..end];
+            start = end;
+            s
+        })
+    }
+
+    fn contains(&self, org: &str) -> bool {
+        let mut start = 0;
+        for end in self.ends() {
+            if end - start == org.len() && &self.text[start..end] == org {
+                return true;
+            }
+            start = end;
+        }
+        false
+    }
+
+    fn insert(&mut self, org: &str) {
+        if !self.contains(org) {
+            self.text.push_str(org);
+            let end = self.text.len() as u32;
+            match self.ends.get_mut(self.count) {
+                Some(slot) => *slot = end,
+                None => self.more.push(end),
+            }
+            self.count += 1;
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.count == 0
+    }
 }
 
 /// A set of family indices, as bits.
@@ -112,17 +179,33 @@ impl FamilySet {
     fn contains(&self, i: usize) -> bool {
         self.0[i / 64] & (1 << (i % 64)) != 0
     }
+    /// The indices in the set, ascending: a step per member, not per family.
+    fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+        self.0.iter().enumerate().flat_map(|(w, &bits)| {
+            let mut rest = bits;
+            std::iter::from_fn(move || {
+                let bit = (rest != 0).then(|| rest.trailing_zeros() as usize)?;
+                rest &= rest - 1;
+                Some(w * 64 + bit)
+            })
+        })
+    }
 }
 
 impl TrustSet {
     pub fn add_host(&mut self, host: &str) {
         // Consecutive hops are mostly written by the same host: adding it again
         // changes nothing.
-        if host == self.last_host {
+        let LastHost(last, len) = &mut self.last_host;
+        if host.as_bytes() == &last[..usize::from(*len)] {
             return;
         }
-        self.last_host.clear();
-        self.last_host.push_str(host);
+        // A host too long to keep is not remembered (adding it twice changes nothing).
+        *len = 0;
+        if let Some(dst) = last.get_mut(..host.len()) {
+            dst.copy_from_slice(host.as_bytes());
+            *len = host.len() as u8;
+        }
         if !is_real_name(host) {
             return;
         }
@@ -131,25 +214,15 @@ impl TrustSet {
                 if let Some(i) = providers::family_index_of_domain(org) {
                     self.families.insert(i);
                 }
-                if !self.orgs.contains(org) {
-                    self.orgs.insert(org.to_string());
-                }
+                self.orgs.insert(org);
             }
         });
     }
 
-    /// Use the recipient domains of the Delivered-To fields that sit above `limit`
-    /// (byte offset): those were written by the provider, or by the relay being judged.
-    fn set_recipient_domains(&mut self, domains: &[(usize, Option<String>)], limit: usize) {
-        self.recipient_orgs.clear();
-        for (offset, org) in domains {
-            if *offset >= limit {
-                continue;
-            }
-            if let Some(org) = org {
-                self.recipient_orgs.insert(org.clone());
-            }
-        }
+    /// Is `org` the domain of a Delivered-To field above the limit (byte offset)?
+    /// Those were written by the provider, or by the relay being judged.
+    fn is_recipient_org(&self, org: &str) -> bool {
+        self.recipient_orgs.iter().any(|(offset, o)| *offset < self.recipient_limit && o.as_deref() == Some(org))
     }
 
     pub fn is_empty(&self) -> bool {
@@ -173,19 +246,21 @@ impl TrustSet {
     }
 
     fn recipient_org(&self, host: &str) -> Option<String> {
-        crate::psl::with_org(host, |org| org.filter(|o| self.recipient_orgs.contains(*o)).map(str::to_string))
+        crate::psl::with_org(host, |org| org.filter(|o| self.is_recipient_org(o)).map(str::to_string))
     }
 
     fn trusted_families(&self) -> impl Iterator<Item = &'static Family> + '_ {
-        providers::families().iter().enumerate().filter(|(i, _)| self.families.contains(*i)).map(|(_, f)| f)
+        let all = providers::families();
+        self.families.iter().filter_map(move |i| all.get(i))
     }
 
     /// A short name of the provider for messages.
-    pub fn label(&self) -> String {
+    pub fn label(&self) -> Cow<'_, str> {
         if let Some(f) = self.trusted_families().find(|f| f.kind != Kind::Forwarder) {
-            return f.name.to_string();
+            return f.name.into();
         }
-        self.orgs.iter().next().cloned().unwrap_or_else(|| "the receiving server".into())
+        // The first in sort order (the set was once sorted).
+        self.orgs.iter().min().unwrap_or("the receiving server").into()
     }
 
     pub fn contains_org(&self, org: &str) -> bool {
@@ -214,13 +289,12 @@ pub fn walk(hops: &mut [Hop], recipient_domains: &[(usize, String)], forwarders:
     let n = hops.len();
     // The recipient domains' organisational domains, once (mailbox families' domains
     // are not the user's own: their users send too).
-    let recipient_orgs: Vec<(usize, Option<String>)> = recipient_domains
+    trust.recipient_orgs = recipient_domains
         .iter()
         .map(|(offset, domain)| {
             (*offset, organisational_domain(domain).filter(|org| providers::family_of_domain(org).is_none()))
         })
         .collect();
-    let mut last_limit = None;
     for i in 0..n {
         let (head, below) = hops.split_at_mut(i + 1);
         let hop = &mut head[i];
@@ -228,12 +302,7 @@ pub fn walk(hops: &mut [Hop], recipient_domains: &[(usize, String)], forwarders:
         // A Delivered-To written by the relay judged here sits between its line and
         // the next line that records a connecting address.
         let dt_limit = below.iter().find(|h| h.from_ip.is_some()).map(|h| h.span.0).unwrap_or(hop.span.1);
-        // The set only depends on which fields sit above the limit.
-        let above = recipient_orgs.iter().filter(|(o, _)| *o < dt_limit).count();
-        if last_limit != Some(above) || recipient_orgs.iter().any(|(o, _)| *o >= dt_limit) {
-            trust.set_recipient_domains(&recipient_orgs, dt_limit);
-            last_limit = Some(above);
-        }
+        trust.recipient_limit = dt_limit;
         if hop.retrieval {
             if let Some(h) = hop.from_rdns.as_deref().or(hop.from_host.as_deref()) {
                 trust.add_host(h);
@@ -251,8 +320,10 @@ pub fn walk(hops: &mut [Hop], recipient_domains: &[(usize, String)], forwarders:
             hop.reason = if hop.unreadable { Reason::new("unreadable-line") } else { Reason::new("no-connecting-ip") };
             continue;
         };
-        // Only some reasons quote the address: written out when one does.
-        let ip_text = || crate::received::ip_short(ip);
+        // Only some reasons quote the address. The parser wrote it out beside the
+        // address (`from_ip` is `ip_short` of `peer`): lent from there.
+        let from_ip = hop.from_ip;
+        let ip_text = || from_ip.unwrap_or_else(|| crate::received::ip_short(ip));
         hop.class = HopClass::Internal;
         if forwarders.iter().any(|f| matches_forwarder(f, hop, ip)) {
             let text = ip_text();
@@ -277,9 +348,7 @@ pub fn walk(hops: &mut [Hop], recipient_domains: &[(usize, String)], forwarders:
             continue;
         }
         // The sending pool of a family is always outside, even the recipient's own family.
-        let sending = outbound.or_else(|| {
-            providers::families().iter().filter(|f| f.kind != Kind::Forwarder).find(|f| f.in_sending_range(ip))
-        });
+        let sending = outbound.or_else(|| providers::sending_range_family(ip));
         if sending.is_none() {
             // The reverse DNS name's organisational domain answers three questions:
             // the provider's host, the recipient's own, a forwarding service.
@@ -291,7 +360,7 @@ pub fn walk(hops: &mut [Hop], recipient_domains: &[(usize, String)], forwarders:
                     if real && trust.trusts_org(org) {
                         return Some(Reason::with("provider-host", &[("host", rdns), ("domain", org)]));
                     }
-                    if trust.recipient_orgs.contains(org) {
+                    if trust.is_recipient_org(org) {
                         return Some(Reason::with("recipient-domain-host", &[("host", rdns), ("domain", org)]));
                     }
                     rdns_forwarder = providers::family_of_domain(org).filter(|f| f.kind == Kind::Forwarder);
@@ -323,7 +392,7 @@ pub fn walk(hops: &mut [Hop], recipient_domains: &[(usize, String)], forwarders:
                 continue;
             }
         }
-        let by = hop.by_host.as_deref().map_or_else(|| trust.label().into(), std::borrow::Cow::Borrowed);
+        let by = hop.by_host.as_deref().map_or_else(|| trust.label(), Cow::Borrowed);
         hop.class = HopClass::Handoff;
         let ip_text = ip_text();
         hop.reason = match sending {
@@ -376,4 +445,37 @@ pub fn chain_consistent(upper: &Hop, lower: &Hop) -> Option<bool> {
             })
         }))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trust_set_keeps_distinct_orgs_and_labels_with_the_least() {
+        let mut t = TrustSet::default();
+        assert!(t.is_empty());
+        assert_eq!(t.label(), "the receiving server");
+        for h in ["mx.zeta.example", "mx.zeta.example", "a.alpha.example", "b.zeta.example", "x.y.alpha.example", &format!("{}.long.example", "h".repeat(80))] {
+            t.add_host(h);
+        }
+        assert_eq!(t.orgs.iter().collect::<Vec<_>>(), ["zeta.example", "alpha.example", "long.example"]);
+        assert!(t.contains_org("alpha.example") && !t.contains_org("alpha.exampl") && !t.contains_org(""));
+        assert_eq!(t.label(), "alpha.example");
+        // Past the inline ends.
+        let names: Vec<String> = (0..9).map(|i| format!("mx.d{i}.example")).collect();
+        for h in &names {
+            t.add_host(h);
+            t.add_host(h);
+        }
+        let want: Vec<String> = ["zeta.example", "alpha.example", "long.example"].iter().map(|s| s.to_string()).chain((0..9).map(|i| format!("d{i}.example"))).collect();
+        assert_eq!(t.orgs.iter().collect::<Vec<_>>(), want);
+        assert!((0..9).all(|i| t.contains_org(&format!("d{i}.example"))) && !t.contains_org("d9.example"));
+        let mut set = FamilySet::default();
+        for i in [200, 0, 63, 64, 5, 255] {
+            set.insert(i);
+        }
+        assert_eq!(set.iter().collect::<Vec<_>>(), [0, 5, 63, 64, 200, 255]);
+        assert!((0..256).all(|i| set.contains(i) == set.iter().any(|j| j == i)));
+    }
 }

@@ -170,29 +170,40 @@ fn outbound_family_uncached(host: &str) -> Option<&'static Family> {
         }
         (m, dots, min)
     });
-    let mut buf = [0u8; 64];
     let mut best: Option<usize> = None;
     let bytes = host.as_bytes();
-    for p in memchr::memrchr_iter(b'.', bytes).take(max_dots + 1).skip(*min_dots) {
-        let tail = &bytes[p + 1..];
-        if tail.is_empty() || tail.len() > buf.len() {
+    // The last 64 bytes lower-cased once, at the end of `low`: every tail tried is
+    // a suffix of them (a longer tail is no domain).
+    const LOW: usize = 64;
+    let mut low = [0u8; LOW];
+    let kept = bytes.len().min(LOW);
+    low[LOW - kept..].copy_from_slice(&bytes[bytes.len() - kept..]);
+    low[LOW - kept..].make_ascii_lowercase();
+    // The dots from the end, by a plain loop (names are short: memrchr's setup
+    // cost more): the tails after the `min_dots + 1`-th to the `max_dots + 1`-th.
+    let (mut i, mut dots) = (bytes.len(), 0);
+    while i > 0 && dots <= *max_dots {
+        i -= 1;
+        if bytes[i] != b'.' {
             continue;
         }
-        let key = &mut buf[..tail.len()];
-        key.copy_from_slice(tail);
-        key.make_ascii_lowercase();
-        if let Some(&i) = under.get(&*key) {
-            best = Some(best.map_or(i, |b| b.min(i)));
+        dots += 1;
+        let len = bytes.len() - i - 1;
+        if dots <= *min_dots || len == 0 || len > LOW {
+            continue;
+        }
+        if let Some(&f) = under.get(&low[LOW - len..]) {
+            best = Some(best.map_or(f, |b| b.min(f)));
         }
     }
     let f = families().get(best?)?;
-    // Lower-cased on the stack (the patterns are matched against lower case).
-    let mut buf = crate::psl::OrgBuf::new();
-    outbound_of(f, buf.lower(host))
+    // Not lowered first: the patterns are lower case and `glob` lowers the text as
+    // it compares, and `with_org` lowers its answer.
+    outbound_of(f, host)
 }
 
-/// The family whose sending pool the lower-case `host` is named like, given `f`,
-/// the first family with a pool whose domains `host` is under.
+/// The family whose sending pool `host` (any case) is named like, given `f`, the
+/// first family with a pool whose domains `host` is under.
 fn outbound_of(f: &'static Family, host: &str) -> Option<&'static Family> {
     let f = crate::psl::with_org(host, |org| {
         let org = org?;
@@ -254,20 +265,46 @@ impl Family {
     }
 }
 
+/// The first family (in table order, forwarders left out) whose sending ranges
+/// hold `ip`. The ranges sit in one flat list with their masks worked out, so a
+/// hop costs a pass over a few dozen entries instead of every family's list.
+pub(crate) fn sending_range_family(ip: IpAddr) -> Option<&'static Family> {
+    /// (IPv6, network already masked, mask, family index), IPv4 in the low 32 bits.
+    type Range = (bool, u128, u128, usize);
+    static RANGES: OnceLock<Vec<Range>> = OnceLock::new();
+    let ranges = RANGES.get_or_init(|| {
+        let mut out = Vec::new();
+        for (i, f) in families().iter().enumerate().filter(|(_, f)| f.kind != Kind::Forwarder) {
+            for c in &f.cidrs {
+                out.push(match c.net {
+                    IpAddr::V4(n) => {
+                        let mask = if c.bits == 0 { 0 } else { u32::MAX << (32 - u32::from(c.bits)) };
+                        (false, u128::from(u32::from(n) & mask), u128::from(mask), i)
+                    }
+                    IpAddr::V6(n) => {
+                        let mask = if c.bits == 0 { 0 } else { u128::MAX << (128 - u32::from(c.bits)) };
+                        (true, u128::from(n) & mask, mask, i)
+                    }
+                });
+            }
+        }
+        out
+    });
+    let (v6, a) = match ip {
+        IpAddr::V4(a) => (false, u128::from(u32::from(a))),
+        IpAddr::V6(a) => (true, u128::from(a)),
+    };
+    let &(_, _, _, i) = ranges.iter().find(|&&(r6, net, mask, _)| r6 == v6 && a & mask == net)?;
+    families().get(i)
+}
+
 /// Which family sends from this host or address (for naming the sending service).
 pub fn sending_family(hosts: &[&str], ip: Option<IpAddr>) -> Option<&'static Family> {
     if let Some(f) = hosts.iter().find_map(|h| outbound_family(h)).filter(|f| f.kind != Kind::Forwarder) {
         return Some(f);
     }
-    for f in families() {
-        if f.kind == Kind::Forwarder {
-            continue;
-        }
-        if let Some(ip) = ip {
-            if f.in_sending_range(ip) {
-                return Some(f);
-            }
-        }
+    if let Some(f) = ip.and_then(sending_range_family) {
+        return Some(f);
     }
     // A name in the family's domains (an ISP's own relay, a Japanese carrier).
     hosts
@@ -295,6 +332,52 @@ mod tests {
             assert_eq!(glob(p, t), reference_glob(p.as_bytes(), t.as_bytes()), "{p} {t}");
         }
         assert_eq!(family_of_domain("dream.jp").map(|f| f.id), Some("dti"));
+        // Host names are matched in any case against lower-case patterns and domains.
+        for f in families() {
+            assert!(f.outbound_hosts.iter().chain(&f.domains).all(|p| !p.bytes().any(|b| b.is_ascii_uppercase())), "{}", f.id);
+        }
+        // The flat range list answers as a walk over the families does.
+        let mut probes: Vec<IpAddr> = ["0.0.0.0", "255.255.255.255", "::", "::ffff:1.2.3.4", "2a01:111:f403:2c12::800", "209.85.220.41", "40.107.0.1"].iter().map(|a| a.parse().unwrap()).collect();
+        for f in families() {
+            for c in &f.cidrs {
+                probes.push(c.net);
+                match c.net {
+                    IpAddr::V4(n) => probes.extend([u32::from(n).wrapping_sub(1), u32::from(n) | (u32::MAX >> c.bits.min(31))].map(|a| IpAddr::from(std::net::Ipv4Addr::from(a)))),
+                    IpAddr::V6(n) => probes.extend([u128::from(n).wrapping_sub(1), u128::from(n) | (u128::MAX >> c.bits.min(127))].map(|a| IpAddr::from(std::net::Ipv6Addr::from(a)))),
+                }
+            }
+        }
+        for ip in probes {
+            let walked = families().iter().filter(|f| f.kind != Kind::Forwarder).find(|f| f.in_sending_range(ip));
+            assert_eq!(sending_range_family(ip).map(|f| f.id), walked.map(|f| f.id), "{ip}");
+        }
+        // Case, trailing dots, deep and long names, names that are a domain itself.
+        let long = format!("mail-{}.outbound.protection.outlook.com", "x".repeat(70));
+        for h in ["MAIL-IO1-F43.GOOGLE.COM", "mail-io1-f43.google.com.", "google.com", ".google.com", "a..google.com", "x.s4.exacttarget.com", "mta.yahoo.co.uk", long.as_str(), "", ".", "mail-bn8nam04lp2040.outbound.protection.outlook.com"] {
+            assert_eq!(outbound_family_uncached(h).map(|f| f.id), reference_outbound(h).map(|f| f.id), "{h}");
+        }
+        assert_eq!(outbound_family_uncached("MAIL-IO1-F43.GOOGLE.COM").map(|f| f.id), Some("google"));
+    }
+
+    /// The family lookup as first written (memrchr over the dots, a copy per tail).
+    fn reference_outbound(host: &str) -> Option<&'static Family> {
+        let host = host.trim_end_matches('.');
+        let under: Vec<(String, usize)> = families().iter().enumerate().filter(|(_, f)| !f.outbound_hosts.is_empty()).flat_map(|(i, f)| f.domains.iter().map(move |d| (d.to_ascii_lowercase(), i))).collect();
+        let dots = |d: &str| d.bytes().filter(|&b| b == b'.').count();
+        let max_dots = under.iter().map(|(d, _)| dots(d)).max().unwrap();
+        let min_dots = under.iter().map(|(d, _)| dots(d)).min().unwrap();
+        let mut best: Option<usize> = None;
+        for p in memchr::memrchr_iter(b'.', host.as_bytes()).take(max_dots + 1).skip(min_dots) {
+            let tail = host[p + 1..].to_ascii_lowercase();
+            if tail.is_empty() || tail.len() > 64 {
+                continue;
+            }
+            if let Some(i) = under.iter().find(|(d, _)| *d == tail).map(|(_, i)| *i) {
+                best = Some(best.map_or(i, |b| b.min(i)));
+            }
+        }
+        let f = families().get(best?)?;
+        outbound_of(f, &host.to_ascii_lowercase())
     }
 
     /// The definition of `*` matching, written as plainly as possible (exponential,

@@ -99,24 +99,18 @@ pub fn organisational_domain(host: &str) -> Option<String> {
 /// when the name has upper case: computing it is cheaper than looking it up in a
 /// table, so nothing is remembered.
 pub(crate) fn with_org<R>(host: &str, f: impl FnOnce(Option<&str>) -> R) -> R {
-    let mut buf = OrgBuf::new();
-    f(org_into(host, &mut buf))
+    match organisational_domain_lower(host) {
+        None => f(None),
+        Some((s, false)) => f(Some(s)),
+        // A buffer (128 bytes to clear) only for the rare name with upper case.
+        Some((s, true)) => f(Some(OrgBuf::new().lower(s))),
+    }
 }
 
-/// Where [`org_into`] lower-cases an answer: on the stack, or on the heap when long.
+/// Where [`with_org`] lower-cases an answer: on the stack, or on the heap when long.
 pub(crate) struct OrgBuf {
     pub(crate) bytes: [u8; 128],
     pub(crate) long: String,
-}
-
-/// The organisational domain of `host`, lower case, borrowed from `host` or from
-/// `buf`. Not generic: one copy of this code however many callers lend answers.
-pub(crate) fn org_into<'b>(host: &'b str, buf: &'b mut OrgBuf) -> Option<&'b str> {
-    let (s, upper) = organisational_domain_lower(host)?;
-    if !upper {
-        return Some(s);
-    }
-    Some(buf.lower(s))
 }
 
 impl OrgBuf {
@@ -139,18 +133,62 @@ impl OrgBuf {
 }
 
 /// Per-analysis answers: the sending-pool family (index into
-/// `providers::families()`) of host names.
-#[derive(Default)]
+/// `providers::families()`) of host names. Held inline, keys one after another in
+/// a fixed buffer: a message asks about a handful of names, and a heap string per
+/// name (and freeing them all afterwards) cost more than the lookups saved.
 pub(crate) struct Tables {
-    pub(crate) outbound: Vec<(String, Option<usize>)>,
+    keys: [u8; 512],
+    /// (end of the key in `keys`, family index or `NO_FAMILY`), the first `len` used.
+    entries: [(u16, u16); 32],
+    len: usize,
+}
+
+/// The answer "no family" in [`Tables`] (indices are below 256).
+const NO_FAMILY: u16 = u16::MAX;
+
+impl Default for Tables {
+    fn default() -> Tables {
+        Tables { keys: [0; 512], entries: [(0, 0); 32], len: 0 }
+    }
+}
+
+impl Tables {
+    fn get(&self, key: &str) -> Option<Option<usize>> {
+        let mut start = 0;
+        for &(end, v) in &self.entries[..self.len] {
+            let end = usize::from(end);
+            if &self.keys[start..end] == key.as_bytes() {
+                return Some((v != NO_FAMILY).then_some(usize::from(v)));
+            }
+            start = end;
+        }
+        None
+    }
+
+    /// Remember `key` when there is room (a name that does not fit is computed again).
+    fn insert(&mut self, key: &str, v: Option<usize>) {
+        let start = self.len.checked_sub(1).map_or(0, |i| usize::from(self.entries[i].0));
+        let end = start + key.len();
+        let v = match v {
+            None => NO_FAMILY,
+            Some(v) => match u16::try_from(v) {
+                Ok(v) if v != NO_FAMILY => v,
+                _ => return,
+            },
+        };
+        if self.len == self.entries.len() || end > self.keys.len() {
+            return;
+        }
+        self.keys[start..end].copy_from_slice(key.as_bytes());
+        self.entries[self.len] = (end as u16, v);
+        self.len += 1;
+    }
 }
 type Memo = std::cell::RefCell<Option<Tables>>;
 
 /// Look `key` up in the per-analysis outbound table, or compute and remember it.
 pub(crate) fn memo_outbound(key: &str, compute: impl FnOnce() -> Option<usize>) -> Option<usize> {
-    let cached = MEMO.with(|m| {
-        m.borrow().as_ref().map(|t| t.outbound.iter().find(|(k, _)| k == key).map(|(_, v)| *v))
-    });
+    let cached = MEMO.with(|m| m.borrow().as_ref().map(|t| t.get(key)));
     match cached {
         None => compute(),
         Some(Some(v)) => v,
@@ -158,9 +196,7 @@ pub(crate) fn memo_outbound(key: &str, compute: impl FnOnce() -> Option<usize>) 
             let v = compute();
             MEMO.with(|m| {
                 if let Some(t) = m.borrow_mut().as_mut() {
-                    if t.outbound.len() < 64 {
-                        t.outbound.push((key.to_string(), v));
-                    }
+                    t.insert(key, v);
                 }
             });
             v
@@ -187,21 +223,41 @@ pub(crate) fn with_memo<T>(f: impl FnOnce() -> T) -> T {
     f()
 }
 
-/// [`organisational_domain`] without the copy: the slice of `host` that is the
-/// organisational domain, and whether it still needs lower-casing. One pass over
-/// the bytes (the trust walk asks this for every name of every hop).
-pub(crate) fn organisational_domain_lower(host: &str) -> Option<(&str, bool)> {
-    let host = crate::received::trim_fast(host).trim_end_matches('.');
-    let b = host.as_bytes();
-    if b.is_empty() || b[0] == b'[' {
-        return None;
+/// What [`organisational_domain_lower`] needs to know of a name's bytes: which
+/// kinds of byte occur among the non-dots, how many dots there are and where the
+/// last three are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Scan {
+    flags: u8,
+    dots: usize,
+    /// The last three dots, newest first.
+    d1: Option<usize>,
+    d2: Option<usize>,
+    d3: Option<usize>,
+}
+
+const UPPER: u8 = 1;
+const NONDIGIT: u8 = 2;
+const COLON: u8 = 4;
+const LT: u8 = 8;
+
+/// [`Scan`] of a name, or `None` when a label is empty (a leading dot or two in a
+/// row; the caller has cut trailing dots). Sixteen bytes at a time where SSE2 is
+/// there (x86_64 always has it), else a byte at a time.
+fn scan(b: &[u8]) -> Option<Scan> {
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    {
+        scan_sse2(b)
     }
-    // One table lookup a byte: what kind of byte it is (the flags of all non-dot
-    // bytes are OR-ed), dots tracked apart.
-    const UPPER: u8 = 1;
-    const NONDIGIT: u8 = 2;
-    const COLON: u8 = 4;
-    const LT: u8 = 8;
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+    {
+        scan_bytes(b)
+    }
+}
+
+/// [`scan`] a byte at a time: one table lookup a byte says what kind of byte it is
+/// (the flags of all non-dot bytes are OR-ed), dots tracked apart.
+fn scan_bytes(b: &[u8]) -> Option<Scan> {
     const DOT: u8 = 16;
     const CLASS: [u8; 256] = {
         let mut t = [NONDIGIT; 256];
@@ -227,7 +283,7 @@ pub(crate) fn organisational_domain_lower(host: &str) -> Option<(&str, bool)> {
     };
     let (mut flags, mut dots) = (0u8, 0usize);
     let mut prev_dot = true; // an empty first label
-    let (mut d1, mut d2, mut d3) = (None, None, None); // the last three dots, newest first
+    let (mut d1, mut d2, mut d3) = (None, None, None);
     for (i, &c) in b.iter().enumerate() {
         let k = CLASS[usize::from(c)];
         if k == DOT {
@@ -242,6 +298,84 @@ pub(crate) fn organisational_domain_lower(host: &str) -> Option<(&str, bool)> {
         prev_dot = false;
         flags |= k;
     }
+    Some(Scan { flags, dots, d1, d2, d3 })
+}
+
+/// [`scan`] with SSE2: each kind of byte becomes a 16-bit mask per block. The last
+/// block is read again from the end of the name (lanes already seen masked off);
+/// a name shorter than a block is scanned a byte at a time.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+fn scan_sse2(b: &[u8]) -> Option<Scan> {
+    use std::arch::x86_64::*;
+    let n = b.len();
+    if n < 16 {
+        // Copying a short name into a block costs what scanning it bytewise does.
+        return scan_bytes(b);
+    }
+    let (mut flags, mut dots) = (0u8, 0usize);
+    let mut prev_dot = 1u32; // an empty first label
+    let (mut d1, mut d2, mut d3) = (None, None, None);
+    let mut at = 0;
+    while at < n {
+        // The block starts at `base`; lanes below `at - base` were seen already.
+        let base = if at + 16 <= n { at } else { n - 16 };
+        let seen = at - base;
+        let valid = (0xffffu32 << seen) & 0xffff;
+        // SAFETY: `base + 16 <= n` (the name is at least 16 bytes long), and
+        // SSE2 is enabled for this target (the cfg above); loadu has no alignment need.
+        let (dot, digit, upper, colon, lt) = unsafe {
+            let v = _mm_loadu_si128(b.as_ptr().add(base).cast());
+            let eq = |c: u8| _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(c as i8))) as u32;
+            // Unsigned ranges as signed ones: flip the top bit of both sides.
+            let f = _mm_xor_si128(v, _mm_set1_epi8(-128));
+            let range = |lo: u8, hi: u8| {
+                let above = _mm_cmpgt_epi8(f, _mm_set1_epi8((lo ^ 0x80) as i8 - 1));
+                let below = _mm_cmplt_epi8(f, _mm_set1_epi8((hi ^ 0x80) as i8 + 1));
+                _mm_movemask_epi8(_mm_and_si128(above, below)) as u32
+            };
+            (eq(b'.'), range(b'0', b'9'), range(b'A', b'Z'), eq(b':'), eq(b'<'))
+        };
+        let dot = dot & valid;
+        if dot & ((dot << 1) | (prev_dot << seen)) != 0 {
+            return None; // an empty label
+        }
+        let others = valid & !dot;
+        if others & !digit != 0 {
+            flags |= NONDIGIT;
+        }
+        if others & upper != 0 {
+            flags |= UPPER;
+        }
+        if others & colon != 0 {
+            flags |= COLON;
+        }
+        if others & lt != 0 {
+            flags |= LT;
+        }
+        // Dots are few: one step each (count_ones is no instruction on baseline x86_64).
+        let mut m = dot;
+        while m != 0 {
+            let i = m.trailing_zeros() as usize;
+            (d3, d2, d1) = (d2, d1, Some(base + i));
+            dots += 1;
+            m &= m - 1;
+        }
+        prev_dot = dot >> 15;
+        at = base + 16;
+    }
+    Some(Scan { flags, dots, d1, d2, d3 })
+}
+
+/// [`organisational_domain`] without the copy: the slice of `host` that is the
+/// organisational domain, and whether it still needs lower-casing. One pass over
+/// the bytes (the trust walk asks this for every name of every hop).
+pub(crate) fn organisational_domain_lower(host: &str) -> Option<(&str, bool)> {
+    let host = crate::received::trim_fast(host).trim_end_matches('.');
+    let b = host.as_bytes();
+    if b.is_empty() || b[0] == b'[' {
+        return None;
+    }
+    let Scan { flags, dots, d1, d2, d3 } = scan(b)?;
     let (upper, numeric, colon) = (flags & UPPER != 0, flags & NONDIGIT == 0, flags & COLON != 0);
     let lt = if flags & LT != 0 { b.iter().position(|&c| c == b'<') } else { None };
     if numeric || colon {
@@ -293,6 +427,72 @@ pub(crate) fn organisational_domain_lower(host: &str) -> Option<(&str, bool)> {
 #[cfg(test)]
 mod tests {
     use super::organisational_domain as od;
+
+    /// The block scan against the byte scan: every length around the block size,
+    /// every kind of byte in every position, dots in runs and at the ends.
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    #[test]
+    fn block_scan_matches_byte_scan() {
+        let alphabet: &[u8] = b"a.Z0:<9A.z-\x80\xff\x00/[";
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for len in 0..80 {
+            for _ in 0..300 {
+                let name: Vec<u8> = (0..len).map(|_| alphabet[next() as usize % alphabet.len()]).collect();
+                assert_eq!(super::scan_sse2(&name), super::scan_bytes(&name), "{name:?}");
+            }
+            // Mostly letters with a few dots: the common case, where a scan gets to the end.
+            for _ in 0..300 {
+                let name: Vec<u8> = (0..len).map(|_| if next() % 5 == 0 { b'.' } else { b"abcXY019:<"[next() as usize % 10] }).collect();
+                assert_eq!(super::scan_sse2(&name), super::scan_bytes(&name), "{name:?}");
+            }
+            // Well-formed names (no empty label), so the scan always gets to the end.
+            for _ in 0..300 {
+                let mut name = Vec::new();
+                while name.len() < len {
+                    if !name.is_empty() {
+                        name.push(b'.');
+                    }
+                    let label = 1 + next() as usize % 7;
+                    name.extend((0..label).map(|_| alphabet[next() as usize % alphabet.len()]).filter(|&c| c != b'.'));
+                }
+                let ok = super::scan_bytes(&name);
+                assert_eq!(super::scan_sse2(&name), ok, "{name:?}");
+            }
+        }
+        assert!(super::scan_sse2(b"a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q").is_some_and(|s| s.dots == 16 && s.d1 == Some(31) && s.d3 == Some(27)));
+    }
+
+    #[test]
+    fn memo_table_answers_what_it_was_given() {
+        let mut t = super::Tables::default();
+        assert_eq!(t.get("a.example"), None);
+        t.insert("a.example", Some(3));
+        t.insert("b.example", None);
+        t.insert("", Some(0));
+        assert_eq!(t.get("a.example"), Some(Some(3)));
+        assert_eq!(t.get("b.example"), Some(None));
+        assert_eq!(t.get(""), Some(Some(0)));
+        assert_eq!(t.get("a.exampl"), None);
+        // Too long to keep: not remembered, never answered wrongly.
+        let long = "x".repeat(600);
+        t.insert(&long, Some(1));
+        assert_eq!(t.get(&long), None);
+        for i in 0..100 {
+            t.insert(&format!("h{i}.example"), Some(i % 7));
+        }
+        for i in 0..100 {
+            assert!(matches!(t.get(&format!("h{i}.example")), None | Some(Some(_))));
+            if let Some(v) = t.get(&format!("h{i}.example")) {
+                assert_eq!(v, Some(i % 7));
+            }
+        }
+    }
 
     #[test]
     fn common_cases() {

@@ -18,23 +18,56 @@ pub struct Reason {
 /// The most params a reason has (`handoff-provider-outbound`: ip, by, provider).
 const MAX_PARAMS: usize = 4;
 
-/// A reason's named params, in the order given. The values share one buffer: a
-/// reason is built for every hop of every message, and one allocation (none without
-/// params) is cheaper than a vector and a string per param.
+/// A reason's named params, in the order given. The values share one buffer, held
+/// inline when short (a reason is built for every hop of every message, and most
+/// quote an address and a host name or two): no allocation then, one otherwise.
 #[derive(Clone, PartialEq, Eq, Default)]
 pub struct Params {
-    text: String,
-    /// (name, end of its value in `text`), the first `len` used.
-    ends: [(&'static str, u32); MAX_PARAMS],
+    text: Text,
+    /// The names and the end of each value in `text`, the first `len` used.
+    names: [&'static str; MAX_PARAMS],
+    ends: [u32; MAX_PARAMS],
     len: u8,
 }
 
+/// The most bytes of values kept inline (the inline form then fills the space a
+/// `String` and the variant tag take anyway, rounded up to the alignment).
+const INLINE: usize = 39;
+
+/// The values one after another. Which form a text takes depends only on its
+/// length, and unused inline bytes stay zero, so equal texts compare equal.
+#[derive(Clone, PartialEq, Eq)]
+enum Text {
+    Inline([u8; INLINE]),
+    Heap(String),
+}
+
+impl Default for Text {
+    fn default() -> Text {
+        Text::Inline([0; INLINE])
+    }
+}
+
 impl Params {
+    /// All the values, one after another.
+    fn text(&self) -> &str {
+        match &self.text {
+            Text::Heap(s) => s,
+            Text::Inline(b) => {
+                let total = self.len.checked_sub(1).map_or(0, |i| self.ends[usize::from(i)] as usize);
+                // Copied from `str` values whole: always UTF-8.
+                std::str::from_utf8(&b[..total]).unwrap_or_default()
+            }
+        }
+    }
+
     /// (name, value) pairs in the order given.
     pub fn iter(&self) -> impl Iterator<Item = (&'static str, &str)> + Clone + '_ {
+        let text = self.text();
+        let len = usize::from(self.len);
         let mut start = 0;
-        self.ends[..usize::from(self.len)].iter().map(move |&(k, end)| {
-            let v = &self.text[start..end as usize];
+        self.names[..len].iter().zip(&self.ends[..len]).map(move |(&k, &end)| {
+            let v = &text[start..end as usize];
             start = end as usize;
             (k, v)
         })
@@ -151,12 +184,25 @@ impl Reason {
     /// At most four params (no reason has more).
     pub fn with(code: &'static str, params: &[(&'static str, &str)]) -> Reason {
         assert!(params.len() <= MAX_PARAMS, "reason {code}: too many params");
-        let mut p = Params { text: String::with_capacity(params.iter().map(|(_, v)| v.len()).sum()), ..Params::default() };
-        for (i, (k, v)) in params.iter().enumerate() {
-            p.text.push_str(v);
-            p.ends[i] = (k, p.text.len() as u32);
+        let mut p = Params { len: params.len() as u8, ..Params::default() };
+        let total: usize = params.iter().map(|(_, v)| v.len()).sum();
+        if total <= INLINE {
+            let mut buf = [0; INLINE];
+            let mut at = 0;
+            for (i, (k, v)) in params.iter().enumerate() {
+                buf[at..at + v.len()].copy_from_slice(v.as_bytes());
+                at += v.len();
+                (p.names[i], p.ends[i]) = (k, at as u32);
+            }
+            p.text = Text::Inline(buf);
+        } else {
+            let mut text = String::with_capacity(total);
+            for (i, (k, v)) in params.iter().enumerate() {
+                text.push_str(v);
+                (p.names[i], p.ends[i]) = (k, text.len() as u32);
+            }
+            p.text = Text::Heap(text);
         }
-        p.len = params.len() as u8;
         Reason { code, params: p }
     }
 
@@ -197,5 +243,21 @@ mod tests {
         assert_eq!(r.params.get("provider"), Some("ä.example"));
         assert_eq!(r.params.get("missing"), None);
         assert!(Reason::new("claimed").params.is_empty());
+        assert_eq!(Reason::new("claimed"), Reason::with("claimed", &[]));
+        // Values on both sides of the inline limit, and exactly at it.
+        for total in [0, 1, INLINE - 1, INLINE, INLINE + 1, 300] {
+            let a = "a".repeat(total / 2);
+            let b = "é".repeat((total - a.len()) / 2) + &"b".repeat((total - a.len()) % 2);
+            let r = Reason::with("origin-forged-helo", &[("helo", &a), ("rdns", &b)]);
+            assert_eq!(r.params.iter().collect::<Vec<_>>(), vec![("helo", a.as_str()), ("rdns", b.as_str())]);
+            assert_eq!(r.text(), format!("The sender called itself {a} but its address resolves to {b}."));
+            assert_eq!(r, Reason::with("origin-forged-helo", &[("helo", &a), ("rdns", &b)]));
+        }
+        // Inline values take no more room than the heap form did (every hop holds a reason).
+        #[cfg(target_pointer_width = "64")]
+        assert!(std::mem::size_of::<Reason>() <= 144);
+        let moved = Reason::with("handoff", &[("ip", "xy"), ("by", "")]);
+        assert_ne!(Reason::with("handoff", &[("ip", "x"), ("by", "y")]), moved);
+        assert_eq!(moved.params.get("by"), Some(""));
     }
 }
