@@ -231,6 +231,99 @@ fn stop_mask(chunk: &[u8; 16], stops: Stops) -> u32 {
     m
 }
 
+/// The positions of `u` and `U` in a byte string, in order. One 16-byte mask per
+/// chunk, read bit by bit: a Received field has dozens of `u`s, and a `memchr2`
+/// call after each one paid its setup on a short haystack every time.
+struct UPositions<'b> {
+    bytes: &'b [u8],
+    /// Where the chunk of `mask` starts.
+    base: usize,
+    /// The positions in that chunk not yet returned.
+    mask: u32,
+}
+
+impl<'b> UPositions<'b> {
+    fn new(bytes: &'b [u8]) -> Self {
+        UPositions { bytes, base: 0, mask: u_mask_at(bytes, 0) }
+    }
+}
+
+impl Iterator for UPositions<'_> {
+    type Item = usize;
+
+    #[inline]
+    fn next(&mut self) -> Option<usize> {
+        while self.mask == 0 {
+            self.base += 16;
+            if self.base >= self.bytes.len() {
+                return None;
+            }
+            self.mask = u_mask_at(self.bytes, self.base);
+        }
+        let k = self.mask.trailing_zeros() as usize;
+        self.mask &= self.mask - 1;
+        Some(self.base + k)
+    }
+}
+
+/// The `u`/`U` mask of the (up to) sixteen bytes from `base`.
+#[inline]
+fn u_mask_at(bytes: &[u8], base: usize) -> u32 {
+    if let Some(chunk) = bytes.get(base..).and_then(|r| r.first_chunk::<16>()) {
+        return u_mask(chunk);
+    }
+    match bytes.last_chunk::<16>() {
+        // The last sixteen bytes, overlapping what was tested: drop the bits before `base`.
+        Some(last) => u_mask(last) >> (base + 16 - bytes.len()),
+        None => {
+            // Shorter than sixteen bytes: padded with zeros (not a `u`).
+            let mut c = [0u8; 16];
+            for (k, &b) in bytes.iter().enumerate() {
+                c[k] = b;
+            }
+            u_mask(&c)
+        }
+    }
+}
+
+/// Bit `k` set when `chunk[k]` is `u` or `U`.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline]
+fn u_mask(chunk: &[u8; 16]) -> u32 {
+    // SAFETY: the cfg admits this only where SSE2 is enabled at compile time (every
+    // x86_64 target), which is all `u_mask_sse2` requires of its caller.
+    unsafe { u_mask_sse2(chunk) }
+}
+
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[target_feature(enable = "sse2")]
+#[inline]
+fn u_mask_sse2(chunk: &[u8; 16]) -> u32 {
+    use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8, _mm_set_epi64x};
+    let lo = u64::from_le_bytes(chunk[..8].try_into().unwrap());
+    let hi = u64::from_le_bytes(chunk[8..].try_into().unwrap());
+    let v = _mm_set_epi64x(hi as i64, lo as i64);
+    // `U` | 0x20 is `u`, and no other byte becomes `u`.
+    _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)), _mm_set1_epi8(b'u' as i8))) as u32
+}
+
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+#[inline]
+fn u_mask(chunk: &[u8; 16]) -> u32 {
+    u_mask_portable(chunk)
+}
+
+/// [`u_mask`] a byte at a time: the fallback without SSE2, and what the test
+/// checks the SSE2 version against.
+#[cfg(any(test, not(all(target_arch = "x86_64", target_feature = "sse2"))))]
+fn u_mask_portable(chunk: &[u8; 16]) -> u32 {
+    let mut m = 0;
+    for (k, &b) in chunk.iter().enumerate() {
+        m |= u32::from(matches!(b, b'u' | b'U')) << k;
+    }
+    m
+}
+
 /// The tokens of `s`, and whether a word holds a tab or line end (only an address
 /// literal with blanks inside can: white space ends every other word).
 fn tokenize<'a>(s: &'a str, mut out: Vec<Token<'a>>) -> (Vec<Token<'a>>, bool) {
@@ -1036,12 +1129,9 @@ impl<'a> Hop<'a> {
         // field: find each `authenticated` with a byte search (no lower-cased copy).
         let rb = raw.as_bytes();
         // Candidates are found by their `u`, which is less than half as frequent
-        // in Received fields as `a`.
-        let mut from = 1;
-        while let Some(q) = rb.get(from..).and_then(|r| memchr::memchr2(b'u', b'U', r)) {
-            let q = from + q;
-            from = q + 1;
-            let p = q - 1;
+        // in Received fields as `a` (see `UPositions`).
+        for q in UPositions::new(rb) {
+            let Some(p) = q.checked_sub(1) else { continue };
             let Some(rest) = rb.get(p + 13..) else { break };
             if !matches!(rb[p], b'a' | b'A') || !rb[p + 2..p + 13].eq_ignore_ascii_case(b"thenticated") {
                 continue;
@@ -1383,6 +1473,28 @@ mod fold_tests {
                 assert_eq!(stop_at(&bytes, from, Stops::Word), word, "{bytes:?} from {from}");
                 assert_eq!(stop_at(&bytes, from, Stops::Space), space, "{bytes:?} from {from}");
             }
+        }
+    }
+
+    #[test]
+    fn u_positions_are_what_memchr_finds() {
+        let alphabet = b"uUaA tu\x55\x75\xf5\xd5Vv\r";
+        let mut x: u32 = 0x8765_4321;
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            let len = (x % 70) as usize;
+            let bytes: Vec<u8> = (0..len).map(|k| alphabet[((x >> (k % 24)) as usize + k * 7) % alphabet.len()]).collect();
+            let want: Vec<usize> = memchr::memchr2_iter(b'u', b'U', &bytes).collect();
+            assert_eq!(UPositions::new(&bytes).collect::<Vec<_>>(), want, "{bytes:?}");
+            for c in bytes.chunks_exact(16) {
+                assert_eq!(u_mask(c.try_into().unwrap()), u_mask_portable(c.try_into().unwrap()), "{c:?}");
+            }
+        }
+        for b in 0..=255u8 {
+            assert_eq!(u_mask(&[b; 16]), if matches!(b, b'u' | b'U') { 0xffff } else { 0 }, "{b}");
+            assert_eq!(u_mask_portable(&[b; 16]), u_mask(&[b; 16]), "{b}");
         }
     }
 
