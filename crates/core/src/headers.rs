@@ -108,27 +108,7 @@ impl<'a> Field<'a> {
     /// [`Field::value`] without a copy when the value is one line of valid UTF-8
     /// (most fields): the analysis reads many values only to look at them.
     pub fn text(&self) -> std::borrow::Cow<'a, str> {
-        let raw = trim_ws(self.raw_value);
-        // One pass finds both a break and a byte that needs UTF-8 validation: most
-        // values are one line of ASCII, which needs neither a search call nor a
-        // validating call.
-        match first_special(raw) {
-            None => {
-                debug_assert!(raw.is_ascii());
-                // SAFETY: `first_special` found no byte from 0x80 up, so `raw` is
-                // ASCII, which is UTF-8.
-                std::borrow::Cow::Borrowed(unsafe { std::str::from_utf8_unchecked(raw) })
-            }
-            // The first break is known: unfolding starts there.
-            Some(at) if raw[at] < 0x80 => std::borrow::Cow::Owned(unfold_at(raw, at)),
-            Some(_) => match memchr::memchr3(b'\r', b'\n', b'\t', raw) {
-                None => match std::str::from_utf8(raw) {
-                    Ok(s) => std::borrow::Cow::Borrowed(s),
-                    Err(_) => String::from_utf8_lossy(raw),
-                },
-                Some(at) => std::borrow::Cow::Owned(unfold_at(raw, at)),
-            },
-        }
+        text_of(self.raw_value)
     }
 
     #[inline]
@@ -194,14 +174,31 @@ fn first_special(raw: &[u8]) -> Option<usize> {
 
 /// Unfold a raw header value.
 pub fn unfold(raw: &[u8]) -> String {
+    text_of(raw).into_owned()
+}
+
+/// [`unfold`], borrowing `raw` when the value is one line of valid UTF-8.
+fn text_of(raw: &[u8]) -> std::borrow::Cow<'_, str> {
     let raw = trim_ws(raw);
-    match memchr::memchr3(b'\r', b'\n', b'\t', raw) {
-        // Most values are one line of ASCII/UTF-8: copy them as they are.
-        None => match std::str::from_utf8(raw) {
-            Ok(s) => s.to_string(),
-            Err(_) => String::from_utf8_lossy(raw).into_owned(),
+    // One pass finds both a break and a byte that needs UTF-8 validation: most
+    // values are one line of ASCII, which needs neither a search call nor a
+    // validating call.
+    match first_special(raw) {
+        None => {
+            debug_assert!(raw.is_ascii());
+            // SAFETY: `first_special` found no byte from 0x80 up, so `raw` is
+            // ASCII, which is UTF-8.
+            std::borrow::Cow::Borrowed(unsafe { std::str::from_utf8_unchecked(raw) })
+        }
+        // The first break is known: unfolding starts there.
+        Some(at) if raw[at] < 0x80 => std::borrow::Cow::Owned(unfold_at(raw, at)),
+        Some(_) => match memchr::memchr3(b'\r', b'\n', b'\t', raw) {
+            None => match std::str::from_utf8(raw) {
+                Ok(s) => std::borrow::Cow::Borrowed(s),
+                Err(_) => String::from_utf8_lossy(raw),
+            },
+            Some(at) => std::borrow::Cow::Owned(unfold_at(raw, at)),
         },
-        Some(at) => unfold_at(raw, at),
     }
 }
 
@@ -849,6 +846,7 @@ mod tests {
                     Some(at) => unfold_at(t, at),
                 };
                 assert_eq!(f.text(), want, "{r:?}");
+                assert_eq!(unfold(r), want, "{r:?}");
             }
         }
     }
