@@ -108,15 +108,7 @@ impl<'a> Field<'a> {
     /// [`Field::value`] without a copy when the value is one line of valid UTF-8
     /// (most fields): the analysis reads many values only to look at them.
     pub fn text(&self) -> std::borrow::Cow<'a, str> {
-        let raw = trim_ws(self.raw_value);
-        match memchr::memchr3(b'\r', b'\n', b'\t', raw) {
-            None => match std::str::from_utf8(raw) {
-                Ok(s) => std::borrow::Cow::Borrowed(s),
-                Err(_) => String::from_utf8_lossy(raw),
-            },
-            // The first break is known: unfolding starts there.
-            Some(at) => std::borrow::Cow::Owned(unfold_at(raw, at)),
-        }
+        text_of(self.raw_value)
     }
 
     #[inline]
@@ -125,16 +117,88 @@ impl<'a> Field<'a> {
     }
 }
 
+/// A byte [`Field::text`] cannot just borrow past: a line end, a tab, or not ASCII.
+#[inline]
+fn is_special(b: u8) -> bool {
+    matches!(b, b'\r' | b'\n' | b'\t') || b >= 0x80
+}
+
+/// Bit `k` set when `is_special(chunk[k])`.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline]
+fn special_mask16(chunk: &[u8; 16]) -> u32 {
+    // SAFETY: the cfg admits this only where SSE2 is enabled at compile time (every
+    // x86_64 target), which is all `special_mask16_sse2` requires of its caller.
+    unsafe { special_mask16_sse2(chunk) }
+}
+
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[target_feature(enable = "sse2")]
+#[inline]
+fn special_mask16_sse2(chunk: &[u8; 16]) -> u32 {
+    use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8, _mm_set_epi64x};
+    let lo = u64::from_le_bytes(chunk[..8].try_into().unwrap());
+    let hi = u64::from_le_bytes(chunk[8..].try_into().unwrap());
+    let v = _mm_set_epi64x(hi as i64, lo as i64);
+    let cr_lf = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(b'\r' as i8)), _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\n' as i8)));
+    let breaks = _mm_or_si128(cr_lf, _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\t' as i8)));
+    // The movemask takes each byte's top bit: set in `v` itself from 0x80 up.
+    _mm_movemask_epi8(_mm_or_si128(breaks, v)) as u32
+}
+
+/// Bit `k` set when `is_special(chunk[k])`.
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+#[inline]
+fn special_mask16(chunk: &[u8; 16]) -> u32 {
+    chunk.iter().enumerate().fold(0, |m, (k, &b)| m | (u32::from(is_special(b)) << k))
+}
+
+/// The first `k` with `is_special(raw[k])`.
+#[inline]
+fn first_special(raw: &[u8]) -> Option<usize> {
+    let Some(last) = raw.last_chunk::<16>() else {
+        return raw.iter().position(|&b| is_special(b));
+    };
+    let mut i = 0;
+    while let Some(chunk) = raw.get(i..).and_then(|r| r.first_chunk::<16>()) {
+        let m = special_mask16(chunk);
+        if m != 0 {
+            return Some(i + m.trailing_zeros() as usize);
+        }
+        i += 16;
+    }
+    // The last sixteen bytes overlap those already seen, which had none.
+    let m = special_mask16(last);
+    (m != 0).then(|| raw.len() - 16 + m.trailing_zeros() as usize)
+}
+
 /// Unfold a raw header value.
 pub fn unfold(raw: &[u8]) -> String {
+    text_of(raw).into_owned()
+}
+
+/// [`unfold`], borrowing `raw` when the value is one line of valid UTF-8.
+fn text_of(raw: &[u8]) -> std::borrow::Cow<'_, str> {
     let raw = trim_ws(raw);
-    match memchr::memchr3(b'\r', b'\n', b'\t', raw) {
-        // Most values are one line of ASCII/UTF-8: copy them as they are.
-        None => match std::str::from_utf8(raw) {
-            Ok(s) => s.to_string(),
-            Err(_) => String::from_utf8_lossy(raw).into_owned(),
+    // One pass finds both a break and a byte that needs UTF-8 validation: most
+    // values are one line of ASCII, which needs neither a search call nor a
+    // validating call.
+    match first_special(raw) {
+        None => {
+            debug_assert!(raw.is_ascii());
+            // SAFETY: `first_special` found no byte from 0x80 up, so `raw` is
+            // ASCII, which is UTF-8.
+            std::borrow::Cow::Borrowed(unsafe { std::str::from_utf8_unchecked(raw) })
+        }
+        // The first break is known: unfolding starts there.
+        Some(at) if raw[at] < 0x80 => std::borrow::Cow::Owned(unfold_at(raw, at)),
+        Some(_) => match memchr::memchr3(b'\r', b'\n', b'\t', raw) {
+            None => match std::str::from_utf8(raw) {
+                Ok(s) => std::borrow::Cow::Borrowed(s),
+                Err(_) => String::from_utf8_lossy(raw),
+            },
+            Some(at) => std::borrow::Cow::Owned(unfold_at(raw, at)),
         },
-        Some(at) => unfold_at(raw, at),
     }
 }
 
@@ -760,6 +824,30 @@ mod tests {
             assert_eq!(a.fields.len(), b.fields.len());
             assert!(a.fields.iter().zip(&b.fields).all(|(x, y)| x.span == y.span && x.raw_value == y.raw_value && x.name == y.name));
             assert_eq!((a.has_body_separator, a.stray_lines, a.ends_mid_line), (b.has_body_separator, b.stray_lines, b.ends_mid_line));
+        }
+    }
+
+    #[test]
+    fn text_finds_breaks_and_non_ascii_as_plain() {
+        let mut raw = b"Subject: one line of ascii, long enough to span chunks\r\n fold\there \xc3\xa9t\xc3\xa9 \xff\xfe end\n".repeat(2);
+        raw.extend((0..=255u8).flat_map(|b| [b, b'a', b' ']));
+        for chunk in raw.windows(16) {
+            let want = chunk.iter().enumerate().fold(0u32, |m, (k, &b)| m | (u32::from(is_special(b)) << k));
+            assert_eq!(special_mask16(chunk.try_into().unwrap()), want);
+        }
+        for start in (0..raw.len()).step_by(3) {
+            for end in [start, start + 1, start + 7, start + 15, start + 16, start + 17, start + 40, start + 120] {
+                let r = &raw[start..end.min(raw.len())];
+                assert_eq!(first_special(r), r.iter().position(|&b| is_special(b)), "{r:?}");
+                let f = Field { name: "X", raw_value: r, span: (0, 0), key: 0, next: NO_FIELD };
+                let t = trim_ws(r);
+                let want = match memchr::memchr3(b'\r', b'\n', b'\t', t) {
+                    None => String::from_utf8_lossy(t).into_owned(),
+                    Some(at) => unfold_at(t, at),
+                };
+                assert_eq!(f.text(), want, "{r:?}");
+                assert_eq!(unfold(r), want, "{r:?}");
+            }
         }
     }
 

@@ -150,6 +150,14 @@ pub fn decode_words(raw: &[u8], fallback_charset: Option<&str>) -> String {
 /// [`decode_words`], borrowing the input when it is one line of UTF-8 without an
 /// encoded word (most values): the callers only look at the text or copy a part.
 fn decode<'r>(raw: &'r [u8], fallback: &Fallback<'_, '_>) -> Cow<'r, str> {
+    // Most values are one line of ASCII without `=` or ESC: one scan tells, where
+    // the searches and the UTF-8 check below are a call each.
+    if first_special(raw).is_none() {
+        debug_assert!(raw.is_ascii());
+        // SAFETY: `first_special` found no byte from 0x80 up, so `raw` is ASCII,
+        // which is UTF-8.
+        return Cow::Borrowed(unsafe { std::str::from_utf8_unchecked(raw) }.trim());
+    }
     if memchr::memchr2(b'\r', b'\n', raw).is_none() {
         if find_ew(raw).is_none() {
             return match decode_plain(raw, fallback) {
@@ -172,6 +180,62 @@ fn decode<'r>(raw: &'r [u8], fallback: &Fallback<'_, '_>) -> Cow<'r, str> {
         return Cow::Owned(trimmed(decode_plain(&bytes, fallback).into_owned()));
     }
     Cow::Owned(decode_unfolded(&bytes, fallback))
+}
+
+/// A byte that keeps [`decode`] off its shortest path: a line end, `=` (an encoded
+/// word may start), ESC (ISO-2022-JP) or a byte that needs UTF-8 validation.
+#[inline]
+fn is_special(b: u8) -> bool {
+    matches!(b, b'\r' | b'\n' | b'=' | 0x1b) || b >= 0x80
+}
+
+/// Bit `k` set when `is_special(chunk[k])`.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline]
+fn special_mask16(chunk: &[u8; 16]) -> u32 {
+    // SAFETY: the cfg admits this only where SSE2 is enabled at compile time (every
+    // x86_64 target), which is all `special_mask16_sse2` requires of its caller.
+    unsafe { special_mask16_sse2(chunk) }
+}
+
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[target_feature(enable = "sse2")]
+#[inline]
+fn special_mask16_sse2(chunk: &[u8; 16]) -> u32 {
+    use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8, _mm_set_epi64x};
+    let lo = u64::from_le_bytes(chunk[..8].try_into().unwrap());
+    let hi = u64::from_le_bytes(chunk[8..].try_into().unwrap());
+    let v = _mm_set_epi64x(hi as i64, lo as i64);
+    let eq = |c: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(c as i8));
+    let any = _mm_or_si128(_mm_or_si128(eq(b'\r'), eq(b'\n')), _mm_or_si128(eq(b'='), eq(0x1b)));
+    // The movemask takes each byte's top bit: set in `v` itself from 0x80 up.
+    _mm_movemask_epi8(_mm_or_si128(any, v)) as u32
+}
+
+/// Bit `k` set when `is_special(chunk[k])`.
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+#[inline]
+fn special_mask16(chunk: &[u8; 16]) -> u32 {
+    chunk.iter().enumerate().fold(0, |m, (k, &b)| m | (u32::from(is_special(b)) << k))
+}
+
+/// The first `k` with `is_special(raw[k])`.
+#[inline]
+fn first_special(raw: &[u8]) -> Option<usize> {
+    let Some(last) = raw.last_chunk::<16>() else {
+        return raw.iter().position(|&b| is_special(b));
+    };
+    let mut i = 0;
+    while let Some(chunk) = raw.get(i..).and_then(|r| r.first_chunk::<16>()) {
+        let m = special_mask16(chunk);
+        if m != 0 {
+            return Some(i + m.trailing_zeros() as usize);
+        }
+        i += 16;
+    }
+    // The last sixteen bytes overlap those already seen, which had none.
+    let m = special_mask16(last);
+    (m != 0).then(|| raw.len() - 16 + m.trailing_zeros() as usize)
 }
 
 /// Where the first `=?` is (a two-byte needle: cheaper than building a searcher).
@@ -390,6 +454,24 @@ pub fn read(block: &HeaderBlock<'_>) -> Identities {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn special_scan_matches_plain() {
+        let mut raw = b"Display Name <someone@example.com>, other \"quoted\" =?utf-8?q?x?= \x1b$B \xc3\xa9\r\n\tend ".repeat(2);
+        raw.extend((0..=255u8).flat_map(|b| [b, b'a', b' ']));
+        for chunk in raw.windows(16) {
+            let want = chunk.iter().enumerate().fold(0u32, |m, (k, &b)| m | (u32::from(is_special(b)) << k));
+            assert_eq!(special_mask16(chunk.try_into().unwrap()), want);
+        }
+        for start in 0..raw.len() {
+            for end in [start, start + 1, start + 15, start + 16, start + 17, start + 40, start + 120] {
+                let r = &raw[start..end.min(raw.len())];
+                assert_eq!(first_special(r), r.iter().position(|&b| is_special(b)), "{r:?}");
+            }
+        }
+        assert_eq!(decode_words(b"  Plain Name <a@b.example>\t ", None), "Plain Name <a@b.example>");
+        assert!(matches!(decode(b" x@y ", &Fallback::Given(None)), Cow::Borrowed("x@y")));
+    }
 
     #[test]
     fn encoded_words() {
