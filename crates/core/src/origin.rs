@@ -153,16 +153,19 @@ impl OrgList {
         false
     }
 
-    fn insert(&mut self, org: &str) {
-        if !self.contains(org) {
-            self.text.push_str(org);
-            let end = self.text.len() as u32;
-            match self.ends.get_mut(self.count) {
-                Some(slot) => *slot = end,
-                None => self.more.push(end),
-            }
-            self.count += 1;
+    /// Adds `org` unless present; whether it was added.
+    fn insert(&mut self, org: &str) -> bool {
+        if self.contains(org) {
+            return false;
         }
+        self.text.push_str(org);
+        let end = self.text.len() as u32;
+        match self.ends.get_mut(self.count) {
+            Some(slot) => *slot = end,
+            None => self.more.push(end),
+        }
+        self.count += 1;
+        true
     }
 
     fn is_empty(&self) -> bool {
@@ -212,11 +215,14 @@ impl TrustSet {
             return;
         }
         crate::psl::with_org(host, |org| {
+            // An org already in the list had its family added with it (neither set
+            // loses members): only a new one needs the family lookup.
             if let Some(org) = org {
-                if let Some(i) = providers::family_index_of_domain(org) {
-                    self.families.insert(i);
+                if self.orgs.insert(org) {
+                    if let Some(i) = providers::family_index_of_domain(org) {
+                        self.families.insert(i);
+                    }
                 }
-                self.orgs.insert(org);
             }
         });
     }
