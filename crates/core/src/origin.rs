@@ -439,7 +439,8 @@ pub fn chain_consistent(upper: &Hop, lower: &Hop) -> Option<bool> {
         return Some(true);
     }
     crate::psl::with_org(by, |by_org| {
-        let by_family = by_org.and_then(providers::family_of_domain).map(|f| f.id);
+        // Looked up when first needed: mostly a name shares `by`'s org and none is.
+        let mut by_family = None;
         Some(names.any(|h| {
             if h.eq_ignore_ascii_case(by) {
                 return true;
@@ -448,8 +449,10 @@ pub fn chain_consistent(upper: &Hop, lower: &Hop) -> Option<bool> {
                 if by_org.is_some() && org == by_org {
                     return true;
                 }
-                let family = org.and_then(providers::family_of_domain).map(|f| f.id);
-                family.is_some() && family == by_family
+                let Some(family) = org.and_then(providers::family_of_domain).map(|f| f.id) else {
+                    return false;
+                };
+                *by_family.get_or_insert_with(|| by_org.and_then(providers::family_of_domain).map(|f| f.id)) == Some(family)
             })
         }))
     })
