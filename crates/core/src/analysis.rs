@@ -270,7 +270,8 @@ fn rate(o: &mut Origin, hops: &[Hop<'_>], chain: &[Option<bool>], stamps: &mut [
             o.reasons.push(Reason::new("origin-rdns-missing"));
         }
         if let (Some(helo), Some(rdns)) = (hop.helo.as_deref(), hop.from_rdns.as_deref()) {
-            let differ = crate::psl::with_org(helo, |a| a.is_some_and(|a| crate::psl::with_org(rdns, |b| b.is_some_and(|b| a != b))));
+            // The same name (any case) has the same organisational domain.
+            let differ = !helo.eq_ignore_ascii_case(rdns) && crate::psl::with_org(helo, |a| a.is_some_and(|a| crate::psl::with_org(rdns, |b| b.is_some_and(|b| a != b))));
             if differ {
                 o.reasons.push(Reason::with("origin-forged-helo", &[("helo", helo), ("rdns", rdns)]));
             }

@@ -86,7 +86,9 @@ fn matches_forwarder(entry: &str, hop: &Hop, ip: IpAddr) -> bool {
 
 fn is_real_name(h: &str) -> bool {
     let h = h.trim_end_matches('.');
-    h.contains('.') && crate::received::parse_addr(h).is_none() && !h.starts_with('[') && !h.eq_ignore_ascii_case("localhost.localdomain")
+    // A plain byte scan: host names are short, and `contains(char)` calls std's
+    // memchr, whose setup costs more than the search here.
+    h.bytes().any(|b| b == b'.') && crate::received::parse_addr(h).is_none() && !h.starts_with('[') && !h.eq_ignore_ascii_case("localhost.localdomain")
 }
 
 /// The provider's organisational domains, grown as the walk goes down.
@@ -151,16 +153,19 @@ impl OrgList {
         false
     }
 
-    fn insert(&mut self, org: &str) {
-        if !self.contains(org) {
-            self.text.push_str(org);
-            let end = self.text.len() as u32;
-            match self.ends.get_mut(self.count) {
-                Some(slot) => *slot = end,
-                None => self.more.push(end),
-            }
-            self.count += 1;
+    /// Adds `org` unless present; whether it was added.
+    fn insert(&mut self, org: &str) -> bool {
+        if self.contains(org) {
+            return false;
         }
+        self.text.push_str(org);
+        let end = self.text.len() as u32;
+        match self.ends.get_mut(self.count) {
+            Some(slot) => *slot = end,
+            None => self.more.push(end),
+        }
+        self.count += 1;
+        true
     }
 
     fn is_empty(&self) -> bool {
@@ -210,11 +215,14 @@ impl TrustSet {
             return;
         }
         crate::psl::with_org(host, |org| {
+            // An org already in the list had its family added with it (neither set
+            // loses members): only a new one needs the family lookup.
             if let Some(org) = org {
-                if let Some(i) = providers::family_index_of_domain(org) {
-                    self.families.insert(i);
+                if self.orgs.insert(org) {
+                    if let Some(i) = providers::family_index_of_domain(org) {
+                        self.families.insert(i);
+                    }
                 }
-                self.orgs.insert(org);
             }
         });
     }
@@ -431,7 +439,8 @@ pub fn chain_consistent(upper: &Hop, lower: &Hop) -> Option<bool> {
         return Some(true);
     }
     crate::psl::with_org(by, |by_org| {
-        let by_family = by_org.and_then(providers::family_of_domain).map(|f| f.id);
+        // Looked up when first needed: mostly a name shares `by`'s org and none is.
+        let mut by_family = None;
         Some(names.any(|h| {
             if h.eq_ignore_ascii_case(by) {
                 return true;
@@ -440,8 +449,10 @@ pub fn chain_consistent(upper: &Hop, lower: &Hop) -> Option<bool> {
                 if by_org.is_some() && org == by_org {
                     return true;
                 }
-                let family = org.and_then(providers::family_of_domain).map(|f| f.id);
-                family.is_some() && family == by_family
+                let Some(family) = org.and_then(providers::family_of_domain).map(|f| f.id) else {
+                    return false;
+                };
+                *by_family.get_or_insert_with(|| by_org.and_then(providers::family_of_domain).map(|f| f.id)) == Some(family)
             })
         }))
     })

@@ -150,10 +150,13 @@ pub const REASONS: &[(&str, &str)] = &[
 pub fn fill<'a>(template: &str, params: impl IntoIterator<Item = (&'a str, &'a str)> + Clone) -> String {
     let mut out = String::with_capacity(template.len() + 32);
     let mut rest = template;
-    while let Some(open) = rest.find('{') {
+    // Byte scans rather than `find(char)`: templates are short and std's memchr
+    // costs a call and setup per search. The braces are ASCII, so the positions
+    // found are char boundaries.
+    while let Some(open) = rest.bytes().position(|b| b == b'{') {
         out.push_str(&rest[..open]);
         let after = &rest[open + 1..];
-        match after.find('}') {
+        match after.bytes().position(|b| b == b'}') {
             Some(close) => {
                 let key = &after[..close];
                 match params.clone().into_iter().find(|(k, _)| *k == key) {
