@@ -650,6 +650,13 @@ pub fn parse_ip(token: &str) -> Option<IpAddr> {
             return None;
         }
     }
+    address_part(token, at)
+}
+
+/// The address of `token` once [`parse_ip`]'s quick tests passed (`at`: its last `@`):
+/// trimmed, after the `@`, out of its brackets, without an `IPv6:` prefix or a zone id.
+#[inline]
+fn address_part(token: &str, at: Option<usize>) -> Option<IpAddr> {
     let mut t = trim_fast(token).trim_end_matches([',', ';']);
     if at.is_some() {
         if let Some(p) = t.rfind('@') {
@@ -1617,6 +1624,7 @@ mod fold_tests {
     /// `parse_ip` with its shortcuts reads every token as its general path does.
     #[test]
     fn parse_ip_shortcuts_read_as_the_general_path() {
+        // The quick tests as they stood before the shortcuts; the rest is shared.
         fn reference(token: &str) -> Option<IpAddr> {
             let tb = token.as_bytes();
             // Most words of a Received line are not addresses: reject them before any work.
@@ -1637,36 +1645,7 @@ mod fold_tests {
                 Some(&c) if c.is_ascii_hexdigit() || matches!(c, b'[' | b':' | b'I' | b'i') => {}
                 _ => return None,
             }
-            let mut t = trim_fast(token).trim_end_matches([',', ';']);
-            if at.is_some() {
-                if let Some(p) = t.rfind('@') {
-                    t = &t[p + 1..];
-                }
-            }
-            let tb = t.as_bytes();
-            if tb.first() == Some(&b'[') {
-                let rest = &tb[1..];
-                let close = rest.iter().position(|&b| b == b']')?;
-                let after = &rest[close + 1..];
-                // Only a port may follow the literal.
-                if !(after.is_empty() || (after[0] == b':' && after[1..].iter().all(u8::is_ascii_digit))) {
-                    return None;
-                }
-                t = &t[1..1 + close];
-            }
-            let t = t.strip_prefix("IPv6:").or_else(|| t.strip_prefix("ipv6:")).unwrap_or(t);
-            // Zone ids (`%9`, `%eth0`) name an interface of the writer, not part of the address.
-            let t = match t.as_bytes().iter().position(|&b| b == b'%') {
-                Some(p) => &t[..p],
-                None => t,
-            };
-            // parse_addr refuses anything but hex digits, dots and colons (and the empty text).
-            let ip: IpAddr = parse_addr(t)?;
-            // IPv4-mapped IPv6 (`::ffff:1.2.3.4`) is the IPv4 peer.
-            Some(match ip {
-                IpAddr::V6(v6) => v6.to_ipv4_mapped().map(IpAddr::V4).unwrap_or(ip),
-                v4 => v4,
-            })
+            address_part(token, at)
         }
         let pieces = ["1", "9", "0", "25", "255", "256", "01", ".", ".", ":", "::", "[", "]", "IPv6:", "ipv6:", "IPV6:", "@", "%", "%eth0", ",", ";", " ", "\t", "ffff", "a", "B", "g", "M", "x", "-", "\u{a0}", "\u{e9}", "v", "P"];
         let mut x: u32 = 0x5eed_1234;
