@@ -117,59 +117,14 @@ impl<'a> Field<'a> {
     }
 }
 
-/// A byte [`Field::text`] cannot just borrow past: a line end, a tab, or not ASCII.
-#[inline]
-fn is_special(b: u8) -> bool {
-    matches!(b, b'\r' | b'\n' | b'\t') || b >= 0x80
-}
+/// The bytes [`Field::text`] cannot just borrow past, besides those that are not
+/// ASCII: line ends and tabs.
+const SPECIAL: [u8; 3] = [b'\r', b'\n', b'\t'];
 
-/// Bit `k` set when `is_special(chunk[k])`.
-#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-#[inline]
-fn special_mask16(chunk: &[u8; 16]) -> u32 {
-    // SAFETY: the cfg admits this only where SSE2 is enabled at compile time (every
-    // x86_64 target), which is all `special_mask16_sse2` requires of its caller.
-    unsafe { special_mask16_sse2(chunk) }
-}
-
-#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-#[target_feature(enable = "sse2")]
-#[inline]
-fn special_mask16_sse2(chunk: &[u8; 16]) -> u32 {
-    use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8, _mm_set_epi64x};
-    let lo = u64::from_le_bytes(chunk[..8].try_into().unwrap());
-    let hi = u64::from_le_bytes(chunk[8..].try_into().unwrap());
-    let v = _mm_set_epi64x(hi as i64, lo as i64);
-    let cr_lf = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(b'\r' as i8)), _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\n' as i8)));
-    let breaks = _mm_or_si128(cr_lf, _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\t' as i8)));
-    // The movemask takes each byte's top bit: set in `v` itself from 0x80 up.
-    _mm_movemask_epi8(_mm_or_si128(breaks, v)) as u32
-}
-
-/// Bit `k` set when `is_special(chunk[k])`.
-#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
-#[inline]
-fn special_mask16(chunk: &[u8; 16]) -> u32 {
-    chunk.iter().enumerate().fold(0, |m, (k, &b)| m | (u32::from(is_special(b)) << k))
-}
-
-/// The first `k` with `is_special(raw[k])`.
+/// The first `k` with `raw[k]` in [`SPECIAL`] or from 0x80 up.
 #[inline]
 fn first_special(raw: &[u8]) -> Option<usize> {
-    let Some(last) = raw.last_chunk::<16>() else {
-        return raw.iter().position(|&b| is_special(b));
-    };
-    let mut i = 0;
-    while let Some(chunk) = raw.get(i..).and_then(|r| r.first_chunk::<16>()) {
-        let m = special_mask16(chunk);
-        if m != 0 {
-            return Some(i + m.trailing_zeros() as usize);
-        }
-        i += 16;
-    }
-    // The last sixteen bytes overlap those already seen, which had none.
-    let m = special_mask16(last);
-    (m != 0).then(|| raw.len() - 16 + m.trailing_zeros() as usize)
+    crate::text::first_in_set_or_high(raw, &SPECIAL)
 }
 
 /// Unfold a raw header value.
@@ -832,13 +787,13 @@ mod tests {
         let mut raw = b"Subject: one line of ascii, long enough to span chunks\r\n fold\there \xc3\xa9t\xc3\xa9 \xff\xfe end\n".repeat(2);
         raw.extend((0..=255u8).flat_map(|b| [b, b'a', b' ']));
         for chunk in raw.windows(16) {
-            let want = chunk.iter().enumerate().fold(0u32, |m, (k, &b)| m | (u32::from(is_special(b)) << k));
-            assert_eq!(special_mask16(chunk.try_into().unwrap()), want);
+            let want = chunk.iter().enumerate().fold(0u32, |m, (k, &b)| m | (u32::from(b >= 0x80 || SPECIAL.contains(&b)) << k));
+            assert_eq!(crate::text::set_or_high_mask16(chunk.try_into().unwrap(), &SPECIAL), want);
         }
         for start in (0..raw.len()).step_by(3) {
             for end in [start, start + 1, start + 7, start + 15, start + 16, start + 17, start + 40, start + 120] {
                 let r = &raw[start..end.min(raw.len())];
-                assert_eq!(first_special(r), r.iter().position(|&b| is_special(b)), "{r:?}");
+                assert_eq!(first_special(r), r.iter().position(|&b| b >= 0x80 || SPECIAL.contains(&b)), "{r:?}");
                 let f = Field { name: "X", raw_value: r, span: (0, 0), key: 0, next: NO_FIELD };
                 let t = trim_ws(r);
                 let want = match memchr::memchr3(b'\r', b'\n', b'\t', t) {

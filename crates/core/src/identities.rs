@@ -182,60 +182,14 @@ fn decode<'r>(raw: &'r [u8], fallback: &Fallback<'_, '_>) -> Cow<'r, str> {
     Cow::Owned(decode_unfolded(&bytes, fallback))
 }
 
-/// A byte that keeps [`decode`] off its shortest path: a line end, `=` (an encoded
-/// word may start), ESC (ISO-2022-JP) or a byte that needs UTF-8 validation.
-#[inline]
-fn is_special(b: u8) -> bool {
-    matches!(b, b'\r' | b'\n' | b'=' | 0x1b) || b >= 0x80
-}
+/// The bytes that keep [`decode`] off its shortest path, besides those that need
+/// UTF-8 validation: a line end, `=` (an encoded word may start), ESC (ISO-2022-JP).
+const SPECIAL: [u8; 4] = [b'\r', b'\n', b'=', 0x1b];
 
-/// Bit `k` set when `is_special(chunk[k])`.
-#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-#[inline]
-fn special_mask16(chunk: &[u8; 16]) -> u32 {
-    // SAFETY: the cfg admits this only where SSE2 is enabled at compile time (every
-    // x86_64 target), which is all `special_mask16_sse2` requires of its caller.
-    unsafe { special_mask16_sse2(chunk) }
-}
-
-#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-#[target_feature(enable = "sse2")]
-#[inline]
-fn special_mask16_sse2(chunk: &[u8; 16]) -> u32 {
-    use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8, _mm_set_epi64x};
-    let lo = u64::from_le_bytes(chunk[..8].try_into().unwrap());
-    let hi = u64::from_le_bytes(chunk[8..].try_into().unwrap());
-    let v = _mm_set_epi64x(hi as i64, lo as i64);
-    let eq = |c: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(c as i8));
-    let any = _mm_or_si128(_mm_or_si128(eq(b'\r'), eq(b'\n')), _mm_or_si128(eq(b'='), eq(0x1b)));
-    // The movemask takes each byte's top bit: set in `v` itself from 0x80 up.
-    _mm_movemask_epi8(_mm_or_si128(any, v)) as u32
-}
-
-/// Bit `k` set when `is_special(chunk[k])`.
-#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
-#[inline]
-fn special_mask16(chunk: &[u8; 16]) -> u32 {
-    chunk.iter().enumerate().fold(0, |m, (k, &b)| m | (u32::from(is_special(b)) << k))
-}
-
-/// The first `k` with `is_special(raw[k])`.
+/// The first `k` with `raw[k]` in [`SPECIAL`] or from 0x80 up.
 #[inline]
 fn first_special(raw: &[u8]) -> Option<usize> {
-    let Some(last) = raw.last_chunk::<16>() else {
-        return raw.iter().position(|&b| is_special(b));
-    };
-    let mut i = 0;
-    while let Some(chunk) = raw.get(i..).and_then(|r| r.first_chunk::<16>()) {
-        let m = special_mask16(chunk);
-        if m != 0 {
-            return Some(i + m.trailing_zeros() as usize);
-        }
-        i += 16;
-    }
-    // The last sixteen bytes overlap those already seen, which had none.
-    let m = special_mask16(last);
-    (m != 0).then(|| raw.len() - 16 + m.trailing_zeros() as usize)
+    crate::text::first_in_set_or_high(raw, &SPECIAL)
 }
 
 /// Where the first `=?` is (a two-byte needle: cheaper than building a searcher).
@@ -460,13 +414,13 @@ mod tests {
         let mut raw = b"Display Name <someone@example.com>, other \"quoted\" =?utf-8?q?x?= \x1b$B \xc3\xa9\r\n\tend ".repeat(2);
         raw.extend((0..=255u8).flat_map(|b| [b, b'a', b' ']));
         for chunk in raw.windows(16) {
-            let want = chunk.iter().enumerate().fold(0u32, |m, (k, &b)| m | (u32::from(is_special(b)) << k));
-            assert_eq!(special_mask16(chunk.try_into().unwrap()), want);
+            let want = chunk.iter().enumerate().fold(0u32, |m, (k, &b)| m | (u32::from(b >= 0x80 || SPECIAL.contains(&b)) << k));
+            assert_eq!(crate::text::set_or_high_mask16(chunk.try_into().unwrap(), &SPECIAL), want);
         }
         for start in 0..raw.len() {
             for end in [start, start + 1, start + 15, start + 16, start + 17, start + 40, start + 120] {
                 let r = &raw[start..end.min(raw.len())];
-                assert_eq!(first_special(r), r.iter().position(|&b| is_special(b)), "{r:?}");
+                assert_eq!(first_special(r), r.iter().position(|&b| b >= 0x80 || SPECIAL.contains(&b)), "{r:?}");
             }
         }
         assert_eq!(decode_words(b"  Plain Name <a@b.example>\t ", None), "Plain Name <a@b.example>");

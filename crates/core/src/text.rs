@@ -13,6 +13,62 @@ use std::fmt;
 
 use serde::{Serialize, Serializer};
 
+/// The first position in `raw` of a byte of `set` (ASCII bytes) or of any byte from
+/// 0x80 up, sixteen bytes at a time on x86_64. The header and identity readers borrow
+/// a value as it stands when it holds none of the bytes that need work (a fold, the
+/// start of an encoded word, a character that needs UTF-8 validation), and most
+/// values hold none, so this test runs on nearly every value they read.
+#[inline]
+pub(crate) fn first_in_set_or_high<const N: usize>(raw: &[u8], set: &[u8; N]) -> Option<usize> {
+    let Some(last) = raw.last_chunk::<16>() else {
+        return raw.iter().position(|&b| b >= 0x80 || set.contains(&b));
+    };
+    let mut i = 0;
+    while let Some(chunk) = raw.get(i..).and_then(|r| r.first_chunk::<16>()) {
+        let m = set_or_high_mask16(chunk, set);
+        if m != 0 {
+            return Some(i + m.trailing_zeros() as usize);
+        }
+        i += 16;
+    }
+    // The last sixteen bytes overlap those already seen, which had none.
+    let m = set_or_high_mask16(last, set);
+    (m != 0).then(|| raw.len() - 16 + m.trailing_zeros() as usize)
+}
+
+/// Bit `k` set when `chunk[k]` is in `set` or is 0x80 or more.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline]
+pub(crate) fn set_or_high_mask16<const N: usize>(chunk: &[u8; 16], set: &[u8; N]) -> u32 {
+    // SAFETY: the cfg admits this only where SSE2 is enabled at compile time (every
+    // x86_64 target), which is all `set_or_high_mask16_sse2` requires of its caller.
+    unsafe { set_or_high_mask16_sse2(chunk, set) }
+}
+
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[target_feature(enable = "sse2")]
+#[inline]
+fn set_or_high_mask16_sse2<const N: usize>(chunk: &[u8; 16], set: &[u8; N]) -> u32 {
+    use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8, _mm_set_epi64x};
+    debug_assert!(set.is_ascii());
+    let lo = u64::from_le_bytes(chunk[..8].try_into().unwrap());
+    let hi = u64::from_le_bytes(chunk[8..].try_into().unwrap());
+    let v = _mm_set_epi64x(hi as i64, lo as i64);
+    // The movemask takes each byte's top bit: set in `v` itself from 0x80 up.
+    let mut any = v;
+    for &c in set {
+        any = _mm_or_si128(any, _mm_cmpeq_epi8(v, _mm_set1_epi8(c as i8)));
+    }
+    _mm_movemask_epi8(any) as u32
+}
+
+/// Bit `k` set when `chunk[k]` is in `set` or is 0x80 or more.
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+#[inline]
+pub(crate) fn set_or_high_mask16<const N: usize>(chunk: &[u8; 16], set: &[u8; N]) -> u32 {
+    chunk.iter().enumerate().fold(0, |m, (k, &b)| m | (u32::from(b >= 0x80 || set.contains(&b)) << k))
+}
+
 /// A text of at most `N` bytes kept inline.
 #[derive(Clone, Copy)]
 pub struct ShortText<const N: usize> {
