@@ -1414,6 +1414,23 @@ mod text_tests {
             assert_eq!(ip_text(v4), v4.to_string());
             assert_eq!(parse_addr(&v4.to_string()), Some(v4));
         }
+        // Dotted-quad text of any shape parse_v4 may be given (digits and dots, at
+        // most fifteen bytes), against std.
+        let alphabet = b"0123456789....002559";
+        for _ in 0..300_000 {
+            let len = (next() % 16) as usize;
+            let s: String = (0..len).map(|_| char::from(alphabet[(next() % alphabet.len() as u64) as usize])).collect();
+            assert_eq!(parse_v4(s.as_bytes()).map(IpAddr::from), s.parse::<std::net::Ipv4Addr>().ok().map(IpAddr::from), "{s}");
+        }
+        for _ in 0..100_000 {
+            let r = next();
+            // Parts of 0 to 4 digits and values around 255.
+            let parts: Vec<String> = (0..3 + (r & 1) as usize).map(|i| match (r >> (8 * i + 1)) % 6 { 0 => String::new(), 1 => format!("{}", (r >> (8 * i + 4)) % 300), 2 => format!("0{}", (r >> (8 * i + 4)) % 30), 3 => format!("{}", 250 + (r >> (8 * i + 4)) % 10), _ => format!("{}", (r >> (8 * i + 4)) % 256) }).collect();
+            let s = parts.join(".");
+            if s.len() <= 15 {
+                assert_eq!(parse_v4(s.as_bytes()).map(IpAddr::from), s.parse::<std::net::Ipv4Addr>().ok().map(IpAddr::from), "{s}");
+            }
+        }
         // Every octet value in every place (OCTET_DOT's table).
         for o in 0..=255u8 {
             for k in 0..4 {
