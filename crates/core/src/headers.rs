@@ -491,6 +491,13 @@ mod wide {
         u64::from(lo) | (u64::from(hi) << 32)
     }
 
+    /// [`super::line_feed`] compiled for AVX2, for the test against the plain search.
+    #[cfg(test)]
+    #[target_feature(enable = "avx2")]
+    pub(super) fn line_feed(raw: &[u8], at: usize, avx2: Avx2) -> Option<usize> {
+        super::line_feed(raw, at, avx2)
+    }
+
     /// [`super::split_from`] compiled for AVX2, so the chunk masks inline.
     #[target_feature(enable = "avx2")]
     pub(super) fn split_from(raw: &[u8], start: usize, avx2: Avx2) -> super::HeaderBlock<'_> {
@@ -498,49 +505,32 @@ mod wide {
     }
 }
 
-/// The line feeds of `raw` from a position on, in order. Found 64 bytes at a time:
-/// header lines are 50 bytes long on average, so one search per line costs more
-/// than the bytes searched.
-struct Newlines<'r, L> {
-    raw: &'r [u8],
-    base: usize,
-    mask: u64,
-    feeds: L,
-}
-
-impl<'r, L: LineFeeds> Newlines<'r, L> {
-    #[inline(always)]
-    fn new(raw: &'r [u8], from: usize, feeds: L) -> Self {
-        Newlines { raw, base: from, mask: Self::mask_at(raw, from, feeds), feeds }
-    }
-    #[inline(always)]
-    fn mask_at(raw: &[u8], at: usize, feeds: L) -> u64 {
-        match raw.get(at..).and_then(|r| r.first_chunk::<64>()) {
-            Some(chunk) => feeds.mask(chunk),
-            None if at < raw.len() => {
-                let mut chunk = [0u8; 64];
-                chunk[..raw.len() - at].copy_from_slice(&raw[at..]);
-                feeds.mask(&chunk)
-            }
-            None => 0,
+/// The first line feed of `raw` at or after `at`. Header lines are about 50 bytes
+/// long, so the 64 bytes from a line's start nearly always hold its line feed: one
+/// mask per line, and the step to the next chunk is taken only by long lines (a
+/// running mask over fixed chunks ran out at irregular lines, a branch the
+/// processor kept mispredicting).
+#[inline(always)]
+fn line_feed<L: LineFeeds>(raw: &[u8], mut at: usize, feeds: L) -> Option<usize> {
+    while let Some(chunk) = raw.get(at..).and_then(|r| r.first_chunk::<64>()) {
+        let mask = feeds.mask(chunk);
+        if mask != 0 {
+            return Some(at + mask.trailing_zeros() as usize);
         }
+        at += 64;
     }
-}
-
-impl<L: LineFeeds> Iterator for Newlines<'_, L> {
-    type Item = usize;
-    #[inline(always)]
-    fn next(&mut self) -> Option<usize> {
-        while self.mask == 0 {
-            if self.base >= self.raw.len() {
-                return None;
-            }
-            self.base += 64;
-            self.mask = Self::mask_at(self.raw, self.base, self.feeds);
+    if at >= raw.len() {
+        return None;
+    }
+    // Fewer than 64 bytes left: the last 64 bytes of `raw` without those before `at`
+    // (so `skip` is 1 to 63).
+    match raw.last_chunk::<64>() {
+        Some(chunk) => {
+            let skip = at - (raw.len() - 64);
+            let mask = feeds.mask(chunk) >> skip;
+            (mask != 0).then(|| at + mask.trailing_zeros() as usize)
         }
-        let at = self.base + self.mask.trailing_zeros() as usize;
-        self.mask &= self.mask - 1;
-        Some(at)
+        None => memchr::memchr(b'\n', &raw[at..]).map(|i| at + i),
     }
 }
 
@@ -651,10 +641,9 @@ fn split_with<L: LineFeeds>(raw: &[u8], start: usize, feeds: L) -> HeaderBlock<'
     // there is none).
     let mut current: Option<(usize, usize, usize)> = None;
     let mut last_lf = 0;
-    let mut newlines = Newlines::new(raw, start, feeds);
     let mut pos = start;
     while pos < raw.len() {
-        let lf = match newlines.next() {
+        let lf = match line_feed(raw, pos, feeds) {
             Some(lf) => lf,
             None => {
                 block.ends_mid_line = true;
@@ -847,6 +836,32 @@ mod tests {
                         a[k] = x;
                         b[k] = y;
                         assert_eq!(eq_nocase(&a, &b), a.eq_ignore_ascii_case(&b), "{a:?} {b:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn line_feed_is_memchr() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for len in 0..300 {
+            for density in [3, 40, 200] {
+                let raw: Vec<u8> = (0..len)
+                    .map(|_| {
+                        seed ^= seed << 13;
+                        seed ^= seed >> 7;
+                        seed ^= seed << 17;
+                        if seed % density == 0 { b'\n' } else { (seed >> 8) as u8 }
+                    })
+                    .collect();
+                for at in 0..=len + 1 {
+                    let plain = raw.get(at..).and_then(|r| memchr::memchr(b'\n', r)).map(|i| at + i);
+                    assert_eq!(line_feed(&raw, at, Plain), plain, "{len} {at}");
+                    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+                    if let Some(avx2) = Avx2::detect() {
+                        // SAFETY: AVX2 was just detected.
+                        assert_eq!(unsafe { wide::line_feed(&raw, at, avx2) }, plain, "{len} {at}");
                     }
                 }
             }

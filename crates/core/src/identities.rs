@@ -13,7 +13,7 @@ use std::borrow::Cow;
 use serde::Serialize;
 
 use crate::charset;
-use crate::headers::{eq_nocase, trim_set, unfold, Field, HeaderBlock};
+use crate::headers::{trim_set, unfold, Field, HeaderBlock};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Identities {
@@ -324,32 +324,8 @@ const SUBJECT: usize = 6;
 const LIST_UNSUBSCRIBE: usize = 7;
 const CONTENT_TYPE: usize = 8;
 
-/// Which of the fields above `name` is (or `Some(usize::MAX)` for a DKIM-Signature):
-/// the length picks at most two candidates, so the block is walked once instead of
-/// being searched per name.
-fn slot(name: &str) -> Option<usize> {
-    // Compared a word at a time: most names of these lengths are the ones wanted.
-    let is = |want: &str| eq_nocase(name.as_bytes(), want.as_bytes());
-    let (a, b, i) = match name.len() {
-        4 => ("From", "Date", (FROM, DATE)),
-        6 => return is("Sender").then_some(SENDER),
-        7 => return is("Subject").then_some(SUBJECT),
-        8 => return is("Reply-To").then_some(REPLY_TO),
-        10 => return is("Message-ID").then_some(MESSAGE_ID),
-        11 => return is("Return-Path").then_some(RETURN_PATH),
-        12 => return is("Content-Type").then_some(CONTENT_TYPE),
-        14 => return is("DKIM-Signature").then_some(usize::MAX),
-        16 => return is("List-Unsubscribe").then_some(LIST_UNSUBSCRIBE),
-        _ => return None,
-    };
-    if is(a) {
-        Some(i.0)
-    } else if is(b) {
-        Some(i.1)
-    } else {
-        None
-    }
-}
+/// Their names, by the indices above.
+const NAMES: [&str; CONTENT_TYPE + 1] = ["From", "Sender", "Reply-To", "Return-Path", "Message-ID", "Date", "Subject", "List-Unsubscribe", "Content-Type"];
 
 /// The `d=` tags of a DKIM-Signature, lower case, added to `out` once each.
 fn dkim_domains_into(raw: &[u8], out: &mut Vec<String>) {
@@ -372,14 +348,15 @@ fn dkim_domains_into(raw: &[u8], out: &mut Vec<String>) {
 }
 
 pub fn read(block: &HeaderBlock<'_>) -> Identities {
+    // Looked up in the block's name index: a walk over every field dispatched on
+    // each name's length, a branch that mispredicted field after field.
     let mut found: [Option<&Field<'_>>; CONTENT_TYPE + 1] = [None; CONTENT_TYPE + 1];
+    for (slot, name) in found.iter_mut().zip(NAMES) {
+        *slot = block.get(name);
+    }
     let mut dkim_domains: Vec<String> = Vec::new();
-    for f in &block.fields {
-        match slot(f.name) {
-            Some(usize::MAX) => dkim_domains_into(f.raw_value, &mut dkim_domains),
-            Some(i) if found[i].is_none() => found[i] = Some(f),
-            _ => {}
-        }
+    for f in block.all("DKIM-Signature") {
+        dkim_domains_into(f.raw_value, &mut dkim_domains);
     }
     let cs = Fallback::ContentType(found[CONTENT_TYPE]);
     let addr = |i: usize| found[i].and_then(|f| address(f.raw_value, &cs, false).1);
