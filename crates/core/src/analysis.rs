@@ -135,13 +135,20 @@ fn analyze_inner<'a>(raw: &'a [u8], options: &AnalyzeOptions) -> Result<Analysis
     hops.extend(block.all("Received").enumerate().map(|(i, f)| Hop::parse(i, f)));
     received::compute_delays(&mut hops);
 
-    let recipient_domains: Vec<(usize, String)> = block
+    // Lent from the field when its text is: the walk only asks for the domains'
+    // organisational domains, which come out lower-cased from a name in any case.
+    let recipient_domains: Vec<(usize, std::borrow::Cow<str>)> = block
         .fields
         .iter()
         .filter(|f| f.is("Delivered-To") || f.is("X-Original-To") || f.is("Envelope-To"))
         .filter_map(|f| {
-            let v = f.text();
-            let d = v.rsplit('@').next()?.trim().trim_end_matches('>').to_ascii_lowercase();
+            fn domain(v: &str) -> Option<&str> {
+                v.rsplit('@').next().map(|d| d.trim().trim_end_matches('>'))
+            }
+            let d = match f.text() {
+                std::borrow::Cow::Borrowed(v) => std::borrow::Cow::Borrowed(domain(v)?),
+                std::borrow::Cow::Owned(v) => std::borrow::Cow::Owned(domain(&v)?.to_string()),
+            };
             Some((f.span.0, d))
         })
         .collect();

@@ -288,7 +288,7 @@ pub struct Walk {
 
 /// Classify every hop and find the handoff.
 /// `recipient_domains`: (byte offset, domain) of each Delivered-To / X-Original-To.
-pub fn walk(hops: &mut [Hop], recipient_domains: &[(usize, String)], forwarders: &[String]) -> Walk {
+pub fn walk<D: AsRef<str>>(hops: &mut [Hop], recipient_domains: &[(usize, D)], forwarders: &[String]) -> Walk {
     let mut trust = TrustSet::default();
     let mut handoff = None;
     let mut last_private = None;
@@ -300,7 +300,7 @@ pub fn walk(hops: &mut [Hop], recipient_domains: &[(usize, String)], forwarders:
     trust.recipient_orgs = recipient_domains
         .iter()
         .map(|(offset, domain)| {
-            (*offset, crate::psl::with_org(domain, |org| org.filter(|org| providers::family_of_domain(org).is_none()).map(str::to_string)))
+            (*offset, crate::psl::with_org(domain.as_ref(), |org| org.filter(|org| providers::family_of_domain(org).is_none()).map(str::to_string)))
         })
         .collect();
     for i in 0..n {
