@@ -135,13 +135,20 @@ fn analyze_inner<'a>(raw: &'a [u8], options: &AnalyzeOptions) -> Result<Analysis
     hops.extend(block.all("Received").enumerate().map(|(i, f)| Hop::parse(i, f)));
     received::compute_delays(&mut hops);
 
-    let recipient_domains: Vec<(usize, String)> = block
+    // Lent from the field when its text is: the walk only asks for the domains'
+    // organisational domains, which come out lower-cased from a name in any case.
+    let recipient_domains: Vec<(usize, std::borrow::Cow<str>)> = block
         .fields
         .iter()
         .filter(|f| f.is("Delivered-To") || f.is("X-Original-To") || f.is("Envelope-To"))
         .filter_map(|f| {
-            let v = f.text();
-            let d = v.rsplit('@').next()?.trim().trim_end_matches('>').to_ascii_lowercase();
+            fn domain(v: &str) -> Option<&str> {
+                v.rsplit('@').next().map(|d| d.trim().trim_end_matches('>'))
+            }
+            let d = match f.text() {
+                std::borrow::Cow::Borrowed(v) => std::borrow::Cow::Borrowed(domain(v)?),
+                std::borrow::Cow::Owned(v) => std::borrow::Cow::Owned(domain(&v)?.to_string()),
+            };
             Some((f.span.0, d))
         })
         .collect();
@@ -157,7 +164,7 @@ fn analyze_inner<'a>(raw: &'a [u8], options: &AnalyzeOptions) -> Result<Analysis
             host: hop.from_rdns.as_deref().or(hop.helo.as_deref()).or(hop.from_host.as_deref()).map(str::to_string),
             hop: hop.index,
             confidence: Confidence::High,
-            reasons: vec![Reason::with("origin-handoff", &[("ip", hop.from_ip.as_deref().unwrap_or("")), ("provider", &*provider)])],
+            reasons: reasons_from(Reason::with("origin-handoff", &[("ip", hop.from_ip.as_deref().unwrap_or("")), ("provider", &*provider)])),
         })
     });
     if origin.is_none() && walk.last_private.is_none() {
@@ -168,7 +175,7 @@ fn analyze_inner<'a>(raw: &'a [u8], options: &AnalyzeOptions) -> Result<Analysis
                 host: None,
                 hop: hops.iter().rposition(|h| h.span.0 < s.offset).unwrap_or(0),
                 confidence: Confidence::Low,
-                reasons: vec![Reason::with("origin-from-stamp", &[("header", &s.header)])],
+                reasons: reasons_from(Reason::with("origin-from-stamp", &[("header", &s.header)])),
             });
         }
     }
@@ -225,6 +232,15 @@ fn analyze_inner<'a>(raw: &'a [u8], options: &AnalyzeOptions) -> Result<Analysis
     let service = origin.as_ref().and_then(|o| service_of(o, &hops, &block, &stamps, limit));
     let findings = findings(&block, &hops, chain, origin.as_ref(), &walk, &auth, &identities, service.as_ref(), options);
     Ok(Analysis { origin, hops, stamps, auth, identities, service, findings })
+}
+
+/// An origin's reasons, starting with `first`. Room for the few that [`rate`] adds
+/// is made at once: growing from one copied the 144-byte reason and cost a second
+/// allocation on nearly every message.
+fn reasons_from(first: Reason) -> Vec<Reason> {
+    let mut reasons = Vec::with_capacity(4);
+    reasons.push(first);
+    reasons
 }
 
 /// Confidence and supporting reasons for the origin.
@@ -316,7 +332,7 @@ fn arc_origin(origin: &mut Option<Origin>, fwd: &crate::arc::ArcForwarder, hops:
                 host: None,
                 hop,
                 confidence: Confidence::Medium,
-                reasons: vec![Reason::with("origin-from-arc", &[("sealer", sealer)])],
+                reasons: reasons_from(Reason::with("origin-from-arc", &[("sealer", sealer)])),
             });
             for s in stamps.iter_mut() {
                 s.agrees_with_origin = Some(s.ip == ip);

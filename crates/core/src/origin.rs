@@ -27,7 +27,6 @@ use std::net::IpAddr;
 use serde::Serialize;
 
 use crate::providers::{self, Family, Kind};
-use crate::psl::organisational_domain;
 use crate::reason::Reason;
 use crate::received::{Hop, HopClass};
 
@@ -289,18 +288,19 @@ pub struct Walk {
 
 /// Classify every hop and find the handoff.
 /// `recipient_domains`: (byte offset, domain) of each Delivered-To / X-Original-To.
-pub fn walk(hops: &mut [Hop], recipient_domains: &[(usize, String)], forwarders: &[String]) -> Walk {
+pub fn walk<D: AsRef<str>>(hops: &mut [Hop], recipient_domains: &[(usize, D)], forwarders: &[String]) -> Walk {
     let mut trust = TrustSet::default();
     let mut handoff = None;
     let mut last_private = None;
     let mut forwarder = None;
     let n = hops.len();
     // The recipient domains' organisational domains, once (mailbox families' domains
-    // are not the user's own: their users send too).
+    // are not the user's own: their users send too). Lent first, so that only an
+    // org that is kept is copied.
     trust.recipient_orgs = recipient_domains
         .iter()
         .map(|(offset, domain)| {
-            (*offset, organisational_domain(domain).filter(|org| providers::family_of_domain(org).is_none()))
+            (*offset, crate::psl::with_org(domain.as_ref(), |org| org.filter(|org| providers::family_of_domain(org).is_none()).map(str::to_string)))
         })
         .collect();
     for i in 0..n {
