@@ -1280,6 +1280,18 @@ fn read_from_comment<'a>(c: &'a str, hop: &mut Hop<'a>, host_is_ip: &mut Option<
         }
         return;
     }
+    if hop.helo.is_some() && hop.from_ip.is_some() && *host_is_ip == Some(false) {
+        // Settled by an earlier comment (`(RDNS [IP]) (using TLSv1.3 …)`): the loop
+        // below could then only find `(RDNS [IP])` again, which needs the first
+        // word not an address, the second a bracketed one; any later word changes
+        // nothing (no HELO to fill, the peer kept: the host is no literal).
+        if let Some(w) = words.next() {
+            if w.starts_with('[') && !w.contains('=') && !first.contains('@') && parse_ip(w).is_some() && parse_ip(first).is_none() {
+                hop.from_rdns = clean_host(first);
+            }
+        }
+        return;
+    }
     let mut comment_ip: Option<IpAddr> = None;
     let mut comment_ip_bracketed = false;
     let first_ip = parse_ip(first);
@@ -1708,6 +1720,85 @@ mod fold_tests {
         }
         for t in ["192.0.2.1", "[192.0.2.1]", "[IPv6:2001:db8::1]", "fe80::1%9", "[1.2.3.4]:25", "user@1.2.3.4", "a@[IPv6:::1],", "BN8PR12MB1234.example", "2603:10b6:a03:2d5::15", "::ffff:1.2.3.4", "1.2.3.4;", "dead:beef::1%eth0"] {
             assert_eq!(parse_ip(t), reference(t), "{t:?}");
+        }
+    }
+
+    /// The shortcut of `read_from_comment` for a settled hop reads every comment
+    /// as the full loop (kept here as it stood) does, from every kind of hop state.
+    #[test]
+    fn read_from_comment_shortcut_reads_as_the_full_loop() {
+        fn reference<'a>(c: &'a str, hop: &mut Hop<'a>, host_is_ip: &mut Option<bool>) {
+            let mut words = ws_words(c);
+            let first = words.next().unwrap_or("");
+            if first.eq_ignore_ascii_case("helo") || first.eq_ignore_ascii_case("ehlo") {
+                if let (None, Some(name)) = (&hop.helo, words.next()) {
+                    hop.helo = clean_host(name);
+                }
+                return;
+            }
+            let mut comment_ip: Option<IpAddr> = None;
+            let mut comment_ip_bracketed = false;
+            let first_ip = parse_ip(first);
+            let first_is_ip = first_ip.is_some();
+            for (i, w) in ws_words(c).enumerate() {
+                if comment_ip.is_some() && hop.helo.is_some() {
+                    break;
+                }
+                if let Some(h) = w.get(..5).filter(|p| p.eq_ignore_ascii_case("helo=")).map(|_| &w[5..]) {
+                    if hop.helo.is_none() {
+                        hop.helo = clean_host(h);
+                    }
+                    continue;
+                }
+                if w.contains('=') {
+                    continue;
+                }
+                if comment_ip.is_none() {
+                    if let Some(ip) = if i == 0 { first_ip } else { parse_ip(w) } {
+                        comment_ip = Some(ip);
+                        comment_ip_bracketed = w.starts_with('[');
+                        if i == 1 && w.starts_with('[') && !first_is_ip && !first.contains('@') {
+                            hop.from_rdns = clean_host(first);
+                        }
+                    }
+                }
+            }
+            if let Some(ip) = comment_ip {
+                let helo_literal = *host_is_ip.get_or_insert_with(|| hop.from_host.as_deref().is_some_and(|h| parse_ip(h).is_some()));
+                if hop.from_ip.is_none() || (comment_ip_bracketed && helo_literal) {
+                    hop.set_peer(ip);
+                }
+                if hop.helo.is_none() {
+                    hop.helo = hop.from_host.clone().filter(|_| !helo_literal);
+                }
+            }
+        }
+        let pieces = ["[192.0.2.1]", "198.51.100.7", "[IPv6:2001:db8::1]", "2001:db8::2", "host.example", "rdns.example.", "unknown", "helo=h.example", "HELO=x", "a=b", "[a=b]@192.0.2.9", "u@192.0.2.8", "@", "HELO", "ehlo", "using", "TLSv1.3", "(", "[", "[1.2.3]", " ", " ", " ", "\t", "\u{a0}", "\u{e9}x"];
+        let mut x: u32 = 0x7a11_0c0d;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            x
+        };
+        let raw = "from x by y";
+        for _ in 0..200_000 {
+            let n = next() % 7;
+            let c: String = (0..n).map(|_| pieces[(next() % pieces.len() as u32) as usize]).collect();
+            let r = next();
+            let mut hop = Hop::parse_text(0, raw, (0, 0));
+            hop.from_host = [None, Some("h.example"), Some("192.0.2.200"), Some("[192.0.2.201]")][(r & 3) as usize].map(Cow::Borrowed);
+            hop.helo = [None, Some("helo.example")][(r >> 2 & 1) as usize].map(Cow::Borrowed);
+            hop.from_rdns = [None, Some("old.example")][(r >> 3 & 1) as usize].map(Cow::Borrowed);
+            if r >> 4 & 1 == 1 {
+                hop.set_peer(IpAddr::from([203, 0, 113, 1]));
+            }
+            let known = [None, Some(false), Some(true)][(r >> 5) as usize % 3];
+            let (mut a, mut b) = (hop.clone(), hop);
+            let (mut ka, mut kb) = (known, known);
+            read_from_comment(&c, &mut a, &mut ka);
+            reference(&c, &mut b, &mut kb);
+            assert_eq!((a, ka), (b, kb), "{c:?} {r}");
         }
     }
 
