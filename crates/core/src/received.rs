@@ -154,6 +154,8 @@ enum Stops {
     Word,
     /// [`is_ws_byte`]: white space, 0x0B included.
     Space,
+    /// What matters inside a comment: `(`, `)` and `\\`.
+    Comment,
 }
 
 /// The first position from `i` on whose byte is one of `stops` (`bytes.len()`
@@ -176,7 +178,8 @@ fn stop_at(bytes: &[u8], mut i: usize, stops: Stops) -> usize {
         Some(last) => stop_mask(last, stops) >> (i + 16 - bytes.len()),
         None => {
             // A text shorter than sixteen bytes, padded with spaces (a space stops
-            // both kinds of word). A loop, not a copy call, for so few bytes.
+            // both kinds of word, and no comment). A loop, not a copy call, for so
+            // few bytes.
             let mut c = [b' '; 16];
             for (k, &b) in bytes[i..].iter().enumerate() {
                 c[k] = b;
@@ -205,6 +208,9 @@ fn stop_mask_sse2(chunk: &[u8; 16], stops: Stops) -> u32 {
     let hi = u64::from_le_bytes(chunk[8..].try_into().unwrap());
     let v = _mm_set_epi64x(hi as i64, lo as i64);
     let eq = |b: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(b as i8));
+    if stops == Stops::Comment {
+        return _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(eq(b'('), eq(b')')), eq(b'\\'))) as u32;
+    }
     // Bytes 0x09..=0x0D: v - 9 (wrapping) is at most 4 exactly for them.
     let d = _mm_sub_epi8(v, _mm_set1_epi8(9));
     let controls = _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(4)), d);
@@ -214,6 +220,7 @@ fn stop_mask_sse2(chunk: &[u8; 16], stops: Stops) -> u32 {
         Stops::Space => m,
         // 0x0B is a word byte to the tokenizer; `(` and `[` end a word.
         Stops::Word => (m & !(_mm_movemask_epi8(eq(0x0b)) as u32)) | _mm_movemask_epi8(_mm_or_si128(eq(b'('), eq(b'['))) as u32,
+        Stops::Comment => unreachable!(),
     }
 }
 
@@ -225,6 +232,7 @@ fn stop_mask(chunk: &[u8; 16], stops: Stops) -> u32 {
         let stop = match stops {
             Stops::Word => WORD_CLASS[usize::from(b)] != 0,
             Stops::Space => is_ws_byte(b),
+            Stops::Comment => matches!(b, b'(' | b')' | b'\\'),
         };
         m |= u32::from(stop) << k;
     }
@@ -340,12 +348,12 @@ fn tokenize<'a>(s: &'a str, mut out: Vec<Token<'a>>) -> (Vec<Token<'a>>, bool) {
             let mut depth = 1;
             i += 1;
             while i < bytes.len() && depth > 0 {
-                // Jump to the next byte that matters.
-                let Some(p) = memchr::memchr3(b'(', b')', b'\\', &bytes[i..]) else {
-                    i = bytes.len();
+                // Jump to the next byte that matters (sixteen bytes a step: a
+                // `memchr3` call paid its setup on these short texts).
+                i = stop_at(bytes, i, Stops::Comment);
+                if i == bytes.len() {
                     break;
-                };
-                i += p;
+                }
                 match bytes[i] {
                     b'(' => depth += 1,
                     b')' => depth -= 1,
@@ -650,12 +658,14 @@ pub fn parse_ip(token: &str) -> Option<IpAddr> {
     if !starts_like && !first.is_ascii_alphabetic() {
         return None;
     }
-    let at = memchr::memrchr(b'@', tb);
+    let (at, separator) = at_and_separator(tb);
     if !starts_like && at.is_none() {
         return None;
     }
     // An address needs a `.` or `:`.
-    memchr::memchr2(b'.', b':', tb)?;
+    if !separator {
+        return None;
+    }
     match token.as_bytes().get(at.map_or(0, |a| a + 1)) {
         Some(&c) if c.is_ascii_hexdigit() || matches!(c, b'[' | b':' | b'I' | b'i') => {}
         _ => return None,
@@ -671,6 +681,82 @@ pub fn parse_ip(token: &str) -> Option<IpAddr> {
         }
     }
     address_part(token, at)
+}
+
+/// The position of the last `@` in `b`, and whether `b` holds a `.` or `:`: one
+/// pass of sixteen bytes a step. Two `memchr` calls cost more on words this short
+/// (most are 5 to 30 bytes) than the search itself.
+#[inline]
+fn at_and_separator(b: &[u8]) -> (Option<usize>, bool) {
+    let (mut at, mut separator) = (None, false);
+    let mut base = 0;
+    while base < b.len() {
+        let (ats, seps) = match b.get(base..).and_then(|r| r.first_chunk::<16>()) {
+            Some(chunk) => at_separator_masks(chunk),
+            None => match b.last_chunk::<16>() {
+                // The last sixteen bytes, overlapping what was tested: drop the bits before `base`.
+                Some(last) => {
+                    let (a, s) = at_separator_masks(last);
+                    let drop = base + 16 - b.len();
+                    (a >> drop, s >> drop)
+                }
+                None => {
+                    // Shorter than sixteen bytes: padded with zeros (neither kind).
+                    let mut c = [0u8; 16];
+                    for (k, &x) in b.iter().enumerate() {
+                        c[k] = x;
+                    }
+                    at_separator_masks(&c)
+                }
+            },
+        };
+        if ats != 0 {
+            at = Some(base + 31 - ats.leading_zeros() as usize);
+        }
+        separator |= seps != 0;
+        base += 16;
+    }
+    (at, separator)
+}
+
+/// Bit `k` of the first mask set when `chunk[k]` is `@`, of the second when it is
+/// `.` or `:`.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline]
+fn at_separator_masks(chunk: &[u8; 16]) -> (u32, u32) {
+    // SAFETY: the cfg admits this only where SSE2 is enabled at compile time (every
+    // x86_64 target), which is all `at_separator_masks_sse2` requires of its caller.
+    unsafe { at_separator_masks_sse2(chunk) }
+}
+
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[target_feature(enable = "sse2")]
+#[inline]
+fn at_separator_masks_sse2(chunk: &[u8; 16]) -> (u32, u32) {
+    use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8, _mm_set_epi64x};
+    let lo = u64::from_le_bytes(chunk[..8].try_into().unwrap());
+    let hi = u64::from_le_bytes(chunk[8..].try_into().unwrap());
+    let v = _mm_set_epi64x(hi as i64, lo as i64);
+    let eq = |b: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(b as i8));
+    (_mm_movemask_epi8(eq(b'@')) as u32, _mm_movemask_epi8(_mm_or_si128(eq(b'.'), eq(b':'))) as u32)
+}
+
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+#[inline]
+fn at_separator_masks(chunk: &[u8; 16]) -> (u32, u32) {
+    at_separator_masks_portable(chunk)
+}
+
+/// [`at_separator_masks`] a byte at a time: the fallback without SSE2, and what
+/// the test checks the SSE2 version against.
+#[cfg(any(test, not(all(target_arch = "x86_64", target_feature = "sse2"))))]
+fn at_separator_masks_portable(chunk: &[u8; 16]) -> (u32, u32) {
+    let (mut ats, mut seps) = (0, 0);
+    for (k, &b) in chunk.iter().enumerate() {
+        ats |= u32::from(b == b'@') << k;
+        seps |= u32::from(b == b'.' || b == b':') << k;
+    }
+    (ats, seps)
 }
 
 /// The address of `token` once [`parse_ip`]'s quick tests passed (`at`: its last `@`):
@@ -802,13 +888,57 @@ fn clean_host_str(h: &str) -> Option<&str> {
     Some(h)
 }
 
-fn is_keyword(w: &str) -> Option<&'static str> {
-    // Keywords are 2-4 letters: most words stop at the length test.
-    if !(2..=4).contains(&w.len()) {
+/// The clause keywords of a Received field.
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Clause {
+    From,
+    By,
+    Via,
+    With,
+    Id,
+    For,
+}
+
+/// The clause keyword `w` is, in any case. Keywords are 2-4 letters: most words
+/// stop at the length test; the others are packed in an integer and lower-cased
+/// at once (OR 0x20 turns only the letters into lower-case letters, and no other
+/// byte into one), so one `match` replaces six case-blind comparisons.
+#[inline]
+fn is_keyword(w: &str) -> Option<Clause> {
+    let b = w.as_bytes();
+    if !(2..=4).contains(&b.len()) {
         return None;
     }
-    const KEYS: &[&str] = &["from", "by", "via", "with", "id", "for"];
-    KEYS.iter().copied().find(|k| w.eq_ignore_ascii_case(k))
+    let mut v = 0u32;
+    for (k, &c) in b.iter().enumerate() {
+        v |= u32::from(c | 0x20) << (8 * k);
+    }
+    const fn key(s: &[u8]) -> u32 {
+        let mut v = 0u32;
+        let mut k = 0;
+        while k < s.len() {
+            v |= (s[k] as u32) << (8 * k);
+            k += 1;
+        }
+        v
+    }
+    const FROM: u32 = key(b"from");
+    const BY: u32 = key(b"by");
+    const VIA: u32 = key(b"via");
+    const WITH: u32 = key(b"with");
+    const ID: u32 = key(b"id");
+    const FOR: u32 = key(b"for");
+    // The length is in the packed value: a shorter word leaves the top bytes zero,
+    // which no byte OR 0x20 gives.
+    match v {
+        FROM => Some(Clause::From),
+        BY => Some(Clause::By),
+        VIA => Some(Clause::Via),
+        WITH => Some(Clause::With),
+        ID => Some(Clause::Id),
+        FOR => Some(Clause::For),
+        _ => None,
+    }
 }
 
 /// Split at the date: the text after the last `;` when it reads as a date.
@@ -1055,7 +1185,7 @@ impl<'a> Hop<'a> {
         // A word (or a run of words one space apart) as the hop keeps it: `kept`
         // only when some word holds a tab or line end, which is rare.
         let word = |w: &'a str| if folded_word { kept(w) } else { Cow::Borrowed(w) };
-        let mut current: Option<&'static str> = None;
+        let mut current: Option<Clause> = None;
         // Only the first two words of the from clause matter; the with clause is
         // joined as written. Fixed slots avoid an allocation per clause.
         let mut from_words: [Option<&str>; 2] = [None, None];
@@ -1072,23 +1202,23 @@ impl<'a> Hop<'a> {
                 Token::Word(w) => {
                     if let Some(k) = is_keyword(w) {
                         // A second `by` (qmail-scanner) or `from` later on is data, not a clause.
-                        let repeat = (k == "by" && seen_by) || (k == "from" && current.is_some());
+                        let repeat = (k == Clause::By && seen_by) || (k == Clause::From && current.is_some());
                         if !repeat {
                             current = Some(k);
-                            if k == "by" {
+                            if k == Clause::By {
                                 seen_by = true;
                             }
                             continue;
                         }
                     }
                     match current {
-                        Some("from") => {
+                        Some(Clause::From) => {
                             if let Some(slot) = from_words.iter_mut().find(|s| s.is_none()) {
                                 *slot = Some(w);
                             }
                         }
-                        Some("by") if hop.by_host.is_none() => hop.by_host = clean_host_str(w).map(word),
-                        Some("with") => {
+                        Some(Clause::By) if hop.by_host.is_none() => hop.by_host = clean_host_str(w).map(word),
+                        Some(Clause::With) => {
                             // `w` is a slice of `raw`: its offset, by address.
                             let start = w.as_ptr() as usize - raw.as_ptr() as usize;
                             let end = start + w.len();
@@ -1105,15 +1235,15 @@ impl<'a> Hop<'a> {
                                 }
                             }
                         }
-                        Some("id") if hop.id.is_none() => hop.id = Some(word(w.trim_end_matches(','))),
-                        Some("for") if hop.for_addr.is_none() => {
+                        Some(Clause::Id) if hop.id.is_none() => hop.id = Some(word(w.trim_end_matches(','))),
+                        Some(Clause::For) if hop.for_addr.is_none() => {
                             hop.for_addr = clean_host_str(w).map(|s| word(s.trim_matches(['<', '>'])))
                         }
                         _ => {}
                     }
                 }
                 Token::Comment(c) => {
-                    if current == Some("from") {
+                    if current == Some(Clause::From) {
                         from_comments.push(c);
                     }
                 }
@@ -1524,7 +1654,7 @@ mod fold_tests {
 
     #[test]
     fn stop_at_finds_what_a_byte_loop_finds() {
-        let alphabet = b"ab([ \t\n\x0b\x0c\r)]x1.";
+        let alphabet = b"ab([ \t\n\x0b\x0c\r)]x1.\\";
         let mut x: u32 = 0x1234_5678;
         for _ in 0..20_000 {
             x ^= x << 13;
@@ -1535,8 +1665,10 @@ mod fold_tests {
             for from in 0..=len {
                 let word = (from..len).find(|&k| WORD_CLASS[usize::from(bytes[k])] != 0).unwrap_or(len);
                 let space = (from..len).find(|&k| is_ws_byte(bytes[k])).unwrap_or(len);
+                let comment = (from..len).find(|&k| matches!(bytes[k], b'(' | b')' | b'\\')).unwrap_or(len);
                 assert_eq!(stop_at(&bytes, from, Stops::Word), word, "{bytes:?} from {from}");
                 assert_eq!(stop_at(&bytes, from, Stops::Space), space, "{bytes:?} from {from}");
+                assert_eq!(stop_at(&bytes, from, Stops::Comment), comment, "{bytes:?} from {from}");
             }
         }
     }
@@ -1679,6 +1811,25 @@ mod fold_tests {
         }
     }
 
+    #[test]
+    fn at_and_separator_find_what_memchr_finds() {
+        let alphabet = b"@.:a1 @@\xe9[]";
+        let mut x: u32 = 0x1357_9bdf;
+        for _ in 0..50_000 {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            let len = (x % 50) as usize;
+            let bytes: Vec<u8> = (0..len).map(|k| alphabet[((x >> (k % 24)) as usize + k * 3) % alphabet.len()]).collect();
+            let want = (memchr::memrchr(b'@', &bytes), memchr::memchr2(b'.', b':', &bytes).is_some());
+            assert_eq!(at_and_separator(&bytes), want, "{bytes:?}");
+            for c in bytes.chunks_exact(16) {
+                let c: &[u8; 16] = c.try_into().unwrap();
+                assert_eq!(at_separator_masks(c), at_separator_masks_portable(c), "{c:?}");
+            }
+        }
+    }
+
     /// `parse_ip` with its shortcuts reads every token as its general path does.
     #[test]
     fn parse_ip_shortcuts_read_as_the_general_path() {
@@ -1720,6 +1871,26 @@ mod fold_tests {
         }
         for t in ["192.0.2.1", "[192.0.2.1]", "[IPv6:2001:db8::1]", "fe80::1%9", "[1.2.3.4]:25", "user@1.2.3.4", "a@[IPv6:::1],", "BN8PR12MB1234.example", "2603:10b6:a03:2d5::15", "::ffff:1.2.3.4", "1.2.3.4;", "dead:beef::1%eth0"] {
             assert_eq!(parse_ip(t), reference(t), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn packed_keywords_match_the_case_blind_comparison() {
+        let plain = |w: &str| ["from", "by", "via", "with", "id", "for"].iter().position(|k| w.eq_ignore_ascii_case(k));
+        let clauses = [Clause::From, Clause::By, Clause::Via, Clause::With, Clause::Id, Clause::For];
+        let alphabet = b"fromFROMbyBYviaVIAwithWITHidIDfor@`[{\x00 \xc3\xa9";
+        let mut x: u32 = 0x0dd_ba11;
+        for _ in 0..300_000 {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            let len = (x % 6) as usize;
+            let bytes: Vec<u8> = (0..len).map(|k| alphabet[((x >> (k * 5)) as usize + k) % alphabet.len()]).collect();
+            let Ok(w) = std::str::from_utf8(&bytes) else { continue };
+            assert_eq!(is_keyword(w), plain(w).map(|i| clauses[i]), "{w:?}");
+        }
+        for k in ["from", "By", "VIA", "wItH", "iD", "FOR", "fro", "fromm", "b", "byy", "i", "ix", "wit"] {
+            assert_eq!(is_keyword(k), plain(k).map(|i| clauses[i]), "{k:?}");
         }
     }
 
