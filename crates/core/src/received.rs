@@ -645,10 +645,32 @@ pub fn parse_ip(token: &str) -> Option<IpAddr> {
             }
         }
     }
-    // A bare dotted quad, read directly too (digits and dots only: nothing below
-    // would trim or cut it, and parse_addr gives such text to parse_v4).
-    if tb.len() <= 15 && tb.iter().all(|&b| b.is_ascii_digit() || b == b'.') {
-        return parse_v4(tb).map(IpAddr::from);
+    // A bare address, read directly too: a token of hex digits, dots and colons
+    // only has nothing for the steps below to trim or cut, so they would give it
+    // to parse_addr whole, which reads it so (the mixed form `::ffff:1.2.3.4`
+    // and long texts still go the general way). One pass, ending at the first
+    // other byte (the first letter of most host names).
+    let mut seen = 0u8;
+    let mut k = 0;
+    while k < tb.len() {
+        let c = ADDR_CLASS[usize::from(tb[k])];
+        if c == 0 {
+            break;
+        }
+        seen |= c;
+        k += 1;
+    }
+    if k == tb.len() {
+        if tb.len() <= 15 && seen & !(DIGIT | DOT) == 0 {
+            return parse_v4(tb).map(IpAddr::from);
+        }
+        if tb.len() <= 39 && seen & !(DIGIT | HEX_LETTER | COLON) == 0 {
+            // As address_part maps it: IPv4-mapped IPv6 is the IPv4 peer.
+            return parse_v6_groups(tb).map(|g| {
+                let v6 = std::net::Ipv6Addr::from(g);
+                v6.to_ipv4_mapped().map_or(IpAddr::V6(v6), IpAddr::V4)
+            });
+        }
     }
     // Most words of a Received line are not addresses: reject them before any work.
     let first = *tb.first()?;
@@ -1856,7 +1878,7 @@ mod fold_tests {
             }
             address_part(token, at)
         }
-        let pieces = ["1", "9", "0", "25", "255", "256", "01", ".", ".", ":", "::", "[", "]", "IPv6:", "ipv6:", "IPV6:", "@", "%", "%eth0", ",", ";", " ", "\t", "ffff", "a", "B", "g", "M", "x", "-", "\u{a0}", "\u{e9}", "v", "P"];
+        let pieces = ["1", "9", "0", "25", "255", "256", "01", ".", ".", ":", "::", ":", "::", "db8", "10b6", "[", "]", "IPv6:", "ipv6:", "IPV6:", "@", "%", "%eth0", ",", ";", " ", "\t", "ffff", "a", "B", "g", "M", "x", "-", "\u{a0}", "\u{e9}", "v", "P"];
         let mut x: u32 = 0x5eed_1234;
         let mut next = move || {
             x ^= x << 13;
@@ -1869,7 +1891,7 @@ mod fold_tests {
             let t: String = (0..n).map(|_| pieces[(next() % pieces.len() as u32) as usize]).collect();
             assert_eq!(parse_ip(&t), reference(&t), "{t:?}");
         }
-        for t in ["192.0.2.1", "[192.0.2.1]", "[IPv6:2001:db8::1]", "fe80::1%9", "[1.2.3.4]:25", "user@1.2.3.4", "a@[IPv6:::1],", "BN8PR12MB1234.example", "2603:10b6:a03:2d5::15", "::ffff:1.2.3.4", "1.2.3.4;", "dead:beef::1%eth0"] {
+        for t in ["192.0.2.1", "[192.0.2.1]", "[IPv6:2001:db8::1]", "fe80::1%9", "[1.2.3.4]:25", "user@1.2.3.4", "a@[IPv6:::1],", "BN8PR12MB1234.example", "2603:10b6:a03:2d5::15", "::ffff:1.2.3.4", "1.2.3.4;", "dead:beef::1%eth0", "::ffff:102:304", "::ffff:c000:201", "1:2:3:4:5:6:7:8", "1:2:3:4:5:6:7:8:9", "12345678901234567", "cafe", "::", ":::", "2001:0db8:0000:0000:0000:0000:0000:0001", "2001:0db8:0000:0000:0000:0000:0000:00001"] {
             assert_eq!(parse_ip(t), reference(t), "{t:?}");
         }
     }
