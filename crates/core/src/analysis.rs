@@ -132,7 +132,11 @@ fn analyze_inner<'a>(raw: &'a [u8], options: &AnalyzeOptions) -> Result<Analysis
     // Sized first: a hop is a few hundred bytes, and growing the list by doubling
     // copied it and sent glibc consolidating its free chunks on every message.
     let mut hops: Vec<Hop> = Vec::with_capacity(block.all("Received").count());
-    hops.extend(block.all("Received").enumerate().map(|(i, f)| Hop::parse(i, f)));
+    // One push per field (not `extend`, whose iterator handed each hop over
+    // through an `Option` first: one more copy of it).
+    for (i, f) in block.all("Received").enumerate() {
+        hops.push(Hop::parse(i, f));
+    }
     received::compute_delays(&mut hops);
 
     // Lent from the field when its text is: the walk only asks for the domains'
