@@ -156,6 +156,8 @@ enum Stops {
     Space,
     /// What matters inside a comment: `(`, `)` and `\\`.
     Comment,
+    /// What matters inside an address literal: its end `]`, and a tab or line end.
+    Literal,
 }
 
 /// The first position from `i` on whose byte is one of `stops` (`bytes.len()`
@@ -178,8 +180,8 @@ fn stop_at(bytes: &[u8], mut i: usize, stops: Stops) -> usize {
         Some(last) => stop_mask(last, stops) >> (i + 16 - bytes.len()),
         None => {
             // A text shorter than sixteen bytes, padded with spaces (a space stops
-            // both kinds of word, and no comment). A loop, not a copy call, for so
-            // few bytes.
+            // both kinds of word, and no comment or literal). A loop, not a copy
+            // call, for so few bytes.
             let mut c = [b' '; 16];
             for (k, &b) in bytes[i..].iter().enumerate() {
                 c[k] = b;
@@ -211,6 +213,9 @@ fn stop_mask_sse2(chunk: &[u8; 16], stops: Stops) -> u32 {
     if stops == Stops::Comment {
         return _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(eq(b'('), eq(b')')), eq(b'\\'))) as u32;
     }
+    if stops == Stops::Literal {
+        return _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(eq(b']'), eq(b'\t')), _mm_or_si128(eq(b'\r'), eq(b'\n')))) as u32;
+    }
     // Bytes 0x09..=0x0D: v - 9 (wrapping) is at most 4 exactly for them.
     let d = _mm_sub_epi8(v, _mm_set1_epi8(9));
     let controls = _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(4)), d);
@@ -220,7 +225,7 @@ fn stop_mask_sse2(chunk: &[u8; 16], stops: Stops) -> u32 {
         Stops::Space => m,
         // 0x0B is a word byte to the tokenizer; `(` and `[` end a word.
         Stops::Word => (m & !(_mm_movemask_epi8(eq(0x0b)) as u32)) | _mm_movemask_epi8(_mm_or_si128(eq(b'('), eq(b'['))) as u32,
-        Stops::Comment => unreachable!(),
+        Stops::Comment | Stops::Literal => unreachable!(),
     }
 }
 
@@ -233,16 +238,18 @@ fn stop_mask(chunk: &[u8; 16], stops: Stops) -> u32 {
             Stops::Word => WORD_CLASS[usize::from(b)] != 0,
             Stops::Space => is_ws_byte(b),
             Stops::Comment => matches!(b, b'(' | b')' | b'\\'),
+            Stops::Literal => matches!(b, b']' | b'\t' | b'\r' | b'\n'),
         };
         m |= u32::from(stop) << k;
     }
     m
 }
 
-/// The positions of `u` and `U` in a byte string, in order. One 16-byte mask per
-/// chunk, read bit by bit: a Received field has dozens of `u`s, and a `memchr2`
-/// call after each one paid its setup on a short haystack every time.
-struct UPositions<'b> {
+/// The positions of a lower-case ASCII letter `L` and of its upper case in a byte
+/// string, in order (`u` for `authenticated`, `l` for TLS versions). One 16-byte
+/// mask per chunk, read bit by bit: a Received field has dozens of `u`s, and a
+/// `memchr2` call after each one paid its setup on a short haystack every time.
+struct CasePositions<'b, const L: u8> {
     bytes: &'b [u8],
     /// Where the chunk of `mask` starts.
     base: usize,
@@ -250,13 +257,15 @@ struct UPositions<'b> {
     mask: u32,
 }
 
-impl<'b> UPositions<'b> {
+type UPositions<'b> = CasePositions<'b, b'u'>;
+
+impl<'b, const L: u8> CasePositions<'b, L> {
     fn new(bytes: &'b [u8]) -> Self {
-        UPositions { bytes, base: 0, mask: u_mask_at(bytes, 0) }
+        CasePositions { bytes, base: 0, mask: case_mask_at::<L>(bytes, 0) }
     }
 }
 
-impl Iterator for UPositions<'_> {
+impl<const L: u8> Iterator for CasePositions<'_, L> {
     type Item = usize;
 
     #[inline]
@@ -266,7 +275,7 @@ impl Iterator for UPositions<'_> {
             if self.base >= self.bytes.len() {
                 return None;
             }
-            self.mask = u_mask_at(self.bytes, self.base);
+            self.mask = case_mask_at::<L>(self.bytes, self.base);
         }
         let k = self.mask.trailing_zeros() as usize;
         self.mask &= self.mask - 1;
@@ -274,62 +283,129 @@ impl Iterator for UPositions<'_> {
     }
 }
 
-/// The `u`/`U` mask of the (up to) sixteen bytes from `base`.
+/// The `L` mask of the (up to) sixteen bytes from `base`.
 #[inline]
-fn u_mask_at(bytes: &[u8], base: usize) -> u32 {
+fn case_mask_at<const L: u8>(bytes: &[u8], base: usize) -> u32 {
     if let Some(chunk) = bytes.get(base..).and_then(|r| r.first_chunk::<16>()) {
-        return u_mask(chunk);
+        return case_mask::<L>(chunk);
     }
     match bytes.last_chunk::<16>() {
         // The last sixteen bytes, overlapping what was tested: drop the bits before `base`.
-        Some(last) => u_mask(last) >> (base + 16 - bytes.len()),
+        Some(last) => case_mask::<L>(last) >> (base + 16 - bytes.len()),
         None => {
-            // Shorter than sixteen bytes: padded with zeros (not a `u`).
+            // Shorter than sixteen bytes: padded with zeros (not a letter).
             let mut c = [0u8; 16];
             for (k, &b) in bytes.iter().enumerate() {
                 c[k] = b;
             }
-            u_mask(&c)
+            case_mask::<L>(&c)
         }
     }
 }
 
-/// Bit `k` set when `chunk[k]` is `u` or `U`.
+/// Bit `k` set when `chunk[k]` is `L` or its upper case.
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 #[inline]
-fn u_mask(chunk: &[u8; 16]) -> u32 {
+fn case_mask<const L: u8>(chunk: &[u8; 16]) -> u32 {
     // SAFETY: the cfg admits this only where SSE2 is enabled at compile time (every
-    // x86_64 target), which is all `u_mask_sse2` requires of its caller.
-    unsafe { u_mask_sse2(chunk) }
+    // x86_64 target), which is all `case_mask_sse2` requires of its caller.
+    unsafe { case_mask_sse2::<L>(chunk) }
 }
 
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 #[target_feature(enable = "sse2")]
 #[inline]
-fn u_mask_sse2(chunk: &[u8; 16]) -> u32 {
+fn case_mask_sse2<const L: u8>(chunk: &[u8; 16]) -> u32 {
     use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8, _mm_set_epi64x};
+    const { assert!(L.is_ascii_lowercase()) };
     let lo = u64::from_le_bytes(chunk[..8].try_into().unwrap());
     let hi = u64::from_le_bytes(chunk[8..].try_into().unwrap());
     let v = _mm_set_epi64x(hi as i64, lo as i64);
-    // `U` | 0x20 is `u`, and no other byte becomes `u`.
-    _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)), _mm_set1_epi8(b'u' as i8))) as u32
+    // The upper-case letter | 0x20 is `L`, and no byte but the two becomes `L`.
+    _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)), _mm_set1_epi8(L as i8))) as u32
 }
 
 #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
 #[inline]
-fn u_mask(chunk: &[u8; 16]) -> u32 {
-    u_mask_portable(chunk)
+fn case_mask<const L: u8>(chunk: &[u8; 16]) -> u32 {
+    case_mask_portable::<L>(chunk)
 }
 
-/// [`u_mask`] a byte at a time: the fallback without SSE2, and what the test
+/// [`case_mask`] a byte at a time: the fallback without SSE2, and what the test
 /// checks the SSE2 version against.
 #[cfg(any(test, not(all(target_arch = "x86_64", target_feature = "sse2"))))]
-fn u_mask_portable(chunk: &[u8; 16]) -> u32 {
+fn case_mask_portable<const L: u8>(chunk: &[u8; 16]) -> u32 {
     let mut m = 0;
     for (k, &b) in chunk.iter().enumerate() {
-        m |= u32::from(matches!(b, b'u' | b'U')) << k;
+        m |= u32::from(b == L || b == L.to_ascii_uppercase()) << k;
     }
     m
+}
+
+/// Bit `k` set when `chunk[k]` is `needle`.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline]
+fn byte_mask(chunk: &[u8; 16], needle: u8) -> u32 {
+    // SAFETY: the cfg admits this only where SSE2 is enabled at compile time (every
+    // x86_64 target), which is all `byte_mask_sse2` requires of its caller.
+    unsafe { byte_mask_sse2(chunk, needle) }
+}
+
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[target_feature(enable = "sse2")]
+#[inline]
+fn byte_mask_sse2(chunk: &[u8; 16], needle: u8) -> u32 {
+    use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_movemask_epi8, _mm_set1_epi8, _mm_set_epi64x};
+    let lo = u64::from_le_bytes(chunk[..8].try_into().unwrap());
+    let hi = u64::from_le_bytes(chunk[8..].try_into().unwrap());
+    let v = _mm_set_epi64x(hi as i64, lo as i64);
+    _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(needle as i8))) as u32
+}
+
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+#[inline]
+fn byte_mask(chunk: &[u8; 16], needle: u8) -> u32 {
+    byte_mask_portable(chunk, needle)
+}
+
+/// [`byte_mask`] a byte at a time: the fallback without SSE2, and what the test
+/// checks the SSE2 version against.
+#[cfg(any(test, not(all(target_arch = "x86_64", target_feature = "sse2"))))]
+fn byte_mask_portable(chunk: &[u8; 16], needle: u8) -> u32 {
+    let mut m = 0;
+    for (k, &b) in chunk.iter().enumerate() {
+        m |= u32::from(b == needle) << k;
+    }
+    m
+}
+
+/// Whether `b` holds `needle` (an ASCII byte), sixteen bytes a step: the words
+/// asked about are short, and `str::contains` paid a `memchr` call's setup on each.
+#[inline]
+fn has_byte(b: &[u8], needle: u8) -> bool {
+    debug_assert!(needle != 0);
+    let mut i = 0;
+    while let Some(chunk) = b.get(i..).and_then(|r| r.first_chunk::<16>()) {
+        if byte_mask(chunk, needle) != 0 {
+            return true;
+        }
+        i += 16;
+    }
+    if i == b.len() {
+        return false;
+    }
+    match b.last_chunk::<16>() {
+        // The last sixteen bytes, overlapping bytes already tested (which had none).
+        Some(last) => byte_mask(last, needle) != 0,
+        None => {
+            // Shorter than sixteen bytes: padded with zeros (not the needle).
+            let mut c = [0u8; 16];
+            for (k, &x) in b.iter().enumerate() {
+                c[k] = x;
+            }
+            byte_mask(&c, needle) != 0
+        }
+    }
 }
 
 /// The tokens of `s`, and whether a word holds a tab or line end (only an address
@@ -368,10 +444,20 @@ fn tokenize<'a>(s: &'a str, mut out: Vec<Token<'a>>) -> (Vec<Token<'a>>, bool) {
             loop {
                 i = stop_at(bytes, i, Stops::Word);
                 if i < bytes.len() && bytes[i] == b'[' {
-                    // Keep an address literal whole even if it holds spaces.
-                    let from = i;
-                    i = memchr::memchr(b']', &bytes[i..]).map_or(bytes.len(), |p| i + p + 1);
-                    folded_word |= memchr::memchr3(b'\r', b'\n', b'\t', &bytes[from..i]).is_some();
+                    // Keep an address literal whole even if it holds spaces: on to
+                    // its `]`, noting a tab or line end on the way (one search
+                    // rather than a `memchr` and a `memchr3` call).
+                    loop {
+                        i = stop_at(bytes, i + 1, Stops::Literal);
+                        match bytes.get(i) {
+                            Some(b']') => {
+                                i += 1;
+                                break;
+                            }
+                            Some(_) => folded_word = true,
+                            None => break,
+                        }
+                    }
                 } else {
                     break;
                 }
@@ -1449,7 +1535,7 @@ fn read_from_comment<'a>(c: &'a str, hop: &mut Hop<'a>, host_is_ip: &mut Option<
         // word not an address, the second a bracketed one; any later word changes
         // nothing (no HELO to fill, the peer kept: the host is no literal).
         if let Some(w) = words.next() {
-            if w.starts_with('[') && !w.contains('=') && !first.contains('@') && parse_ip(w).is_some() && parse_ip(first).is_none() {
+            if w.starts_with('[') && !has_byte(w.as_bytes(), b'=') && !has_byte(first.as_bytes(), b'@') && parse_ip(w).is_some() && parse_ip(first).is_none() {
                 hop.from_rdns = clean_host(first);
             }
         }
@@ -1470,7 +1556,7 @@ fn read_from_comment<'a>(c: &'a str, hop: &mut Hop<'a>, host_is_ip: &mut Option<
             }
             continue;
         }
-        if w.contains('=') {
+        if has_byte(w.as_bytes(), b'=') {
             continue;
         }
         if comment_ip.is_none() {
@@ -1479,7 +1565,7 @@ fn read_from_comment<'a>(c: &'a str, hop: &mut Hop<'a>, host_is_ip: &mut Option<
                 comment_ip = Some(ip);
                 comment_ip_bracketed = w.starts_with('[');
                 // `(RDNS [IP])`: the word before the literal is the receiver's reverse DNS.
-                if i == 1 && w.starts_with('[') && !first_is_ip && !first.contains('@') {
+                if i == 1 && w.starts_with('[') && !first_is_ip && !has_byte(first.as_bytes(), b'@') {
                     hop.from_rdns = clean_host(first);
                 }
             }
@@ -1522,7 +1608,7 @@ fn tls_in(c: &str) -> Option<&str> {
     // A version word holds `tls` or `slv` (any case): look for the `l` of one
     // before splitting the comment into words.
     let b = c.as_bytes();
-    let has_marker = memchr::memchr2_iter(b'l', b'L', b).any(|i| {
+    let has_marker = CasePositions::<b'l'>::new(b).any(|i| {
         i > 0 && i + 1 < b.len() && matches!((b[i - 1] | 0x20, b[i + 1] | 0x20), (b't', b's') | (b's', b'v'))
     });
     if !has_marker {
@@ -1699,6 +1785,8 @@ mod fold_tests {
                 let word = (from..len).find(|&k| WORD_CLASS[usize::from(bytes[k])] != 0).unwrap_or(len);
                 let space = (from..len).find(|&k| is_ws_byte(bytes[k])).unwrap_or(len);
                 let comment = (from..len).find(|&k| matches!(bytes[k], b'(' | b')' | b'\\')).unwrap_or(len);
+                let literal = (from..len).find(|&k| matches!(bytes[k], b']' | b'\t' | b'\r' | b'\n')).unwrap_or(len);
+                assert_eq!(stop_at(&bytes, from, Stops::Literal), literal, "{bytes:?} from {from}");
                 assert_eq!(stop_at(&bytes, from, Stops::Word), word, "{bytes:?} from {from}");
                 assert_eq!(stop_at(&bytes, from, Stops::Space), space, "{bytes:?} from {from}");
                 assert_eq!(stop_at(&bytes, from, Stops::Comment), comment, "{bytes:?} from {from}");
@@ -1708,7 +1796,7 @@ mod fold_tests {
 
     #[test]
     fn u_positions_are_what_memchr_finds() {
-        let alphabet = b"uUaA tu\x55\x75\xf5\xd5Vv\r";
+        let alphabet = b"uUaA tu\x55\x75\xf5\xd5Vv\rlL=@\xcc\xec";
         let mut x: u32 = 0x8765_4321;
         for _ in 0..20_000 {
             x ^= x << 13;
@@ -1718,13 +1806,24 @@ mod fold_tests {
             let bytes: Vec<u8> = (0..len).map(|k| alphabet[((x >> (k % 24)) as usize + k * 7) % alphabet.len()]).collect();
             let want: Vec<usize> = memchr::memchr2_iter(b'u', b'U', &bytes).collect();
             assert_eq!(UPositions::new(&bytes).collect::<Vec<_>>(), want, "{bytes:?}");
+            let want: Vec<usize> = memchr::memchr2_iter(b'l', b'L', &bytes).collect();
+            assert_eq!(CasePositions::<b'l'>::new(&bytes).collect::<Vec<_>>(), want, "{bytes:?}");
+            for needle in [b'=', b'@', b'u'] {
+                assert_eq!(has_byte(&bytes, needle), bytes.contains(&needle), "{bytes:?} {needle}");
+            }
             for c in bytes.chunks_exact(16) {
-                assert_eq!(u_mask(c.try_into().unwrap()), u_mask_portable(c.try_into().unwrap()), "{c:?}");
+                let c: &[u8; 16] = c.try_into().unwrap();
+                assert_eq!(case_mask::<b'u'>(c), case_mask_portable::<b'u'>(c), "{c:?}");
+                assert_eq!(case_mask::<b'l'>(c), case_mask_portable::<b'l'>(c), "{c:?}");
+                assert_eq!(byte_mask(c, b'='), byte_mask_portable(c, b'='), "{c:?}");
             }
         }
         for b in 0..=255u8 {
-            assert_eq!(u_mask(&[b; 16]), if matches!(b, b'u' | b'U') { 0xffff } else { 0 }, "{b}");
-            assert_eq!(u_mask_portable(&[b; 16]), u_mask(&[b; 16]), "{b}");
+            assert_eq!(case_mask::<b'u'>(&[b; 16]), if matches!(b, b'u' | b'U') { 0xffff } else { 0 }, "{b}");
+            assert_eq!(case_mask_portable::<b'u'>(&[b; 16]), case_mask::<b'u'>(&[b; 16]), "{b}");
+            assert_eq!(case_mask::<b'l'>(&[b; 16]), if matches!(b, b'l' | b'L') { 0xffff } else { 0 }, "{b}");
+            assert_eq!(byte_mask(&[b; 16], b'='), if b == b'=' { 0xffff } else { 0 }, "{b}");
+            assert_eq!(byte_mask_portable(&[b; 16], b'='), byte_mask(&[b; 16], b'='), "{b}");
         }
     }
 
