@@ -99,18 +99,19 @@ enum Token<'a> {
     Comment(&'a str),
 }
 
-fn comments<'b, 'a: 'b>(tokens: &'b [Token<'a>]) -> impl Iterator<Item = &'a str> + 'b {
-    tokens.iter().filter_map(|t| match t {
-        Token::Comment(c) => Some(*c),
-        Token::Word(_) => None,
-    })
+/// A word (or a run of words one space apart) as the hop keeps it: `kept` only
+/// once some word read so far holds a tab or line end, which is rare (a text
+/// inside such words holds one only if its word does, so the running flag of
+/// [`Tokens::next`] is enough).
+#[inline]
+fn word(w: &str, folded_word: bool) -> Cow<'_, str> {
+    if folded_word { kept(w) } else { Cow::Borrowed(w) }
 }
 
 /// Scratch buffers reused from one hop to the next (and one analysis to the
-/// next): the token list and the comments of the from clause.
+/// next): the comments of the from clause.
 #[derive(Default)]
 struct Scratch {
-    tokens: Vec<Token<'static>>,
     comments: Vec<&'static str>,
 }
 
@@ -125,12 +126,7 @@ fn recycle<'a, 'b, T: ?Sized>(mut v: Vec<&'a T>) -> Vec<&'b T> {
     v.into_iter().map(|_| -> &'b T { unreachable!() }).collect()
 }
 
-fn recycle_tokens<'a, 'b>(mut v: Vec<Token<'a>>) -> Vec<Token<'b>> {
-    v.clear();
-    v.into_iter().map(|_| -> Token<'b> { unreachable!() }).collect()
-}
-
-/// Bytes that end a run of word bytes in [`tokenize`]: white space as
+/// Bytes that end a run of word bytes in [`Tokens::next`]: white space as
 /// `u8::is_ascii_whitespace` sees it (1), `(` (2) and `[` (3). Read by the
 /// portable `stop_mask` only (SSE2 compares the bytes directly), and by the test
 /// that checks `stop_at` against a byte loop.
@@ -408,65 +404,94 @@ fn has_byte(b: &[u8], needle: u8) -> bool {
     }
 }
 
-/// The tokens of `s`, and whether a word holds a tab or line end (only an address
-/// literal with blanks inside can: white space ends every other word).
-fn tokenize<'a>(s: &'a str, mut out: Vec<Token<'a>>) -> (Vec<Token<'a>>, bool) {
-    let bytes = s.as_bytes();
-    let mut folded_word = false;
-    out.reserve(32);
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b.is_ascii_whitespace() {
-            i += 1;
-        } else if b == b'(' {
-            let start = i + 1;
-            let mut depth = 1;
-            i += 1;
-            while i < bytes.len() && depth > 0 {
-                // Jump to the next byte that matters (sixteen bytes a step: a
-                // `memchr3` call paid its setup on these short texts).
-                i = stop_at(bytes, i, Stops::Comment);
-                if i == bytes.len() {
-                    break;
-                }
-                match bytes[i] {
-                    b'(' => depth += 1,
-                    b')' => depth -= 1,
-                    _ => i += 1,
-                }
+/// The tokens of a text, read one at a time by the hop reader as it walks the
+/// clauses (no list of them is built).
+struct Tokens<'a> {
+    s: &'a str,
+    /// Where the next token may start.
+    i: usize,
+}
+
+impl<'a> Tokens<'a> {
+    fn new(s: &'a str) -> Self {
+        Tokens { s, i: 0 }
+    }
+
+    /// The next token; `folded_word` is set when it is a word holding a tab or
+    /// line end (only an address literal with blanks inside can: white space ends
+    /// every other word), so it is set once any word read so far holds one.
+    #[inline(always)]
+    fn next(&mut self, folded_word: &mut bool) -> Option<Token<'a>> {
+        let s = self.s;
+        let bytes = s.as_bytes();
+        let mut i = self.i;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b.is_ascii_whitespace() {
                 i += 1;
-            }
-            let end = if depth == 0 { i - 1 } else { bytes.len() };
-            out.push(Token::Comment(s.get(start..end.max(start)).unwrap_or("")));
-        } else {
-            let start = i;
-            loop {
-                i = stop_at(bytes, i, Stops::Word);
-                if i < bytes.len() && bytes[i] == b'[' {
-                    // Keep an address literal whole even if it holds spaces: on to
-                    // its `]`, noting a tab or line end on the way (one search
-                    // rather than a `memchr` and a `memchr3` call).
-                    loop {
-                        i = stop_at(bytes, i + 1, Stops::Literal);
-                        match bytes.get(i) {
-                            Some(b']') => {
-                                i += 1;
-                                break;
-                            }
-                            Some(_) => folded_word = true,
-                            None => break,
-                        }
+            } else if b == b'(' {
+                let start = i + 1;
+                let mut depth = 1;
+                i += 1;
+                while i < bytes.len() && depth > 0 {
+                    // Jump to the next byte that matters (sixteen bytes a step: a
+                    // `memchr3` call paid its setup on these short texts).
+                    i = stop_at(bytes, i, Stops::Comment);
+                    if i == bytes.len() {
+                        break;
                     }
-                } else {
-                    break;
+                    match bytes[i] {
+                        b'(' => depth += 1,
+                        b')' => depth -= 1,
+                        _ => i += 1,
+                    }
+                    i += 1;
                 }
-            }
-            let end = i.min(bytes.len());
-            if let Some(w) = s.get(start..end) {
-                out.push(Token::Word(w));
+                let end = if depth == 0 { i - 1 } else { bytes.len() };
+                self.i = i;
+                return Some(Token::Comment(s.get(start..end.max(start)).unwrap_or("")));
+            } else {
+                let start = i;
+                loop {
+                    i = stop_at(bytes, i, Stops::Word);
+                    if i < bytes.len() && bytes[i] == b'[' {
+                        // Keep an address literal whole even if it holds spaces: on to
+                        // its `]`, noting a tab or line end on the way (one search
+                        // rather than a `memchr` and a `memchr3` call).
+                        loop {
+                            i = stop_at(bytes, i + 1, Stops::Literal);
+                            match bytes.get(i) {
+                                Some(b']') => {
+                                    i += 1;
+                                    break;
+                                }
+                                Some(_) => *folded_word = true,
+                                None => break,
+                            }
+                        }
+                    } else {
+                        break;
+                    }
+                }
+                let end = i.min(bytes.len());
+                if let Some(w) = s.get(start..end) {
+                    self.i = i;
+                    return Some(Token::Word(w));
+                }
             }
         }
+        self.i = i;
+        None
+    }
+}
+
+/// All the tokens of `s`, and whether a word holds a tab or line end.
+#[cfg(test)]
+fn tokenize(s: &str) -> (Vec<Token<'_>>, bool) {
+    let (mut out, mut folded_word) = (Vec::new(), false);
+    let mut tokens = Tokens::new(s);
+    while let Some(t) = tokens.next(&mut folded_word) {
+        out.push(t);
     }
     (out, folded_word)
 }
@@ -1301,10 +1326,9 @@ impl<'a> Hop<'a> {
             hop.timestamp = Some(dt.to_timestamp());
         }
         let mut scratch = SCRATCH.with(|c| c.take()).unwrap_or_default();
-        let (tokens, folded_word) = tokenize(clauses, recycle_tokens(std::mem::take(&mut scratch.tokens)));
-        // A word (or a run of words one space apart) as the hop keeps it: `kept`
-        // only when some word holds a tab or line end, which is rare.
-        let word = |w: &'a str| if folded_word { kept(w) } else { Cow::Borrowed(w) };
+        // The clauses are walked as they are tokenized: no token list.
+        let mut tokens = Tokens::new(clauses);
+        let (mut folded_word, mut any_token) = (false, false);
         let mut current: Option<Clause> = None;
         // Only the first two words of the from clause matter; the with clause is
         // joined as written. Fixed slots avoid an allocation per clause.
@@ -1317,8 +1341,10 @@ impl<'a> Hop<'a> {
         let mut first_with: Option<&str> = None;
         let mut with_span = (0, 0);
         let mut seen_by = false;
-        for tok in &tokens {
-            match *tok {
+        while let Some(tok) = tokens.next(&mut folded_word) {
+            any_token = true;
+            let word = |w| word(w, folded_word);
+            match tok {
                 Token::Word(w) => {
                     if let Some(k) = is_keyword(w) {
                         // A second `by` (qmail-scanner) or `from` later on is data, not a clause.
@@ -1366,10 +1392,25 @@ impl<'a> Hop<'a> {
                     if current == Some(Clause::From) {
                         from_comments.push(c);
                     }
+                    // A comment naming a retrieval agent or a TLS version contains
+                    // the marker itself, so the comments alone decide (no search of
+                    // the whole field). Each flag only ever turns on, and the TLS
+                    // word is the first comment's that has one, so reading them
+                    // here, in order, answers as a walk after the others did.
+                    if !hop.authenticated && c.get(..13).is_some_and(|p| p.eq_ignore_ascii_case("authenticated")) {
+                        hop.authenticated = true;
+                    }
+                    if !hop.retrieval && names_retrieval_agent(c) {
+                        hop.retrieval = true;
+                    }
+                    if hop.tls.is_none() {
+                        hop.tls = tls_in(c).map(Cow::Borrowed);
+                    }
                 }
             }
         }
-        if current.is_none() && tokens.is_empty() {
+        let word = |w| word(w, folded_word);
+        if current.is_none() && !any_token {
             hop.unreadable = true;
         }
         // Whether `from_host` reads as an address: asked per comment, computed once.
@@ -1435,20 +1476,6 @@ impl<'a> Hop<'a> {
                 hop.authenticated = true;
             }
         }
-        // A comment naming a retrieval agent or a TLS version contains the marker
-        // itself, so the comments alone decide (no search of the whole field first).
-        // One walk over the comments answers all three questions.
-        for c in comments(&tokens) {
-            if !hop.authenticated && c.get(..13).is_some_and(|p| p.eq_ignore_ascii_case("authenticated")) {
-                hop.authenticated = true;
-            }
-            if !hop.retrieval && names_retrieval_agent(c) {
-                hop.retrieval = true;
-            }
-            if hop.tls.is_none() {
-                hop.tls = tls_in(c).map(Cow::Borrowed);
-            }
-        }
         if let Some(first) = first_with {
             // Upper-cased on the stack: one `match` instead of three list scans.
             let mut up = [0u8; 10];
@@ -1475,7 +1502,6 @@ impl<'a> Hop<'a> {
             });
         }
         scratch.comments = recycle(from_comments);
-        scratch.tokens = recycle_tokens(tokens);
         SCRATCH.with(|c| c.set(Some(scratch)));
     }
 }
@@ -1914,7 +1940,7 @@ mod fold_tests {
                 Some(u) => assert_eq!(u, unfold_part(&s).as_bytes(), "{s:?}"),
                 None => assert!(!s.contains(['\r', '\n', '\t']) || s.len() > 128, "{s:?}"),
             }
-            let (tokens, folded_word) = tokenize(&s, Vec::new());
+            let (tokens, folded_word) = tokenize(&s);
             let any = tokens.iter().any(|t| matches!(t, Token::Word(w) if w.contains(['\r', '\n', '\t'])));
             assert_eq!(folded_word, any, "{s:?}");
         }
