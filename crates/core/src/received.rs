@@ -175,17 +175,33 @@ fn stop_at(bytes: &[u8], mut i: usize, stops: Stops) -> usize {
         // The last sixteen bytes, overlapping what was tested: drop the bits before `i`.
         Some(last) => stop_mask(last, stops) >> (i + 16 - bytes.len()),
         None => {
-            // A text shorter than sixteen bytes, padded with spaces (a space stops
-            // both kinds of word, and no comment or literal). A loop, not a copy
-            // call, for so few bytes.
-            let mut c = [b' '; 16];
-            for (k, &b) in bytes[i..].iter().enumerate() {
-                c[k] = b;
-            }
-            stop_mask(&c, stops)
+            // A text shorter than sixteen bytes, padded with zeros (no kind of stop).
+            stop_mask(&padded16(&bytes[i..]), stops)
         }
     };
     if m != 0 { (i + m.trailing_zeros() as usize).min(bytes.len()) } else { bytes.len() }
+}
+
+/// `b` (at most sixteen bytes) at the start of a 16-byte block of zeros, for the
+/// masks below. Read as two or four overlapping words: a byte loop (with its
+/// bounds checks) cost about seven instructions a byte, a copy call its setup.
+#[inline]
+fn padded16(b: &[u8]) -> [u8; 16] {
+    let n = b.len();
+    debug_assert!(n <= 16);
+    let (lo, hi) = if let (Some(first), Some(last)) = (b.first_chunk::<8>(), b.last_chunk::<8>()) {
+        // Bytes 8.. are the end of `last`: shift out what `first` already holds.
+        (u64::from_le_bytes(*first), u64::from_le_bytes(*last).checked_shr(8 * (16 - n as u32)).unwrap_or(0))
+    } else if let (Some(first), Some(last)) = (b.first_chunk::<4>(), b.last_chunk::<4>()) {
+        // Four to seven bytes: two words that overlap on equal bytes.
+        (u64::from(u32::from_le_bytes(*first)) | u64::from(u32::from_le_bytes(*last)) << (8 * (n - 4)), 0)
+    } else {
+        (b.iter().rev().fold(0u64, |v, &x| v << 8 | u64::from(x)), 0)
+    };
+    let mut c = [0u8; 16];
+    c[..8].copy_from_slice(&lo.to_le_bytes());
+    c[8..].copy_from_slice(&hi.to_le_bytes());
+    c
 }
 
 /// Bit `k` set when `chunk[k]` is one of `stops`.
@@ -290,11 +306,7 @@ fn case_mask_at<const L: u8>(bytes: &[u8], base: usize) -> u32 {
         Some(last) => case_mask::<L>(last) >> (base + 16 - bytes.len()),
         None => {
             // Shorter than sixteen bytes: padded with zeros (not a letter).
-            let mut c = [0u8; 16];
-            for (k, &b) in bytes.iter().enumerate() {
-                c[k] = b;
-            }
-            case_mask::<L>(&c)
+            case_mask::<L>(&padded16(bytes))
         }
     }
 }
@@ -395,11 +407,7 @@ fn has_byte(b: &[u8], needle: u8) -> bool {
         Some(last) => byte_mask(last, needle) != 0,
         None => {
             // Shorter than sixteen bytes: padded with zeros (not the needle).
-            let mut c = [0u8; 16];
-            for (k, &x) in b.iter().enumerate() {
-                c[k] = x;
-            }
-            byte_mask(&c, needle) != 0
+            byte_mask(&padded16(b), needle) != 0
         }
     }
 }
@@ -545,33 +553,82 @@ static ADDR_CLASS: [u8; 256] = {
     t
 };
 
-/// Dotted-quad IPv4 of digits and dots only, with std's rules: four parts of 1-3
-/// digits, no leading zero, each at most 255. One pass, no iterator adapters.
+/// Dotted-quad IPv4 with std's rules: four parts of 1-3 digits, no leading zero,
+/// each at most 255; any other byte refuses the text. The digits and dots are
+/// found sixteen bytes at once and each part is read from its length, so the
+/// branches go by part, not by byte (a byte loop mispredicted at every dot).
 fn parse_v4(b: &[u8]) -> Option<[u8; 4]> {
-    let mut octets = [0u8; 4];
-    let (mut n, mut val, mut len, mut lead_zero) = (0usize, 0u32, 0usize, false);
-    for &c in b {
-        if c == b'.' {
-            if len == 0 || n == 3 {
-                return None;
-            }
-            octets[n] = u8::try_from(val).ok()?;
-            n += 1;
-            (val, len) = (0, 0);
-            continue;
-        }
-        if len == 3 || (len == 1 && lead_zero) {
-            return None;
-        }
-        lead_zero = len == 0 && c == b'0';
-        val = val * 10 + u32::from(c - b'0');
-        len += 1;
-    }
-    if len == 0 || n != 3 {
+    // `0.0.0.0` to `255.255.255.255`.
+    if !(7..=15).contains(&b.len()) {
         return None;
     }
-    octets[3] = u8::try_from(val).ok()?;
-    Some(octets)
+    // Padded with zeros (neither a digit nor a dot).
+    let c = padded16(b);
+    let (digits, dots) = digit_dot_masks(&c);
+    if digits | dots != (1u32 << b.len()) - 1 || dots.count_ones() != 3 {
+        return None;
+    }
+    let p1 = dots.trailing_zeros() as usize;
+    let rest = dots & (dots - 1);
+    let p2 = rest.trailing_zeros() as usize;
+    let p3 = (rest & (rest - 1)).trailing_zeros() as usize;
+    Some([v4_part(&c, 0, p1)?, v4_part(&c, p1 + 1, p2)?, v4_part(&c, p2 + 1, p3)?, v4_part(&c, p3 + 1, b.len())?])
+}
+
+/// The part `c[s..e]` of a dotted quad (digits only, checked by the caller) as
+/// std reads it: one to three digits, no leading zero, at most 255.
+#[inline(always)]
+fn v4_part(c: &[u8; 16], s: usize, e: usize) -> Option<u8> {
+    // Positions taken inside the block (`& 15`: they are, and no bounds check).
+    let d = |k: usize| u32::from(c[k & 15].wrapping_sub(b'0'));
+    match e.wrapping_sub(s) {
+        1 => Some(d(s) as u8),
+        2 if c[s & 15] != b'0' => Some((d(s) * 10 + d(s + 1)) as u8),
+        3 if c[s & 15] != b'0' => u8::try_from(d(s) * 100 + d(s + 1) * 10 + d(s + 2)).ok(),
+        _ => None,
+    }
+}
+
+/// Bit `k` of the first mask set when `chunk[k]` is an ASCII digit, of the second
+/// when it is `.`.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline]
+fn digit_dot_masks(chunk: &[u8; 16]) -> (u32, u32) {
+    // SAFETY: the cfg admits this only where SSE2 is enabled at compile time (every
+    // x86_64 target), which is all `digit_dot_masks_sse2` requires of its caller.
+    unsafe { digit_dot_masks_sse2(chunk) }
+}
+
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[target_feature(enable = "sse2")]
+#[inline]
+fn digit_dot_masks_sse2(chunk: &[u8; 16]) -> (u32, u32) {
+    use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_min_epu8, _mm_movemask_epi8, _mm_set1_epi8, _mm_set_epi64x, _mm_sub_epi8};
+    let lo = u64::from_le_bytes(chunk[..8].try_into().unwrap());
+    let hi = u64::from_le_bytes(chunk[8..].try_into().unwrap());
+    let v = _mm_set_epi64x(hi as i64, lo as i64);
+    // v - b'0' (wrapping) is at most 9 exactly for the digits.
+    let d = _mm_sub_epi8(v, _mm_set1_epi8(b'0' as i8));
+    let digits = _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d);
+    (_mm_movemask_epi8(digits) as u32, _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(b'.' as i8))) as u32)
+}
+
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+#[inline]
+fn digit_dot_masks(chunk: &[u8; 16]) -> (u32, u32) {
+    digit_dot_masks_portable(chunk)
+}
+
+/// [`digit_dot_masks`] a byte at a time: the fallback without SSE2, and what the
+/// test checks the SSE2 version against.
+#[cfg(any(test, not(all(target_arch = "x86_64", target_feature = "sse2"))))]
+fn digit_dot_masks_portable(chunk: &[u8; 16]) -> (u32, u32) {
+    let (mut digits, mut dots) = (0, 0);
+    for (k, &b) in chunk.iter().enumerate() {
+        digits |= u32::from(b.is_ascii_digit()) << k;
+        dots |= u32::from(b == b'.') << k;
+    }
+    (digits, dots)
 }
 
 /// IPv6 without an embedded IPv4 part (only hex digits and colons), with std's
@@ -745,15 +802,10 @@ pub(crate) fn trim_fast(s: &str) -> &str {
 pub fn parse_ip(token: &str) -> Option<IpAddr> {
     let tb = token.as_bytes();
     // The commonest address token, `[192.0.2.1]` alone, read directly (what the
-    // general path below finds for it too).
-    if let [b'[', rest @ ..] = tb {
-        if let Some(close) = rest.iter().take(16).position(|&b| b == b']') {
-            let inside = &rest[..close];
-            if close + 1 == rest.len() && inside.iter().all(|&b| b.is_ascii_digit() || b == b'.') {
-                if let Some(octets) = parse_v4(inside) {
-                    return Some(IpAddr::from(octets));
-                }
-            }
+    // general path below finds for it too; parse_v4 refuses any other byte).
+    if let [b'[', inside @ .., b']'] = tb {
+        if let Some(octets) = parse_v4(inside) {
+            return Some(IpAddr::from(octets));
         }
     }
     // A bare address, read directly too: a token of hex digits, dots and colons
@@ -835,11 +887,7 @@ fn at_and_separator(b: &[u8]) -> (Option<usize>, bool) {
                 }
                 None => {
                     // Shorter than sixteen bytes: padded with zeros (neither kind).
-                    let mut c = [0u8; 16];
-                    for (k, &x) in b.iter().enumerate() {
-                        c[k] = x;
-                    }
-                    at_separator_masks(&c)
+                    at_separator_masks(&padded16(b))
                 }
             },
         };
@@ -1702,12 +1750,25 @@ mod text_tests {
             assert_eq!(parse_addr(&v4.to_string()), Some(v4));
         }
         // Dotted-quad text of any shape parse_v4 may be given (digits and dots, at
-        // most fifteen bytes), against std.
+        // most fifteen bytes, and other bytes now and then), against std.
+        for c in 0..=255u8 {
+            let mut b = *b"1.2.3.4\0\0\0\0\0\0\0\0\0";
+            for k in [0, 1, 6, 7, 14, 15] {
+                b[k] = c;
+                let chunk: [u8; 16] = b;
+                assert_eq!(digit_dot_masks(&chunk), digit_dot_masks_portable(&chunk), "{chunk:?}");
+            }
+        }
         let alphabet = b"0123456789....002559";
         for _ in 0..300_000 {
             let len = (next() % 16) as usize;
-            let s: String = (0..len).map(|_| char::from(alphabet[(next() % alphabet.len() as u64) as usize])).collect();
+            let mut s: String = (0..len).map(|_| char::from(alphabet[(next() % alphabet.len() as u64) as usize])).collect();
             assert_eq!(parse_v4(s.as_bytes()).map(IpAddr::from), s.parse::<std::net::Ipv4Addr>().ok().map(IpAddr::from), "{s}");
+            if len > 0 && next() % 4 == 0 {
+                let at = (next() % len as u64) as usize;
+                s.replace_range(at..at + 1, ["/", ":", "a", " ", "]", "\0"][(next() % 6) as usize]);
+                assert_eq!(parse_v4(s.as_bytes()).map(IpAddr::from), s.parse::<std::net::Ipv4Addr>().ok().map(IpAddr::from), "{s}");
+            }
         }
         for _ in 0..100_000 {
             let r = next();
@@ -1966,6 +2027,16 @@ mod fold_tests {
             let n = next() % 6;
             let h: String = (0..n).map(|_| pieces[(next() % pieces.len() as u32) as usize]).collect();
             assert_eq!(clean_host_str(&h), plain(&h), "{h:?}");
+        }
+    }
+
+    #[test]
+    fn padded16_is_the_bytes_then_zeros() {
+        let src: Vec<u8> = (1..=16).map(|k| k * 15).collect();
+        for n in 0..=16 {
+            let mut want = [0u8; 16];
+            want[..n].copy_from_slice(&src[..n]);
+            assert_eq!(padded16(&src[..n]), want, "{n}");
         }
     }
 
