@@ -13,7 +13,7 @@ use std::net::IpAddr;
 
 use serde::Serialize;
 
-use crate::headers::HeaderBlock;
+use crate::headers::{Field, HeaderBlock};
 use crate::received::parse_ip;
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -108,17 +108,18 @@ fn raw_find(raw: &[u8], key: &[u8]) -> Option<usize> {
     memchr::memchr_iter(last, raw).find(|&p| p >= stem.len() && raw[p - stem.len()..p].eq_ignore_ascii_case(stem)).map(|p| p + 1)
 }
 
-/// The token of `raw` from `start` up to a separator (a line end unfolds to one).
-/// Bytes that are not UTF-8 would unfold to U+FFFD, which no address contains.
-fn raw_token(raw: &[u8], start: usize) -> Option<&str> {
+/// The token of `raw` from `start` up to a separator (a line end unfolds to one),
+/// as `text` reads it. Bytes that are not UTF-8 would unfold to U+FFFD, which no
+/// address contains.
+fn raw_token<'r>(raw: &'r [u8], start: usize, text: impl Fn(&'r [u8]) -> Option<&'r str>) -> Option<&'r str> {
     let rest = &raw[start..];
     let end = rest.iter().position(|b| matches!(b, b';' | b' ' | b')' | b',' | b'\t' | b'\r' | b'\n')).unwrap_or(rest.len());
-    std::str::from_utf8(&rest[..end]).ok()
+    text(&rest[..end])
 }
 
-/// The address after `key` (see [`raw_find`]) in `raw`.
-fn raw_ip(raw: &[u8], key: &str) -> Option<IpAddr> {
-    raw_find(raw, key.as_bytes()).and_then(|p| raw_token(raw, p)).and_then(parse_ip)
+/// The address after `key` (see [`raw_find`]) in `raw`, a slice of `f`'s value.
+fn raw_ip(f: &Field<'_>, raw: &[u8], key: &str) -> Option<IpAddr> {
+    raw_find(raw, key.as_bytes()).and_then(|p| raw_token(raw, p, |t| f.str_of(t))).and_then(parse_ip)
 }
 
 /// Folding white space as [`crate::headers::unfold`] sees it.
@@ -223,7 +224,10 @@ fn ip_mask16(w: &[u8; 17]) -> u32 {
 /// unfolded value, any case. Read from the raw bytes: every key contains `ip`
 /// (which folds cannot split), so only those places are looked at, and the
 /// spaces of a key are matched against white space that unfolds to one space.
-fn ar_ip(raw: &[u8]) -> Option<(IpAddr, &'static str)> {
+///
+/// `text` reads a slice of `raw` as UTF-8 (`Field::str_of`: validated only when not
+/// known to be ASCII).
+fn ar_ip<'r>(raw: &'r [u8], text: impl Fn(&'r [u8]) -> Option<&'r str> + Copy) -> Option<(IpAddr, &'static str)> {
     // Where each `ip` starts: found in one pass and kept (a field has a few), or
     // looked for again per key when there are more.
     let all = || Ips::new(raw);
@@ -245,7 +249,7 @@ fn ar_ip(raw: &[u8]) -> Option<(IpAddr, &'static str)> {
         few.iter().copied().chain(many.into_iter().flatten())
     };
     let at = |p: usize, s: &[u8]| raw.get(p..p + s.len()).is_some_and(|r| r.eq_ignore_ascii_case(s));
-    let ip_from = |start: Option<usize>| start.and_then(|s| raw_token(raw, s)).and_then(parse_ip);
+    let ip_from = |start: Option<usize>| start.and_then(|s| raw_token(raw, s, text)).and_then(parse_ip);
     // `smtp.remote-ip=`
     let remote = ips().find(|&p| p >= 12 && at(p - 12, b"smtp.remote-") && raw.get(p + 2) == Some(&b'='));
     if let Some(ip) = ip_from(remote.map(|p| p + 3)) {
@@ -298,8 +302,8 @@ pub fn read(block: &HeaderBlock<'_>) -> Vec<Stamp> {
                 let v = f.text();
                 push(&mut out, "X-Originating-IP", "value", parse_ip(v.trim().trim_matches(['[', ']'])), None, offset);
             }
-            Kind::Forefront => push(&mut out, "X-Forefront-Antispam-Report", "CIP", raw_ip(raw, "cip:"), None, offset),
-            Kind::ReceivedSpf => push(&mut out, "Received-SPF", "client-ip", raw_ip(raw, "client-ip="), None, offset),
+            Kind::Forefront => push(&mut out, "X-Forefront-Antispam-Report", "CIP", raw_ip(f, raw, "cip:"), None, offset),
+            Kind::ReceivedSpf => push(&mut out, "Received-SPF", "client-ip", raw_ip(f, raw, "client-ip="), None, offset),
             Kind::Auth | Kind::ArcAuth => {
                 let header = if matches!(kind, Kind::Auth) { "Authentication-Results" } else { "ARC-Authentication-Results" };
                 // ARC-Authentication-Results starts with `i=N;`.
@@ -308,12 +312,12 @@ pub fn read(block: &HeaderBlock<'_>) -> Vec<Stamp> {
                     _ => 0,
                 };
                 let raw_body = &raw[skip..];
-                if let Some((ip, part)) = ar_ip(raw_body) {
+                if let Some((ip, part)) = ar_ip(raw_body, |t| f.str_of(t)) {
                     // The authserv-id is read from the part before the first `;` only.
                     let first = &raw_body[..memchr::memchr(b';', raw_body).unwrap_or(raw_body.len())];
-                    let id = match std::str::from_utf8(first) {
-                        Ok(s) => authserv_id(s),
-                        Err(_) => authserv_id(&String::from_utf8_lossy(first)),
+                    let id = match f.str_of(first) {
+                        Some(s) => authserv_id(s),
+                        None => authserv_id(&String::from_utf8_lossy(first)),
                     };
                     push(&mut out, header, part, Some(ip), id, offset);
                 }
@@ -357,6 +361,10 @@ mod tests {
         }
     }
 
+    fn utf8(b: &[u8]) -> Option<&str> {
+        std::str::from_utf8(b).ok()
+    }
+
     #[test]
     fn raw_search_reads_as_the_unfolded_value() {
         const PARTS: [&str; 26] = [
@@ -375,7 +383,7 @@ mod tests {
             for k in 0..n {
                 raw.push_str(PARTS[((seed >> (5 * k + 8)) % PARTS.len() as u64) as usize]);
             }
-            let got = ar_ip(raw.as_bytes());
+            let got = ar_ip(raw.as_bytes(), utf8);
             assert_eq!(got, unfolded(raw.as_bytes()), "{raw:?}");
             found[match got.map(|g| g.1) {
                 None => 0,
@@ -385,11 +393,11 @@ mod tests {
         }
         // The mix reaches every outcome often.
         assert!(found.iter().all(|&n| n > 2_000), "{found:?}");
-        assert_eq!(ar_ip(b"mx; spf=pass (sender IP is\r\n 192.0.2.1) smtp.mailfrom=a"), Some(("192.0.2.1".parse().unwrap(), "sender-ip")));
+        assert_eq!(ar_ip(b"mx; spf=pass (sender IP is\r\n 192.0.2.1) smtp.mailfrom=a", utf8), Some(("192.0.2.1".parse().unwrap(), "sender-ip")));
         // More places with `ip` than are kept.
         let many = "ip ".repeat(20) + "sender IP is 192.0.2.9; iprev=pass (192.0.2.8)";
-        assert_eq!(ar_ip(many.as_bytes()), Some(("192.0.2.9".parse().unwrap(), "sender-ip")));
+        assert_eq!(ar_ip(many.as_bytes(), utf8), Some(("192.0.2.9".parse().unwrap(), "sender-ip")));
         let many = "ip ".repeat(20) + "iprev=pass (192.0.2.8)";
-        assert_eq!(ar_ip(many.as_bytes()), Some(("192.0.2.8".parse().unwrap(), "iprev")));
+        assert_eq!(ar_ip(many.as_bytes(), utf8), Some(("192.0.2.8".parse().unwrap(), "iprev")));
     }
 }
