@@ -104,7 +104,7 @@ pub struct Analysis<'a> {
     pub hops: Vec<Hop<'a>>,
     pub stamps: Vec<Stamp>,
     pub auth: Auth,
-    pub identities: Identities,
+    pub identities: Identities<'a>,
     pub service: Option<Service>,
     pub findings: Vec<Finding>,
 }
@@ -114,7 +114,7 @@ impl Analysis<'_> {
     /// message and its analysis side by side.
     pub fn into_owned(self) -> Analysis<'static> {
         let Analysis { origin, hops, stamps, auth, identities, service, findings } = self;
-        Analysis { origin, hops: hops.into_iter().map(Hop::into_owned).collect(), stamps, auth, identities, service, findings }
+        Analysis { origin, hops: hops.into_iter().map(Hop::into_owned).collect(), stamps, auth, identities: identities.into_owned(), service, findings }
     }
 }
 

@@ -163,7 +163,7 @@ pub fn unfold(raw: &[u8]) -> String {
 }
 
 /// [`unfold`], borrowing `raw` when the value is one line of valid UTF-8.
-fn text_of(raw: &[u8]) -> std::borrow::Cow<'_, str> {
+pub(crate) fn text_of(raw: &[u8]) -> std::borrow::Cow<'_, str> {
     let raw = trim_ws(raw);
     // One pass finds both a break and a byte that needs UTF-8 validation: most
     // values are one line of ASCII, which needs neither a search call nor a
