@@ -15,12 +15,14 @@ use serde::Serialize;
 
 use crate::headers::{Field, HeaderBlock};
 use crate::received::parse_ip;
+use crate::text::IpText;
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Stamp {
     /// The field name, as this module spells it.
     pub header: &'static str,
-    pub ip: String,
+    /// In canonical form, kept inline (serialised as the text).
+    pub ip: IpText,
     /// Which part of the field carried the address.
     pub field: &'static str,
     pub authserv_id: Option<String>,
@@ -52,7 +54,7 @@ fn finder(key: &str) -> Option<&'static memchr::memmem::Finder<'static>> {
 
 fn push(out: &mut Vec<Stamp>, header: &'static str, field: &'static str, ip: Option<IpAddr>, authserv: Option<String>, offset: usize) {
     if let Some(ip) = ip {
-        out.push(Stamp { header, ip: crate::received::ip_text(ip), field, authserv_id: authserv, agrees_with_origin: None, offset });
+        out.push(Stamp { header, ip: crate::received::ip_short(ip), field, authserv_id: authserv, agrees_with_origin: None, offset });
     }
 }
 

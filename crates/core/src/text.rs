@@ -163,6 +163,11 @@ impl<const N: usize> PartialEq<&str> for ShortText<N> {
         self.as_str() == *other
     }
 }
+impl<const N: usize> PartialEq<String> for ShortText<N> {
+    fn eq(&self, other: &String) -> bool {
+        self.as_str() == other
+    }
+}
 
 impl<const N: usize> fmt::Debug for ShortText<N> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
