@@ -695,8 +695,6 @@ fn split_with<L: LineFeeds>(raw: &[u8], start: usize, feeds: L) -> HeaderBlock<'
         heads: [NO_FIELD; BUCKETS],
         indexed: 0,
     };
-    // Last field of each bucket, where the next one is chained.
-    let mut tails = [0u32; BUCKETS];
     // The field being read: where it starts, where its name ends, where its value
     // starts; `last_lf` is the line feed after its last line (the input's end when
     // there is none).
@@ -730,7 +728,7 @@ fn split_with<L: LineFeeds>(raw: &[u8], start: usize, feeds: L) -> HeaderBlock<'
             break;
         } else if let Some((name_end, colon)) = scan_name(raw, pos) {
             if let Some(field) = current {
-                push(raw, field, last_lf, high == 0, &mut block, &mut tails);
+                push(raw, field, last_lf, high == 0, &mut block);
             }
             high = line_high;
             let mut value_start = colon + 1;
@@ -753,15 +751,28 @@ fn split_with<L: LineFeeds>(raw: &[u8], start: usize, feeds: L) -> HeaderBlock<'
         pos = lf + 1;
     }
     if let Some(field) = current {
-        push(raw, field, last_lf, high == 0, &mut block, &mut tails);
+        push(raw, field, last_lf, high == 0, &mut block);
     }
     // Chains hold u32 indices; a block too large for them is searched in order.
-    block.indexed = if block.fields.len() < NO_FIELD as usize { block.fields.len() } else { usize::MAX };
+    if block.fields.len() < NO_FIELD as usize {
+        // Chained in a pass of their own, from the last field back, each put in
+        // front of its bucket's chain (so chains run in block order): in the loop
+        // above, the chain ends were more values kept across each line than
+        // registers hold, and the spills cost more than this pass.
+        for (i, f) in block.fields.iter_mut().enumerate().rev() {
+            let b = bucket(f.name.as_bytes());
+            f.next = block.heads[b];
+            block.heads[b] = i as u32;
+        }
+        block.indexed = block.fields.len();
+    } else {
+        block.indexed = usize::MAX;
+    }
     block
 }
 
 #[inline(always)]
-fn push<'a>(raw: &'a [u8], (start, name_end, value_start): (usize, usize, usize), last_lf: usize, ascii: bool, block: &mut HeaderBlock<'a>, tails: &mut [u32; BUCKETS]) {
+fn push<'a>(raw: &'a [u8], (start, name_end, value_start): (usize, usize, usize), last_lf: usize, ascii: bool, block: &mut HeaderBlock<'a>) {
     // The field's line feed follows its name, so `last_lf - 1` is inside the field.
     let end = if last_lf < raw.len() && raw[last_lf - 1] == b'\r' { last_lf - 1 } else { last_lf };
     // `>From:` quoting (mbox exporters apply it to header lines too).
@@ -771,14 +782,6 @@ fn push<'a>(raw: &'a [u8], (start, name_end, value_start): (usize, usize, usize)
     // SAFETY: scan_name accepted only printable ASCII in the name (the validating
     // conversion costs more than the rest of the split).
     let name = unsafe { std::str::from_utf8_unchecked(bytes) };
-    let index = block.fields.len() as u32;
-    let b = bucket(bytes);
-    if block.heads[b] == NO_FIELD {
-        block.heads[b] = index;
-    } else {
-        block.fields[tails[b] as usize].next = index;
-    }
-    tails[b] = index;
     let raw_value = &raw[value_start.min(end)..end];
     block.fields.push(Field { name, raw_value, span: (start, end), key: name_key(name), next: NO_FIELD, ascii: if ascii { raw_value } else { &[] } });
 }
@@ -848,6 +851,11 @@ mod tests {
             // A field is marked ASCII only when its lines are (a stray line after
             // its last one may unmark it: the split reads it as one of its lines).
             for f in &a.fields {
+                // The name index finds the fields of a name in block order.
+                let chained: Vec<usize> = a.all(f.name).map(|g| g.span.0).collect();
+                let linear: Vec<usize> = a.fields.iter().filter(|g| g.is(f.name)).map(|g| g.span.0).collect();
+                assert_eq!(chained, linear);
+                assert_eq!(a.get(f.name).map(|g| g.span.0), linear.first().copied());
                 assert_eq!(f.raw_str(), std::str::from_utf8(f.raw_value).ok());
                 assert!(f.ascii.is_empty() || raw[f.span.0..f.span.1].is_ascii());
             }
