@@ -104,7 +104,7 @@ pub struct Analysis<'a> {
     pub hops: Vec<Hop<'a>>,
     pub stamps: Vec<Stamp>,
     pub auth: Auth,
-    pub identities: Identities,
+    pub identities: Identities<'a>,
     pub service: Option<Service>,
     pub findings: Vec<Finding>,
 }
@@ -114,7 +114,7 @@ impl Analysis<'_> {
     /// message and its analysis side by side.
     pub fn into_owned(self) -> Analysis<'static> {
         let Analysis { origin, hops, stamps, auth, identities, service, findings } = self;
-        Analysis { origin, hops: hops.into_iter().map(Hop::into_owned).collect(), stamps, auth, identities, service, findings }
+        Analysis { origin, hops: hops.into_iter().map(Hop::into_owned).collect(), stamps, auth, identities: identities.into_owned(), service, findings }
     }
 }
 
@@ -175,7 +175,7 @@ fn analyze_inner<'a>(raw: &'a [u8], options: &AnalyzeOptions) -> Result<Analysis
         // No Received line names an outside peer: a provider stamp may still record it.
         if let Some(s) = stamps.iter().find(|s| s.field != "value" && parse_addr(&s.ip).is_some_and(|ip| !is_internal_address(ip))) {
             origin = Some(Origin {
-                ip: s.ip.clone(),
+                ip: s.ip.to_string(),
                 host: None,
                 hop: hops.iter().rposition(|h| h.span.0 < s.offset).unwrap_or(0),
                 confidence: Confidence::Low,
@@ -413,7 +413,7 @@ fn service_of(o: &Origin, hops: &[Hop<'_>], block: &HeaderBlock<'_>, stamps: &[S
         client_ip = stamps
             .iter()
             .filter(|s| s.header == "X-Originating-IP" && s.offset < limit)
-            .map(|s| s.ip.clone())
+            .map(|s| s.ip.to_string())
             .find(|ip| *ip != o.ip && parse_addr(ip).is_some_and(|a| !is_internal_address(a)));
     }
     Some(Service { id: family.id, name: family.name, kind: if family.kind == Kind::Esp { "esp" } else { "mailbox" }, account, client_ip })

@@ -363,9 +363,9 @@ pub fn evaluate(
         }
         // Folds and tabs only separate words, which is all the reading below sees,
         // so valid UTF-8 is read as written instead of unfolded into a copy.
-        let v: Cow<'_, str> = match std::str::from_utf8(f.raw_value) {
-            Ok(s) => Cow::Borrowed(s.trim()),
-            Err(_) => Cow::Owned(f.value()),
+        let v: Cow<'_, str> = match f.raw_str() {
+            Some(s) => Cow::Borrowed(s.trim()),
+            None => Cow::Owned(f.value()),
         };
         let id = crate::stamps::authserv_token(&v);
         match chosen {

@@ -24,6 +24,12 @@ pub struct Field<'a> {
     /// Index of the next field in the same lookup bucket ([`NO_FIELD`] at the end):
     /// [`HeaderBlock::get`] walks this short chain instead of the whole block.
     next: u32,
+    /// `raw_value` as the split made it when every line of the field is ASCII (the
+    /// split loads each byte anyway, so it notes the high bits at little cost), else
+    /// empty: [`Field::str_of`] then borrows the value without validating it. A
+    /// slice rather than a flag because `raw_value` is public: a value changed since
+    /// is not within this slice, and is validated.
+    ascii: &'a [u8],
 }
 
 #[inline]
@@ -111,6 +117,30 @@ impl<'a> Field<'a> {
         text_of(self.raw_value)
     }
 
+    /// `raw_value` as text when it is valid UTF-8 (see [`Field::str_of`]).
+    #[inline]
+    pub(crate) fn raw_str(&self) -> Option<&'a str> {
+        self.str_of(self.raw_value)
+    }
+
+    /// `part`, a slice of `raw_value`, as text when it is valid UTF-8. Most values
+    /// are ASCII, which the split has seen: those are borrowed without a validating
+    /// pass (the readers of whole values, such as the Received parser, made one per
+    /// field).
+    #[inline]
+    pub(crate) fn str_of(&self, part: &'a [u8]) -> Option<&'a str> {
+        let (seen, part_at) = (self.ascii.as_ptr_range(), part.as_ptr_range());
+        if seen.start <= part_at.start && part_at.end <= seen.end {
+            debug_assert!(part.is_ascii());
+            // SAFETY: `ascii` is set (by `push`) only to a slice in which the split
+            // found no byte from 0x80 up, and `part` lies within it (both are
+            // borrowed immutably, so those bytes have not changed): ASCII, which is
+            // UTF-8. Only an empty `part` lies within an empty `ascii`.
+            return Some(unsafe { std::str::from_utf8_unchecked(part) });
+        }
+        std::str::from_utf8(part).ok()
+    }
+
     #[inline]
     pub fn is(&self, name: &str) -> bool {
         self.key == name_key(name) && eq_nocase(self.name.as_bytes(), name.as_bytes())
@@ -133,7 +163,7 @@ pub fn unfold(raw: &[u8]) -> String {
 }
 
 /// [`unfold`], borrowing `raw` when the value is one line of valid UTF-8.
-fn text_of(raw: &[u8]) -> std::borrow::Cow<'_, str> {
+pub(crate) fn text_of(raw: &[u8]) -> std::borrow::Cow<'_, str> {
     let raw = trim_ws(raw);
     // One pass finds both a break and a byte that needs UTF-8 validation: most
     // values are one line of ASCII, which needs neither a search call nor a
@@ -394,10 +424,11 @@ fn scan_name(raw: &[u8], pos: usize) -> Option<(usize, usize)> {
     None
 }
 
-/// Bit `i` set when `chunk[i]` is a line feed.
+/// Bit `i` set when `chunk[i]` is a line feed; and a word that is not zero when a
+/// byte of `chunk` is from 0x80 up.
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 #[inline]
-fn newline_mask(chunk: &[u8; 64]) -> u64 {
+fn newline_mask(chunk: &[u8; 64]) -> (u64, u64) {
     // SAFETY: the cfg admits this only where SSE2 is enabled at compile time (every
     // x86_64 target), which is all `newline_mask_sse2` requires of its caller.
     unsafe { newline_mask_sse2(chunk) }
@@ -406,39 +437,55 @@ fn newline_mask(chunk: &[u8; 64]) -> u64 {
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 #[target_feature(enable = "sse2")]
 #[inline]
-fn newline_mask_sse2(chunk: &[u8; 64]) -> u64 {
-    use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_movemask_epi8, _mm_set1_epi8, _mm_set_epi64x};
+fn newline_mask_sse2(chunk: &[u8; 64]) -> (u64, u64) {
+    use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8, _mm_set_epi64x, _mm_setzero_si128};
     let lf = _mm_set1_epi8(b'\n' as i8);
     let mut mask = 0;
+    let mut any = _mm_setzero_si128();
     for (k, part) in chunk.as_chunks::<16>().0.iter().enumerate() {
         // Two word loads the compiler merges into one vector load.
         let lo = u64::from_le_bytes(part[..8].try_into().unwrap());
         let hi = u64::from_le_bytes(part[8..].try_into().unwrap());
-        let eq = _mm_cmpeq_epi8(_mm_set_epi64x(hi as i64, lo as i64), lf);
-        mask |= u64::from(_mm_movemask_epi8(eq) as u16) << (k * 16);
+        let v = _mm_set_epi64x(hi as i64, lo as i64);
+        mask |= u64::from(_mm_movemask_epi8(_mm_cmpeq_epi8(v, lf)) as u16) << (k * 16);
+        any = _mm_or_si128(any, v);
     }
-    mask
+    // The movemask of the bytes themselves is their high bits.
+    (mask, u64::from(_mm_movemask_epi8(any) as u16))
 }
 
-/// Bit `i` set when `chunk[i]` is a line feed.
+/// Bit `i` set when `chunk[i]` is a line feed; and a word that is not zero when a
+/// byte of `chunk` is from 0x80 up.
 #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
 #[inline]
-fn newline_mask(chunk: &[u8; 64]) -> u64 {
-    let mut mask = 0;
+fn newline_mask(chunk: &[u8; 64]) -> (u64, u64) {
+    newline_mask_words(chunk)
+}
+
+/// [`newline_mask`] a word at a time, where there is no SSE2 (and in the tests).
+#[cfg(any(test, not(all(target_arch = "x86_64", target_feature = "sse2"))))]
+#[inline]
+fn newline_mask_words(chunk: &[u8; 64]) -> (u64, u64) {
+    let (mut mask, mut any) = (0, 0);
     for (k, part) in chunk.as_chunks::<8>().0.iter().enumerate() {
-        let x = u64::from_le_bytes(*part) ^ (u64::from(b'\n') * ONES);
+        let w = u64::from_le_bytes(*part);
+        let x = w ^ (u64::from(b'\n') * ONES);
         // High bit of each zero byte of x, then the eight high bits gathered into one byte.
         let zero = !(((x & (0x7f * ONES)) + 0x7f * ONES) | x) & HIGH;
         mask |= ((zero >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) << (k * 8);
+        any |= w;
     }
-    mask
+    (mask, any & HIGH)
 }
 
 /// How the line feeds of a 64-byte chunk are found: [`Plain`] everywhere, or with
 /// AVX2 where the processor has it (the split reads every byte of the block, and
-/// that search is a third of its cost).
+/// that search is a third of its cost). Whether a byte is from 0x80 up comes with
+/// them for an OR and a movemask: it tells which fields are ASCII.
 trait LineFeeds: Copy {
-    fn mask(self, chunk: &[u8; 64]) -> u64;
+    /// The line feeds of `chunk`, a bit per byte, and a word that is not zero when
+    /// a byte of `chunk` is from 0x80 up.
+    fn mask(self, chunk: &[u8; 64]) -> (u64, u64);
 }
 
 /// [`newline_mask`]: SSE2 on x86_64, words elsewhere.
@@ -447,7 +494,7 @@ struct Plain;
 
 impl LineFeeds for Plain {
     #[inline(always)]
-    fn mask(self, chunk: &[u8; 64]) -> u64 {
+    fn mask(self, chunk: &[u8; 64]) -> (u64, u64) {
         newline_mask(chunk)
     }
 }
@@ -470,7 +517,7 @@ mod wide {
 
     impl super::LineFeeds for Avx2 {
         #[inline(always)]
-        fn mask(self, chunk: &[u8; 64]) -> u64 {
+        fn mask(self, chunk: &[u8; 64]) -> (u64, u64) {
             // SAFETY: an `Avx2` exists only where AVX2 was detected, which is all
             // `mask_avx2` requires of its caller.
             unsafe { mask_avx2(chunk) }
@@ -479,23 +526,25 @@ mod wide {
 
     #[target_feature(enable = "avx2")]
     #[inline]
-    fn mask_avx2(chunk: &[u8; 64]) -> u64 {
-        use std::arch::x86_64::{__m256i, _mm256_cmpeq_epi8, _mm256_loadu_si256, _mm256_movemask_epi8, _mm256_set1_epi8};
+    fn mask_avx2(chunk: &[u8; 64]) -> (u64, u64) {
+        use std::arch::x86_64::{__m256i, _mm256_cmpeq_epi8, _mm256_loadu_si256, _mm256_movemask_epi8, _mm256_or_si256, _mm256_set1_epi8};
         let lf = _mm256_set1_epi8(b'\n' as i8);
         let p = chunk.as_ptr().cast::<__m256i>();
         // SAFETY: both 32-byte loads lie within the 64 bytes of `chunk` (loadu
         // needs no alignment).
         let (lo, hi) = unsafe { (_mm256_loadu_si256(p), _mm256_loadu_si256(p.add(1))) };
-        let lo = _mm256_movemask_epi8(_mm256_cmpeq_epi8(lo, lf)) as u32;
-        let hi = _mm256_movemask_epi8(_mm256_cmpeq_epi8(hi, lf)) as u32;
-        u64::from(lo) | (u64::from(hi) << 32)
+        let feeds_lo = _mm256_movemask_epi8(_mm256_cmpeq_epi8(lo, lf)) as u32;
+        let feeds_hi = _mm256_movemask_epi8(_mm256_cmpeq_epi8(hi, lf)) as u32;
+        // The movemask of the bytes themselves is their high bits.
+        let any = _mm256_movemask_epi8(_mm256_or_si256(lo, hi)) as u32;
+        (u64::from(feeds_lo) | (u64::from(feeds_hi) << 32), u64::from(any))
     }
 
     /// [`super::line_feed`] compiled for AVX2, for the test against the plain search.
     #[cfg(test)]
     #[target_feature(enable = "avx2")]
-    pub(super) fn line_feed(raw: &[u8], at: usize, avx2: Avx2) -> Option<usize> {
-        super::line_feed(raw, at, avx2)
+    pub(super) fn line_feed(raw: &[u8], at: usize, avx2: Avx2, high: &mut u64) -> Option<usize> {
+        super::line_feed(raw, at, avx2, high)
     }
 
     /// [`super::split_from`] compiled for AVX2, so the chunk masks inline.
@@ -510,10 +559,16 @@ mod wide {
 /// mask per line, and the step to the next chunk is taken only by long lines (a
 /// running mask over fixed chunks ran out at irregular lines, a branch the
 /// processor kept mispredicting).
+///
+/// `high` is OR-ed with a word that is not zero when a byte of the chunks loaded,
+/// which hold the bytes from `at` to that line feed (or to the end of `raw`), is
+/// from 0x80 up. The chunks hold bytes around the line too, which can only make a
+/// field that is ASCII look as if it were not (and be validated when read).
 #[inline(always)]
-fn line_feed<L: LineFeeds>(raw: &[u8], mut at: usize, feeds: L) -> Option<usize> {
+fn line_feed<L: LineFeeds>(raw: &[u8], mut at: usize, feeds: L, high: &mut u64) -> Option<usize> {
     while let Some(chunk) = raw.get(at..).and_then(|r| r.first_chunk::<64>()) {
-        let mask = feeds.mask(chunk);
+        let (mask, any) = feeds.mask(chunk);
+        *high |= any;
         if mask != 0 {
             return Some(at + mask.trailing_zeros() as usize);
         }
@@ -523,15 +578,21 @@ fn line_feed<L: LineFeeds>(raw: &[u8], mut at: usize, feeds: L) -> Option<usize>
         return None;
     }
     // Fewer than 64 bytes left: the last 64 bytes of `raw` without those before `at`
-    // (so `skip` is 1 to 63).
-    match raw.last_chunk::<64>() {
+    // (so `skip` is 1 to 63), or the rest alone padded with zeros (a short input).
+    let (mask, any) = match raw.last_chunk::<64>() {
         Some(chunk) => {
             let skip = at - (raw.len() - 64);
-            let mask = feeds.mask(chunk) >> skip;
-            (mask != 0).then(|| at + mask.trailing_zeros() as usize)
+            let (mask, any) = feeds.mask(chunk);
+            (mask >> skip, any)
         }
-        None => memchr::memchr(b'\n', &raw[at..]).map(|i| at + i),
-    }
+        None => {
+            let mut padded = [0; 64];
+            padded[..raw.len() - at].copy_from_slice(&raw[at..]);
+            feeds.mask(&padded)
+        }
+    };
+    *high |= any;
+    (mask != 0).then(|| at + mask.trailing_zeros() as usize)
 }
 
 /// Where the header block starts: after leading blank lines, an mbox `From `
@@ -634,16 +695,19 @@ fn split_with<L: LineFeeds>(raw: &[u8], start: usize, feeds: L) -> HeaderBlock<'
         heads: [NO_FIELD; BUCKETS],
         indexed: 0,
     };
-    // Last field of each bucket, where the next one is chained.
-    let mut tails = [0u32; BUCKETS];
     // The field being read: where it starts, where its name ends, where its value
     // starts; `last_lf` is the line feed after its last line (the input's end when
     // there is none).
     let mut current: Option<(usize, usize, usize)> = None;
     let mut last_lf = 0;
+    // Not zero when a byte from 0x80 up was loaded with a line read since the
+    // current field's first line (stray lines too, which may end up inside its
+    // span): its value is then validated when read, not borrowed as ASCII.
+    let mut high = 0;
     let mut pos = start;
     while pos < raw.len() {
-        let lf = match line_feed(raw, pos, feeds) {
+        let mut line_high = 0;
+        let lf = match line_feed(raw, pos, feeds, &mut line_high) {
             Some(lf) => lf,
             None => {
                 block.ends_mid_line = true;
@@ -654,6 +718,7 @@ fn split_with<L: LineFeeds>(raw: &[u8], start: usize, feeds: L) -> HeaderBlock<'
         if (first == b' ' || first == b'\t') && current.is_some() {
             // A continuation: only where the field's last line ends matters.
             last_lf = lf;
+            high |= line_high;
             pos = lf + 1;
             continue;
         }
@@ -663,8 +728,9 @@ fn split_with<L: LineFeeds>(raw: &[u8], start: usize, feeds: L) -> HeaderBlock<'
             break;
         } else if let Some((name_end, colon)) = scan_name(raw, pos) {
             if let Some(field) = current {
-                push(raw, field, last_lf, &mut block, &mut tails);
+                push(raw, field, last_lf, high == 0, &mut block);
             }
+            high = line_high;
             let mut value_start = colon + 1;
             // Blanks stop at the line end by themselves.
             while let Some(b' ' | b'\t') = raw.get(value_start) {
@@ -676,6 +742,7 @@ fn split_with<L: LineFeeds>(raw: &[u8], start: usize, feeds: L) -> HeaderBlock<'
             // Not a field: a stray mbox separator line, or a stray line. Three stray
             // lines in a row are prose or a body: the header block is over.
             block.stray_lines += 1;
+            high |= line_high;
             let separator = raw[pos..].starts_with(b"From ") || raw[pos..].starts_with(b">From ");
             if block.stray_lines > 3 && block.fields.len() < 2 && !separator {
                 break;
@@ -684,15 +751,28 @@ fn split_with<L: LineFeeds>(raw: &[u8], start: usize, feeds: L) -> HeaderBlock<'
         pos = lf + 1;
     }
     if let Some(field) = current {
-        push(raw, field, last_lf, &mut block, &mut tails);
+        push(raw, field, last_lf, high == 0, &mut block);
     }
     // Chains hold u32 indices; a block too large for them is searched in order.
-    block.indexed = if block.fields.len() < NO_FIELD as usize { block.fields.len() } else { usize::MAX };
+    if block.fields.len() < NO_FIELD as usize {
+        // Chained in a pass of their own, from the last field back, each put in
+        // front of its bucket's chain (so chains run in block order): in the loop
+        // above, the chain ends were more values kept across each line than
+        // registers hold, and the spills cost more than this pass.
+        for (i, f) in block.fields.iter_mut().enumerate().rev() {
+            let b = bucket(f.name.as_bytes());
+            f.next = block.heads[b];
+            block.heads[b] = i as u32;
+        }
+        block.indexed = block.fields.len();
+    } else {
+        block.indexed = usize::MAX;
+    }
     block
 }
 
 #[inline(always)]
-fn push<'a>(raw: &'a [u8], (start, name_end, value_start): (usize, usize, usize), last_lf: usize, block: &mut HeaderBlock<'a>, tails: &mut [u32; BUCKETS]) {
+fn push<'a>(raw: &'a [u8], (start, name_end, value_start): (usize, usize, usize), last_lf: usize, ascii: bool, block: &mut HeaderBlock<'a>) {
     // The field's line feed follows its name, so `last_lf - 1` is inside the field.
     let end = if last_lf < raw.len() && raw[last_lf - 1] == b'\r' { last_lf - 1 } else { last_lf };
     // `>From:` quoting (mbox exporters apply it to header lines too).
@@ -702,15 +782,8 @@ fn push<'a>(raw: &'a [u8], (start, name_end, value_start): (usize, usize, usize)
     // SAFETY: scan_name accepted only printable ASCII in the name (the validating
     // conversion costs more than the rest of the split).
     let name = unsafe { std::str::from_utf8_unchecked(bytes) };
-    let index = block.fields.len() as u32;
-    let b = bucket(bytes);
-    if block.heads[b] == NO_FIELD {
-        block.heads[b] = index;
-    } else {
-        block.fields[tails[b] as usize].next = index;
-    }
-    tails[b] = index;
-    block.fields.push(Field { name, raw_value: &raw[value_start.min(end)..end], span: (start, end), key: name_key(name), next: NO_FIELD });
+    let raw_value = &raw[value_start.min(end)..end];
+    block.fields.push(Field { name, raw_value, span: (start, end), key: name_key(name), next: NO_FIELD, ascii: if ascii { raw_value } else { &[] } });
 }
 
 #[cfg(test)]
@@ -726,6 +799,10 @@ mod tests {
         assert_eq!(block.fields[0].value(), "from a by b; Mon, 1 Jan 2026 00:00:00 +0000");
         assert_eq!(block.fields[0].text(), block.fields[0].value());
         assert!(matches!(block.fields[1].text(), std::borrow::Cow::Borrowed("hi")));
+        // Both are ASCII, which the split noted.
+        assert!(block.fields.iter().all(|f| std::ptr::eq(f.ascii, f.raw_value)));
+        let other = split(b"A: x\r\n y\xe9\r\nB: \xe9\r\nC: z\r\n");
+        assert_eq!(other.fields.iter().map(|f| !f.ascii.is_empty()).collect::<Vec<_>>(), [false, false, true]);
         let (s, e) = block.fields[1].span;
         assert_eq!(&raw[s..e], b"Subject: hi");
         assert!(block.has_body_separator);
@@ -755,10 +832,14 @@ mod tests {
         for at in 0..raw.len() - 64 {
             let chunk: &[u8; 64] = raw[at..].first_chunk().unwrap();
             let want = chunk.iter().enumerate().fold(0u64, |m, (k, &b)| m | (u64::from(b == b'\n') << k));
-            assert_eq!(Plain.mask(chunk), want);
+            let (mask, any) = Plain.mask(chunk);
+            assert_eq!((mask, any != 0), (want, !chunk.is_ascii()));
+            let (mask, any) = newline_mask_words(chunk);
+            assert_eq!((mask, any != 0), (want, !chunk.is_ascii()));
             #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
             if let Some(avx2) = wide::Avx2::detect() {
-                assert_eq!(avx2.mask(chunk), want);
+                let (mask, any) = avx2.mask(chunk);
+                assert_eq!((mask, any != 0), (want, !chunk.is_ascii()));
             }
         }
         // Both splits agree field by field, from every start.
@@ -766,7 +847,18 @@ mod tests {
             let a = split_with(&raw, start, Plain);
             let b = split_from(&raw, start);
             assert_eq!(a.fields.len(), b.fields.len());
-            assert!(a.fields.iter().zip(&b.fields).all(|(x, y)| x.span == y.span && x.raw_value == y.raw_value && x.name == y.name));
+            assert!(a.fields.iter().zip(&b.fields).all(|(x, y)| x.span == y.span && x.raw_value == y.raw_value && x.name == y.name && x.ascii == y.ascii));
+            // A field is marked ASCII only when its lines are (a stray line after
+            // its last one may unmark it: the split reads it as one of its lines).
+            for f in &a.fields {
+                // The name index finds the fields of a name in block order.
+                let chained: Vec<usize> = a.all(f.name).map(|g| g.span.0).collect();
+                let linear: Vec<usize> = a.fields.iter().filter(|g| g.is(f.name)).map(|g| g.span.0).collect();
+                assert_eq!(chained, linear);
+                assert_eq!(a.get(f.name).map(|g| g.span.0), linear.first().copied());
+                assert_eq!(f.raw_str(), std::str::from_utf8(f.raw_value).ok());
+                assert!(f.ascii.is_empty() || raw[f.span.0..f.span.1].is_ascii());
+            }
             assert_eq!((a.has_body_separator, a.stray_lines, a.ends_mid_line), (b.has_body_separator, b.stray_lines, b.ends_mid_line));
         }
     }
@@ -783,7 +875,7 @@ mod tests {
             for end in [start, start + 1, start + 7, start + 15, start + 16, start + 17, start + 40, start + 120] {
                 let r = &raw[start..end.min(raw.len())];
                 assert_eq!(first_special(r), r.iter().position(|&b| b >= 0x80 || SPECIAL.contains(&b)), "{r:?}");
-                let f = Field { name: "X", raw_value: r, span: (0, 0), key: 0, next: NO_FIELD };
+                let f = Field { name: "X", raw_value: r, span: (0, 0), key: 0, next: NO_FIELD, ascii: &[] };
                 let t = trim_ws(r);
                 let want = match memchr::memchr3(b'\r', b'\n', b'\t', t) {
                     None => String::from_utf8_lossy(t).into_owned(),
@@ -852,16 +944,33 @@ mod tests {
                         seed ^= seed << 13;
                         seed ^= seed >> 7;
                         seed ^= seed << 17;
-                        if seed % density == 0 { b'\n' } else { (seed >> 8) as u8 }
+                        // Mostly ASCII (all of it for a third of the lengths), so that
+                        // lines without a high byte occur too.
+                        if seed % density == 0 {
+                            b'\n'
+                        } else if len % 3 != 0 && seed % 53 < 2 {
+                            (seed >> 8) as u8 | 0x80
+                        } else {
+                            (seed >> 8) as u8 & 0x7f
+                        }
                     })
                     .collect();
                 for at in 0..=len + 1 {
                     let plain = raw.get(at..).and_then(|r| memchr::memchr(b'\n', r)).map(|i| at + i);
-                    assert_eq!(line_feed(&raw, at, Plain), plain, "{len} {at}");
+                    // A high byte on the line is always seen; none is seen in ASCII input.
+                    let line_high = raw.get(at..plain.unwrap_or(len)).is_some_and(|r| !r.is_ascii());
+                    let check = |lf: Option<usize>, high: u64| {
+                        assert_eq!(lf, plain, "{len} {at}");
+                        assert!(high != 0 || !line_high, "{len} {at}");
+                        assert!(high == 0 || !raw.is_ascii(), "{len} {at}");
+                    };
+                    let mut high = 0;
+                    check(line_feed(&raw, at, Plain, &mut high), high);
                     #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
                     if let Some(avx2) = Avx2::detect() {
+                        let mut high = 0;
                         // SAFETY: AVX2 was just detected.
-                        assert_eq!(unsafe { wide::line_feed(&raw, at, avx2) }, plain, "{len} {at}");
+                        check(unsafe { wide::line_feed(&raw, at, avx2, &mut high) }, high);
                     }
                 }
             }

@@ -13,22 +13,48 @@ use std::borrow::Cow;
 use serde::Serialize;
 
 use crate::charset;
-use crate::headers::{trim_set, unfold, Field, HeaderBlock};
+use crate::headers::{text_of, trim_set, Field, HeaderBlock};
+use crate::text::DateText;
 
+/// The texts borrow the message where they are written as they are read (most
+/// values: one line of ASCII without an encoded word); decoded, unfolded or
+/// lower-cased texts are copies. Serialised as the plain strings.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct Identities {
-    pub from: Option<String>,
-    pub from_name: Option<String>,
-    pub sender: Option<String>,
-    pub reply_to: Option<String>,
-    pub return_path: Option<String>,
-    pub message_id: Option<String>,
-    pub date: Option<String>,
-    pub subject: Option<String>,
-    pub list_unsubscribe: Option<String>,
-    pub dkim_domains: Vec<String>,
+pub struct Identities<'a> {
+    pub from: Option<Cow<'a, str>>,
+    pub from_name: Option<Cow<'a, str>>,
+    pub sender: Option<Cow<'a, str>>,
+    pub reply_to: Option<Cow<'a, str>>,
+    pub return_path: Option<Cow<'a, str>>,
+    pub message_id: Option<Cow<'a, str>>,
+    pub date: Option<DateText>,
+    pub subject: Option<Cow<'a, str>>,
+    pub list_unsubscribe: Option<Cow<'a, str>>,
+    pub dkim_domains: Vec<Cow<'a, str>>,
     #[serde(skip)]
     pub date_timestamp: Option<i64>,
+}
+
+impl Identities<'_> {
+    /// A copy that borrows nothing.
+    pub fn into_owned(self) -> Identities<'static> {
+        fn own(c: Option<Cow<'_, str>>) -> Option<Cow<'static, str>> {
+            c.map(|c| Cow::Owned(c.into_owned()))
+        }
+        Identities {
+            from: own(self.from),
+            from_name: own(self.from_name),
+            sender: own(self.sender),
+            reply_to: own(self.reply_to),
+            return_path: own(self.return_path),
+            message_id: own(self.message_id),
+            date: self.date,
+            subject: own(self.subject),
+            list_unsubscribe: own(self.list_unsubscribe),
+            dkim_domains: self.dkim_domains.into_iter().map(|d| Cow::Owned(d.into_owned())).collect(),
+            date_timestamp: self.date_timestamp,
+        }
+    }
 }
 
 /// The value of each base64 byte (both alphabets), or `NOT_B64`.
@@ -276,13 +302,28 @@ fn encoded_word(s: &[u8]) -> Option<(&str, bool, &[u8], usize)> {
 
 /// Split an address header into (display name, address).
 pub fn parse_address(raw: &[u8], fallback_charset: Option<&str>) -> (Option<String>, Option<String>) {
-    address(raw, &Fallback::Given(fallback_charset), true)
+    let (name, addr) = address(raw, &Fallback::Given(fallback_charset), true);
+    (name.map(Cow::into_owned), addr.map(Cow::into_owned))
 }
 
-/// [`parse_address`]; the display name is copied only when `want_name`.
-fn address(raw: &[u8], fallback: &Fallback<'_, '_>, want_name: bool) -> (Option<String>, Option<String>) {
-    let text = decode(raw, fallback);
-    let text: &str = &text;
+/// (display name, address) of an address header, both a part of the decoded text:
+/// borrowed from `raw` when the decoding is; the display name only when `want_name`.
+type Mailbox<'r> = (Option<Cow<'r, str>>, Option<Cow<'r, str>>);
+
+/// [`parse_address`], borrowing what it can; the display name only when `want_name`.
+fn address<'r>(raw: &'r [u8], fallback: &Fallback<'_, '_>, want_name: bool) -> Mailbox<'r> {
+    match decode(raw, fallback) {
+        Cow::Borrowed(text) => mailbox(text, want_name),
+        Cow::Owned(text) => {
+            let own = |c: Option<Cow<'_, str>>| c.map(|c| Cow::Owned(c.into_owned()));
+            let (name, addr) = mailbox(&text, want_name);
+            (own(name), own(addr))
+        }
+    }
+}
+
+/// [`address`] of decoded text: slices of `text` (a copy only for `addr (Name)`).
+fn mailbox(text: &str, want_name: bool) -> Mailbox<'_> {
     // Only the first mailbox of a list matters here.
     let b = text.as_bytes();
     if let (Some(lt), Some(gt)) = (memchr::memrchr(b'<', b), memchr::memrchr(b'>', b))
@@ -290,17 +331,19 @@ fn address(raw: &[u8], fallback: &Fallback<'_, '_>, want_name: bool) -> (Option<
     {
         let addr = text[lt + 1..gt].trim();
         let name = if want_name { trim_set(text[..lt].trim(), |b| b == b'"').trim() } else { "" };
-        return ((!name.is_empty()).then(|| name.to_string()), (!addr.is_empty()).then(|| addr.to_string()));
+        return ((!name.is_empty()).then_some(Cow::Borrowed(name)), (!addr.is_empty()).then_some(Cow::Borrowed(addr)));
     }
     // `addr (Name)` or a bare address.
-    let first_addr = |s: &str| s.split([',', ' ']).find(|w| w.contains('@')).map(|w| w.trim_matches(['"', '<', '>']).to_string());
+    fn first_addr(s: &str) -> Option<&str> {
+        s.split([',', ' ']).find(|w| w.contains('@')).map(|w| w.trim_matches(['"', '<', '>']))
+    }
     match (memchr::memchr(b'(', b), memchr::memrchr(b')', b)) {
         (Some(a), Some(b)) if a < b => {
             let comment = text[a + 1..b].trim();
-            let addr = first_addr(&format!("{}{}", &text[..a], &text[b + 1..]));
-            ((!comment.is_empty()).then(|| comment.to_string()), addr)
+            let addr = first_addr(&format!("{}{}", &text[..a], &text[b + 1..])).map(|a| Cow::Owned(a.to_string()));
+            ((!comment.is_empty()).then_some(Cow::Borrowed(comment)), addr)
         }
-        _ => (None, first_addr(text)),
+        _ => (None, first_addr(text).map(Cow::Borrowed)),
     }
 }
 
@@ -327,8 +370,9 @@ const CONTENT_TYPE: usize = 8;
 /// Their names, by the indices above.
 const NAMES: [&str; CONTENT_TYPE + 1] = ["From", "Sender", "Reply-To", "Return-Path", "Message-ID", "Date", "Subject", "List-Unsubscribe", "Content-Type"];
 
-/// The `d=` tags of a DKIM-Signature, lower case, added to `out` once each.
-fn dkim_domains_into(raw: &[u8], out: &mut Vec<String>) {
+/// The `d=` tags of a DKIM-Signature, lower case, added to `out` once each
+/// (borrowed when written on one line in lower case, as they nearly always are).
+fn dkim_domains_into<'a>(raw: &'a [u8], out: &mut Vec<Cow<'a, str>>) {
     // Tags are `name=value;` (RFC 6376 §3.2); only d= is needed, so the long b=
     // and bh= values are never copied.
     let ends = memchr::memchr_iter(b';', raw).chain(std::iter::once(raw.len()));
@@ -338,8 +382,10 @@ fn dkim_domains_into(raw: &[u8], out: &mut Vec<String>) {
         start = end + 1;
         let Some(eq) = memchr::memchr(b'=', tag) else { continue };
         if tag[..eq].iter().filter(|b| !b.is_ascii_whitespace()).eq(b"d".iter()) {
-            let mut d = unfold(&tag[eq + 1..]);
-            d.make_ascii_lowercase();
+            let mut d = text_of(&tag[eq + 1..]);
+            if d.bytes().any(|b| b.is_ascii_uppercase()) {
+                d.to_mut().make_ascii_lowercase();
+            }
             if !d.is_empty() && !out.contains(&d) {
                 out.push(d);
             }
@@ -347,14 +393,22 @@ fn dkim_domains_into(raw: &[u8], out: &mut Vec<String>) {
     }
 }
 
-pub fn read(block: &HeaderBlock<'_>) -> Identities {
+/// `part(text)`, a slice of `text`: borrowed where `text` is.
+fn part_of<'a>(text: Cow<'a, str>, part: impl for<'s> Fn(&'s str) -> &'s str) -> Cow<'a, str> {
+    match text {
+        Cow::Borrowed(t) => Cow::Borrowed(part(t)),
+        Cow::Owned(t) => Cow::Owned(part(&t).to_string()),
+    }
+}
+
+pub fn read<'a>(block: &HeaderBlock<'a>) -> Identities<'a> {
     // Looked up in the block's name index: a walk over every field dispatched on
     // each name's length, a branch that mispredicted field after field.
-    let mut found: [Option<&Field<'_>>; CONTENT_TYPE + 1] = [None; CONTENT_TYPE + 1];
+    let mut found: [Option<&Field<'a>>; CONTENT_TYPE + 1] = [None; CONTENT_TYPE + 1];
     for (slot, name) in found.iter_mut().zip(NAMES) {
         *slot = block.get(name);
     }
-    let mut dkim_domains: Vec<String> = Vec::new();
+    let mut dkim_domains = Vec::new();
     for f in block.all("DKIM-Signature") {
         dkim_domains_into(f.raw_value, &mut dkim_domains);
     }
@@ -362,22 +416,21 @@ pub fn read(block: &HeaderBlock<'_>) -> Identities {
     let addr = |i: usize| found[i].and_then(|f| address(f.raw_value, &cs, false).1);
     let (from_name, from) = found[FROM].map(|f| address(f.raw_value, &cs, true)).unwrap_or((None, None));
     let date = found[DATE].and_then(|f| crate::received::parse_date(&f.text()));
-    let owned_text = |i: usize| found[i].map(|f| f.text()).filter(|s| !s.is_empty()).map(Cow::into_owned);
+    let text = |i: usize| found[i].map(|f| f.text()).filter(|s| !s.is_empty());
     Identities {
         from,
         from_name,
         sender: addr(SENDER),
         reply_to: addr(REPLY_TO),
         return_path: found[RETURN_PATH].and_then(|f| {
-            let v = f.text();
-            let v = trim_set(v.trim(), |b| matches!(b, b'<' | b'>')).trim();
-            (!v.is_empty()).then(|| v.to_string())
+            let v = part_of(f.text(), |v| trim_set(v.trim(), |b| matches!(b, b'<' | b'>')).trim());
+            (!v.is_empty()).then_some(v)
         }),
-        message_id: owned_text(MESSAGE_ID),
-        date: date.as_ref().map(crate::received::rfc3339),
+        message_id: text(MESSAGE_ID),
+        date: date.as_ref().map(crate::received::rfc3339_short),
         date_timestamp: date.as_ref().map(|d| d.to_timestamp()),
-        subject: found[SUBJECT].map(|f| decode(f.raw_value, &cs).into_owned()),
-        list_unsubscribe: owned_text(LIST_UNSUBSCRIBE),
+        subject: found[SUBJECT].map(|f| decode(f.raw_value, &cs)),
+        list_unsubscribe: text(LIST_UNSUBSCRIBE),
         dkim_domains,
     }
 }

@@ -1320,10 +1320,11 @@ impl<'a> Hop<'a> {
         // The value as written: folds are white space to the grammar, so the words
         // are slices of the message (see `kept` for the one exception).
         let value = trim_value(field.raw_value);
-        match std::str::from_utf8(value) {
-            Ok(text) => Hop::parse_text(index, text, field.span),
+        // Validated only when the split saw a byte from 0x80 up in the field.
+        match field.str_of(value) {
+            Some(text) => Hop::parse_text(index, text, field.span),
             // Not UTF-8: read the value with the bad bytes replaced, and own the words.
-            Err(_) => Hop::parse_text(index, &field.value(), field.span).into_owned(),
+            None => Hop::parse_text(index, &field.value(), field.span).into_owned(),
         }
     }
 

@@ -69,6 +69,15 @@ pub(crate) fn set_or_high_mask16<const N: usize>(chunk: &[u8; 16], set: &[u8; N]
     chunk.iter().enumerate().fold(0, |m, (k, &b)| m | (u32::from(b >= 0x80 || set.contains(&b)) << k))
 }
 
+/// No byte of `buf` is from 0x80 up: its bytes OR-ed a word at a time (the length is
+/// fixed, so this unrolls into a few loads without a branch).
+#[inline]
+fn ascii_words<const N: usize>(buf: &[u8; N]) -> bool {
+    let (words, rest) = buf.as_chunks::<8>();
+    let acc = words.iter().fold(0u64, |a, w| a | u64::from_ne_bytes(*w)) | rest.iter().fold(0u64, |a, &b| a | u64::from(b));
+    acc & 0x8080_8080_8080_8080 == 0
+}
+
 /// A text of at most `N` bytes kept inline.
 #[derive(Clone, Copy)]
 pub struct ShortText<const N: usize> {
@@ -104,7 +113,15 @@ impl<const N: usize> ShortText<N> {
 
     pub fn as_str(&self) -> &str {
         let bytes = &self.buf[..usize::from(self.len)];
-        // Only ASCII is ever written (push_ascii, push_byte, from_str check it).
+        // Only ASCII is ever written, and the bytes past `len` stay zero: a test of
+        // the whole fixed buffer is a few word operations, where validating the text
+        // was a call per read (addresses are read ten times a message).
+        if ascii_words(&self.buf) {
+            debug_assert!(bytes.is_ascii());
+            // SAFETY: every byte of `buf`, so every byte of `bytes`, is below 0x80:
+            // ASCII, which is UTF-8.
+            return unsafe { std::str::from_utf8_unchecked(bytes) };
+        }
         std::str::from_utf8(bytes).unwrap_or_default()
     }
 }
@@ -144,6 +161,11 @@ impl<const N: usize> PartialEq<str> for ShortText<N> {
 impl<const N: usize> PartialEq<&str> for ShortText<N> {
     fn eq(&self, other: &&str) -> bool {
         self.as_str() == *other
+    }
+}
+impl<const N: usize> PartialEq<String> for ShortText<N> {
+    fn eq(&self, other: &String) -> bool {
+        self.as_str() == other
     }
 }
 
@@ -243,6 +265,19 @@ mod tests {
         d.push_ascii(b"2026-11-28T16:44:55+09:00");
         assert_eq!(serde_json::to_string(&d).unwrap(), "\"2026-11-28T16:44:55+09:00\"");
         assert_eq!(format!("{d:?}"), "\"2026-11-28T16:44:55+09:00\"");
+    }
+
+    #[test]
+    fn ascii_words_is_is_ascii() {
+        for k in 0..46 {
+            for b in [0u8, b'a', 0x7f, 0x80, 0xc3, 0xff] {
+                let mut buf = [b'x'; 46];
+                buf[k] = b;
+                assert_eq!(ascii_words(&buf), buf.is_ascii());
+                let short: [u8; 25] = buf[..25].try_into().unwrap();
+                assert_eq!(ascii_words(&short), short.is_ascii());
+            }
+        }
     }
 
     #[test]

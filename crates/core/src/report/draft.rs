@@ -80,7 +80,7 @@ impl Context {
         let subject = split
             .nth("subject", 0)
             .map(|f| mask::decode_header_value(&split.value(raw, f)))
-            .or_else(|| analysis.identities.subject.clone());
+            .or_else(|| analysis.identities.subject.as_deref().map(str::to_string));
         Context {
             subject,
             split,
