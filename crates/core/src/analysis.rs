@@ -11,7 +11,7 @@ use std::net::IpAddr;
 use serde::{Deserialize, Serialize};
 
 use crate::auth::{self, Auth, Verdict};
-use crate::findings::Finding;
+use crate::findings::{Finding, Num};
 
 use crate::headers::{self, HeaderBlock};
 use crate::identities::{self, Identities};
@@ -430,60 +430,60 @@ pub(crate) fn findings(
 ) -> Vec<Finding> {
     let mut out = Vec::new();
     if hops.is_empty() {
-        out.push(Finding::new("no-received", []));
+        out.push(Finding::new("no-received", &[]));
     }
     let has = |n: &str| block.get(n).is_some();
     if block.stray_lines > 0 || (!hops.is_empty() && !has("From") && !has("Date") && !has("Subject")) {
-        out.push(Finding::new("truncated-headers", []));
+        out.push(Finding::new("truncated-headers", &[]));
     }
     for h in hops {
         if let Some(d) = h.delay_seconds {
             if d < -60 {
-                out.push(Finding::new("timestamps-out-of-order", [("hop", h.index.to_string()), ("seconds", (-d).to_string())]));
+                out.push(Finding::new("timestamps-out-of-order", &[("hop", Num::new(h.index as i64).as_str()), ("seconds", Num::new(-d).as_str())]));
             }
         }
         if let (Some(now), Some(ts)) = (options.now, h.timestamp) {
             if ts > now + 900 {
-                out.push(Finding::new("future-timestamp", [("hop", h.index.to_string())]));
+                out.push(Finding::new("future-timestamp", &[("hop", Num::new(h.index as i64).as_str())]));
             }
         }
         if h.unreadable {
-            out.push(Finding::new("unparsed-received", [("hop", h.index.to_string())]));
+            out.push(Finding::new("unparsed-received", &[("hop", Num::new(h.index as i64).as_str())]));
         }
     }
     for (w, c) in hops.windows(2).zip(chain) {
         if w[0].class != HopClass::Claimed && *c == Some(false) {
             let from = w[0].from_rdns.as_deref().or(w[0].helo.as_deref()).or(w[0].from_host.as_deref()).unwrap_or_default();
-            out.push(Finding::new("chain-break", [("hop", w[0].index.to_string()), ("from", from.to_string()), ("by", w[1].by_host.as_deref().unwrap_or_default().to_string())]));
+            out.push(Finding::new("chain-break", &[("hop", Num::new(w[0].index as i64).as_str()), ("from", from), ("by", w[1].by_host.as_deref().unwrap_or_default())]));
         }
     }
     let arrival = hops.iter().find_map(|h| h.timestamp);
     if let (Some(a), Some(d)) = (arrival, ids.date_timestamp) {
         let hours = (a - d).abs() / 3600;
         if hours >= 24 {
-            out.push(Finding::new("date-far-from-arrival", [("hours", hours.to_string())]));
+            out.push(Finding::new("date-far-from-arrival", &[("hours", Num::new(hours).as_str())]));
         }
     }
     if origin.is_none() && !hops.is_empty() {
         if let Some(ip) = walk.last_private.and_then(|i| hops.get(i)).and_then(|h| h.from_ip) {
-            out.push(Finding::new("origin-private", [("ip", ip.into())]));
+            out.push(Finding::new("origin-private", &[("ip", ip.as_str())]));
         }
-        out.push(Finding::new("no-origin", []));
+        out.push(Finding::new("no-origin", &[]));
     }
     if let (Some(rt), Some(from)) = (ids.reply_to.as_deref(), ids.from.as_deref()) {
         let (rt_dom, from_dom) = (domain_part(rt), domain_part(from));
         let differ = crate::psl::with_org(rt_dom, |a| a.is_some_and(|a| crate::psl::with_org(from_dom, |b| b.is_some_and(|b| a != b))));
         {
             if differ {
-                out.push(Finding::new("reply-to-other-domain", [("reply_to", rt.to_string()), ("from", from.to_string())]));
+                out.push(Finding::new("reply-to-other-domain", &[("reply_to", rt), ("from", from)]));
             }
         }
     }
     if auth.verdict == Verdict::Forged {
-        out.push(Finding::new("from-forged", [("domain", auth.from_domain.clone().unwrap_or_default())]));
+        out.push(Finding::new("from-forged", &[("domain", auth.from_domain.as_deref().unwrap_or_default())]));
     }
     if let Some(s) = service {
-        out.push(Finding::new("sent-via-service", [("service", s.name.to_string())]));
+        out.push(Finding::new("sent-via-service", &[("service", s.name)]));
     }
     out
 }

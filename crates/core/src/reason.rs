@@ -85,6 +85,40 @@ impl Params {
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }
+
+    /// At most four params, kept in the order given.
+    pub(crate) fn new(params: &[(&'static str, &str)]) -> Params {
+        assert!(params.len() <= MAX_PARAMS, "too many params");
+        let mut p = Params { len: params.len() as u8, ..Params::default() };
+        let total: usize = params.iter().map(|(_, v)| v.len()).sum();
+        if total <= INLINE {
+            let mut buf = [0; INLINE];
+            let mut at = 0;
+            for (i, (k, v)) in params.iter().enumerate() {
+                buf[at..at + v.len()].copy_from_slice(v.as_bytes());
+                at += v.len();
+                (p.names[i], p.ends[i]) = (k, at as u32);
+            }
+            p.text = Text::Inline(buf);
+        } else {
+            let mut text = String::with_capacity(total);
+            for (i, (k, v)) in params.iter().enumerate() {
+                text.push_str(v);
+                (p.names[i], p.ends[i]) = (k, text.len() as u32);
+            }
+            p.text = Text::Heap(text);
+        }
+        p
+    }
+}
+
+/// Serialised as a map in name order (as a `BTreeMap` of them was; of a repeated
+/// name the last value counts, as there).
+impl Serialize for Params {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let params: BTreeMap<&str, &str> = self.iter().collect();
+        params.serialize(serializer)
+    }
 }
 
 impl std::fmt::Debug for Params {
@@ -96,10 +130,9 @@ impl std::fmt::Debug for Params {
 impl Serialize for Reason {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let params: BTreeMap<&str, &str> = self.params.iter().collect();
         let mut st = serializer.serialize_struct("Reason", 3)?;
         st.serialize_field("code", self.code)?;
-        st.serialize_field("params", &params)?;
+        st.serialize_field("params", &self.params)?;
         st.serialize_field("text", &self.text())?;
         st.end()
     }
@@ -187,26 +220,7 @@ impl Reason {
     /// At most four params (no reason has more).
     pub fn with(code: &'static str, params: &[(&'static str, &str)]) -> Reason {
         assert!(params.len() <= MAX_PARAMS, "reason {code}: too many params");
-        let mut p = Params { len: params.len() as u8, ..Params::default() };
-        let total: usize = params.iter().map(|(_, v)| v.len()).sum();
-        if total <= INLINE {
-            let mut buf = [0; INLINE];
-            let mut at = 0;
-            for (i, (k, v)) in params.iter().enumerate() {
-                buf[at..at + v.len()].copy_from_slice(v.as_bytes());
-                at += v.len();
-                (p.names[i], p.ends[i]) = (k, at as u32);
-            }
-            p.text = Text::Inline(buf);
-        } else {
-            let mut text = String::with_capacity(total);
-            for (i, (k, v)) in params.iter().enumerate() {
-                text.push_str(v);
-                (p.names[i], p.ends[i]) = (k, text.len() as u32);
-            }
-            p.text = Text::Heap(text);
-        }
-        Reason { code, params: p }
+        Reason { code, params: Params::new(params) }
     }
 
     /// The English text with the params filled in.
