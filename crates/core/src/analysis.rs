@@ -18,7 +18,7 @@ use crate::identities::{self, Identities};
 use crate::message;
 use crate::origin::{self, is_internal_address, Confidence, Origin};
 use crate::providers::{self, Kind};
-use crate::reason::Reason;
+use crate::reason::{self, Reason};
 use crate::received::{self, parse_addr, Hop, HopClass};
 use crate::stamps::{self, Stamp};
 
@@ -164,7 +164,7 @@ fn analyze_inner<'a>(raw: &'a [u8], options: &AnalyzeOptions) -> Result<Analysis
             host: hop.from_rdns.as_deref().or(hop.helo.as_deref()).or(hop.from_host.as_deref()).map(str::to_string),
             hop: hop.index,
             confidence: Confidence::High,
-            reasons: reasons_from(Reason::with("origin-handoff", &[("ip", hop.from_ip.as_deref().unwrap_or("")), ("provider", &*provider)])),
+            reasons: reasons_from("origin-handoff", &[("ip", hop.from_ip.as_deref().unwrap_or("")), ("provider", &*provider)]),
         })
     });
     if origin.is_none() && walk.last_private.is_none() {
@@ -175,7 +175,7 @@ fn analyze_inner<'a>(raw: &'a [u8], options: &AnalyzeOptions) -> Result<Analysis
                 host: None,
                 hop: hops.iter().rposition(|h| h.span.0 < s.offset).unwrap_or(0),
                 confidence: Confidence::Low,
-                reasons: reasons_from(Reason::with("origin-from-stamp", &[("header", &s.header)])),
+                reasons: reasons_from("origin-from-stamp", &[("header", &s.header)]),
             });
         }
     }
@@ -237,9 +237,9 @@ fn analyze_inner<'a>(raw: &'a [u8], options: &AnalyzeOptions) -> Result<Analysis
 /// An origin's reasons, starting with `first`. Room for the few that [`rate`] adds
 /// is made at once: growing from one copied the 144-byte reason and cost a second
 /// allocation on nearly every message.
-fn reasons_from(first: Reason) -> Vec<Reason> {
+fn reasons_from(code: &'static str, params: &[(&'static str, &str)]) -> Vec<Reason> {
     let mut reasons = Vec::with_capacity(4);
-    reasons.push(first);
+    reason::push(&mut reasons, code, params);
     reasons
 }
 
@@ -255,10 +255,10 @@ fn rate(o: &mut Origin, hops: &[Hop<'_>], chain: &[Option<bool>], stamps: &mut [
     }
     match broken {
         Some(h) => {
-            o.reasons.push(Reason::with("origin-chain-break", &[("hop", &h.to_string())]));
+            reason::push(&mut o.reasons, "origin-chain-break", &[("hop", Num::new(h as i64).as_str())]);
             level = level.max(1);
         }
-        None if o.hop > 0 => o.reasons.push(Reason::new("origin-chain-consistent")),
+        None if o.hop > 0 => reason::push(&mut o.reasons, "origin-chain-consistent", &[]),
         None => {}
     }
     let mut disagree = false;
@@ -270,11 +270,11 @@ fn rate(o: &mut Origin, hops: &[Hop<'_>], chain: &[Option<bool>], stamps: &mut [
         if s.offset < limit && s.field != "value" {
             if agrees {
                 if !o.reasons.iter().any(|r| r.code == "origin-stamp-agrees") {
-                    o.reasons.push(Reason::with("origin-stamp-agrees", &[("header", &s.header)]));
+                    reason::push(&mut o.reasons, "origin-stamp-agrees", &[("header", &s.header)]);
                 }
             } else if !disagree {
                 disagree = true;
-                o.reasons.push(Reason::with("origin-stamp-disagrees", &[("header", &s.header), ("ip", &s.ip)]));
+                reason::push(&mut o.reasons, "origin-stamp-disagrees", &[("header", &s.header), ("ip", &s.ip)]);
             }
         }
     }
@@ -283,18 +283,18 @@ fn rate(o: &mut Origin, hops: &[Hop<'_>], chain: &[Option<bool>], stamps: &mut [
     }
     if let Some(hop) = hops.get(o.hop) {
         if hop.from_rdns.is_none() && hop.helo.is_none() {
-            o.reasons.push(Reason::new("origin-rdns-missing"));
+            reason::push(&mut o.reasons, "origin-rdns-missing", &[]);
         }
         if let (Some(helo), Some(rdns)) = (hop.helo.as_deref(), hop.from_rdns.as_deref()) {
             // The same name (any case) has the same organisational domain.
             let differ = !helo.eq_ignore_ascii_case(rdns) && crate::psl::with_org(helo, |a| a.is_some_and(|a| crate::psl::with_org(rdns, |b| b.is_some_and(|b| a != b))));
             if differ {
-                o.reasons.push(Reason::with("origin-forged-helo", &[("helo", helo), ("rdns", rdns)]));
+                reason::push(&mut o.reasons, "origin-forged-helo", &[("helo", helo), ("rdns", rdns)]);
             }
         }
     }
     if provider_unknown {
-        o.reasons.push(Reason::new("origin-provider-unknown"));
+        reason::push(&mut o.reasons, "origin-provider-unknown", &[]);
         level = 2;
     }
     o.confidence = match level {
@@ -318,9 +318,9 @@ fn arc_origin(origin: &mut Option<Origin>, fwd: &crate::arc::ArcForwarder, hops:
         *origin = None;
     }
     match origin {
-        Some(o) if o.ip == ip => o.reasons.push(Reason::with("origin-arc-agrees", &[("sealer", sealer)])),
+        Some(o) if o.ip == ip => reason::push(&mut o.reasons, "origin-arc-agrees", &[("sealer", sealer)]),
         Some(o) => {
-            o.reasons.push(Reason::with("origin-arc-disagrees", &[("sealer", sealer), ("ip", ip)]));
+            reason::push(&mut o.reasons, "origin-arc-disagrees", &[("sealer", sealer), ("ip", ip)]);
             if o.confidence == Confidence::High {
                 o.confidence = Confidence::Medium;
             }
@@ -332,7 +332,7 @@ fn arc_origin(origin: &mut Option<Origin>, fwd: &crate::arc::ArcForwarder, hops:
                 host: None,
                 hop,
                 confidence: Confidence::Medium,
-                reasons: reasons_from(Reason::with("origin-from-arc", &[("sealer", sealer)])),
+                reasons: reasons_from("origin-from-arc", &[("sealer", sealer)]),
             });
             for s in stamps.iter_mut() {
                 s.agrees_with_origin = Some(s.ip == ip);
@@ -430,60 +430,60 @@ pub(crate) fn findings(
 ) -> Vec<Finding> {
     let mut out = Vec::new();
     if hops.is_empty() {
-        out.push(Finding::new("no-received", &[]));
+        Finding::push(&mut out, "no-received", &[]);
     }
     let has = |n: &str| block.get(n).is_some();
     if block.stray_lines > 0 || (!hops.is_empty() && !has("From") && !has("Date") && !has("Subject")) {
-        out.push(Finding::new("truncated-headers", &[]));
+        Finding::push(&mut out, "truncated-headers", &[]);
     }
     for h in hops {
         if let Some(d) = h.delay_seconds {
             if d < -60 {
-                out.push(Finding::new("timestamps-out-of-order", &[("hop", Num::new(h.index as i64).as_str()), ("seconds", Num::new(-d).as_str())]));
+                Finding::push(&mut out, "timestamps-out-of-order", &[("hop", Num::new(h.index as i64).as_str()), ("seconds", Num::new(-d).as_str())]);
             }
         }
         if let (Some(now), Some(ts)) = (options.now, h.timestamp) {
             if ts > now + 900 {
-                out.push(Finding::new("future-timestamp", &[("hop", Num::new(h.index as i64).as_str())]));
+                Finding::push(&mut out, "future-timestamp", &[("hop", Num::new(h.index as i64).as_str())]);
             }
         }
         if h.unreadable {
-            out.push(Finding::new("unparsed-received", &[("hop", Num::new(h.index as i64).as_str())]));
+            Finding::push(&mut out, "unparsed-received", &[("hop", Num::new(h.index as i64).as_str())]);
         }
     }
     for (w, c) in hops.windows(2).zip(chain) {
         if w[0].class != HopClass::Claimed && *c == Some(false) {
             let from = w[0].from_rdns.as_deref().or(w[0].helo.as_deref()).or(w[0].from_host.as_deref()).unwrap_or_default();
-            out.push(Finding::new("chain-break", &[("hop", Num::new(w[0].index as i64).as_str()), ("from", from), ("by", w[1].by_host.as_deref().unwrap_or_default())]));
+            Finding::push(&mut out, "chain-break", &[("hop", Num::new(w[0].index as i64).as_str()), ("from", from), ("by", w[1].by_host.as_deref().unwrap_or_default())]);
         }
     }
     let arrival = hops.iter().find_map(|h| h.timestamp);
     if let (Some(a), Some(d)) = (arrival, ids.date_timestamp) {
         let hours = (a - d).abs() / 3600;
         if hours >= 24 {
-            out.push(Finding::new("date-far-from-arrival", &[("hours", Num::new(hours).as_str())]));
+            Finding::push(&mut out, "date-far-from-arrival", &[("hours", Num::new(hours).as_str())]);
         }
     }
     if origin.is_none() && !hops.is_empty() {
         if let Some(ip) = walk.last_private.and_then(|i| hops.get(i)).and_then(|h| h.from_ip) {
-            out.push(Finding::new("origin-private", &[("ip", ip.as_str())]));
+            Finding::push(&mut out, "origin-private", &[("ip", ip.as_str())]);
         }
-        out.push(Finding::new("no-origin", &[]));
+        Finding::push(&mut out, "no-origin", &[]);
     }
     if let (Some(rt), Some(from)) = (ids.reply_to.as_deref(), ids.from.as_deref()) {
         let (rt_dom, from_dom) = (domain_part(rt), domain_part(from));
         let differ = crate::psl::with_org(rt_dom, |a| a.is_some_and(|a| crate::psl::with_org(from_dom, |b| b.is_some_and(|b| a != b))));
         {
             if differ {
-                out.push(Finding::new("reply-to-other-domain", &[("reply_to", rt), ("from", from)]));
+                Finding::push(&mut out, "reply-to-other-domain", &[("reply_to", rt), ("from", from)]);
             }
         }
     }
     if auth.verdict == Verdict::Forged {
-        out.push(Finding::new("from-forged", &[("domain", auth.from_domain.as_deref().unwrap_or_default())]));
+        Finding::push(&mut out, "from-forged", &[("domain", auth.from_domain.as_deref().unwrap_or_default())]);
     }
     if let Some(s) = service {
-        out.push(Finding::new("sent-via-service", &[("service", s.name)]));
+        Finding::push(&mut out, "sent-via-service", &[("service", s.name)]);
     }
     out
 }

@@ -63,6 +63,16 @@ impl Finding {
         Finding { code, id, severity, params: Params::new(list) }
     }
 
+    /// Append finding `id` with `params` to `list`, the params written in place
+    /// (see [`Params::set`]).
+    pub(crate) fn push(list: &mut Vec<Finding>, id: &'static str, params: &[(&'static str, &str)]) {
+        let (code, severity) = FINDINGS.iter().find(|(_, i, _, _)| *i == id).map(|(c, _, s, _)| (*c, *s)).unwrap_or((0, Severity::Info));
+        list.push(Finding { code, id, severity, params: Params::default() });
+        if let Some(f) = list.last_mut() {
+            f.params.set(params);
+        }
+    }
+
     /// The English text with the params filled in.
     pub fn text(&self) -> String {
         let template = FINDINGS.iter().find(|(_, i, _, _)| *i == self.id).map(|(_, _, _, t)| *t).unwrap_or(self.id);

@@ -316,7 +316,7 @@ pub fn walk<D: AsRef<str>>(hops: &mut [Hop], recipient_domains: &[(usize, D)], f
                 trust.add_host(h);
             }
             let host = hop.from_host.as_deref().or(hop.from_ip.as_deref()).unwrap_or("?");
-            hop.reason = Reason::with("retrieval-hop", &[("host", host)]);
+            hop.reason.set("retrieval-hop", &[("host", host)]);
             hop.class = HopClass::Internal;
             continue;
         }
@@ -325,7 +325,7 @@ pub fn walk<D: AsRef<str>>(hops: &mut [Hop], recipient_domains: &[(usize, D)], f
         }
         let Some(ip) = hop.peer else {
             hop.class = HopClass::Internal;
-            hop.reason = if hop.unreadable { Reason::new("unreadable-line") } else { Reason::new("no-connecting-ip") };
+            hop.reason.set(if hop.unreadable { "unreadable-line" } else { "no-connecting-ip" }, &[]);
             continue;
         };
         // Only some reasons quote the address. The parser wrote it out beside the
@@ -336,12 +336,12 @@ pub fn walk<D: AsRef<str>>(hops: &mut [Hop], recipient_domains: &[(usize, D)], f
         if forwarders.iter().any(|f| matches_forwarder(f, hop, ip)) {
             let text = ip_text();
             let host = hop.from_rdns.as_deref().or(hop.from_host.as_deref()).unwrap_or(&text);
-            hop.reason = Reason::with("trusted-forwarder", &[("host", host)]);
+            hop.reason.set("trusted-forwarder", &[("host", host)]);
             forwarder = forwarder.or(Some(i));
             continue;
         }
         if is_internal_address(ip) {
-            hop.reason = Reason::with("private-address", &[("ip", &ip_text())]);
+            hop.reason.set("private-address", &[("ip", &ip_text())]);
             last_private = Some(i);
             continue;
         }
@@ -352,7 +352,7 @@ pub fn walk<D: AsRef<str>>(hops: &mut [Hop], recipient_domains: &[(usize, D)], f
             .filter(|f| f.kind != Kind::Forwarder);
         let outbound_named = |f: &Family| outbound.is_some_and(|o| o.id == f.id);
         if let Some(f) = trust.trusted_families().find(|f| f.is_internal_ip(ip, outbound_named(f))) {
-            hop.reason = Reason::with("provider-internal-range", &[("ip", &ip_text()), ("provider", f.name)]);
+            hop.reason.set("provider-internal-range", &[("ip", &ip_text()), ("provider", f.name)]);
             continue;
         }
         // The sending pool of a family is always outside, even the recipient's own family.
@@ -363,19 +363,21 @@ pub fn walk<D: AsRef<str>>(hops: &mut [Hop], recipient_domains: &[(usize, D)], f
             let mut rdns_forwarder = None;
             if let Some(rdns) = hop.from_rdns.as_deref() {
                 let real = is_real_name(rdns);
-                let reason = crate::psl::with_org(rdns, |org| {
-                    let org = org?;
+                let reason = &mut hop.reason;
+                let judged = crate::psl::with_org(rdns, |org| {
+                    let Some(org) = org else { return false };
                     if real && trust.trusts_org(org) {
-                        return Some(Reason::with("provider-host", &[("host", rdns), ("domain", org)]));
+                        reason.set("provider-host", &[("host", rdns), ("domain", org)]);
+                        return true;
                     }
                     if trust.is_recipient_org(org) {
-                        return Some(Reason::with("recipient-domain-host", &[("host", rdns), ("domain", org)]));
+                        reason.set("recipient-domain-host", &[("host", rdns), ("domain", org)]);
+                        return true;
                     }
                     rdns_forwarder = providers::family_of_domain(org).filter(|f| f.kind == Kind::Forwarder);
-                    None
+                    false
                 });
-                if let Some(reason) = reason {
-                    hop.reason = reason;
+                if judged {
                     continue;
                 }
             }
@@ -385,14 +387,14 @@ pub fn walk<D: AsRef<str>>(hops: &mut [Hop], recipient_domains: &[(usize, D)], f
             if let (Some(name), Some(next_by)) = (claimed, next_by) {
                 if name.eq_ignore_ascii_case(next_by) {
                     if let Some(org) = trust.provider_org(name).or_else(|| trust.recipient_org(name)) {
-                        hop.reason = Reason::with("provider-relay-chain", &[("host", name), ("domain", &org)]);
+                        hop.reason.set("provider-relay-chain", &[("host", name), ("domain", &org)]);
                         continue;
                     }
                 }
             }
             // Well-known forwarding services: the line below is theirs, follow it.
             if let (Some(rdns), Some(f)) = (hop.from_rdns.as_deref(), rdns_forwarder) {
-                hop.reason = Reason::with("known-forwarder", &[("host", rdns), ("name", f.name)]);
+                hop.reason.set("known-forwarder", &[("host", rdns), ("name", f.name)]);
                 forwarder = forwarder.or(Some(i));
                 if let Some(by) = next_by {
                     trust.add_host(by);
@@ -403,17 +405,17 @@ pub fn walk<D: AsRef<str>>(hops: &mut [Hop], recipient_domains: &[(usize, D)], f
         let by = hop.by_host.as_deref().map_or_else(|| trust.label(), Cow::Borrowed);
         hop.class = HopClass::Handoff;
         let ip_text = ip_text();
-        hop.reason = match sending {
-            Some(f) => Reason::with("handoff-provider-outbound", &[("ip", &ip_text), ("by", &by), ("provider", f.name)]),
-            None => Reason::with("handoff", &[("ip", &ip_text), ("by", &by)]),
-        };
+        match sending {
+            Some(f) => hop.reason.set("handoff-provider-outbound", &[("ip", &ip_text), ("by", &by), ("provider", f.name)]),
+            None => hop.reason.set("handoff", &[("ip", &ip_text), ("by", &by)]),
+        }
         handoff = Some(i);
         break;
     }
     if let Some(h) = handoff {
         for hop in hops.iter_mut().skip(h + 1) {
             hop.class = HopClass::Claimed;
-            hop.reason = Reason::new("claimed");
+            hop.reason.set("claimed", &[]);
         }
     }
     Walk { handoff, trust, last_private, forwarder }

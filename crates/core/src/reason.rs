@@ -88,27 +88,42 @@ impl Params {
 
     /// At most four params, kept in the order given.
     pub(crate) fn new(params: &[(&'static str, &str)]) -> Params {
+        let mut p = Params::default();
+        p.set(params);
+        p
+    }
+
+    /// Replace the params with `params` (at most four), written where they are:
+    /// the values are copied a few bytes at a time, and copying the whole struct
+    /// again right after (from a temporary into its place) read those bytes back in
+    /// wider loads, which stall until the narrow stores are done.
+    pub(crate) fn set(&mut self, params: &[(&'static str, &str)]) {
         assert!(params.len() <= MAX_PARAMS, "too many params");
-        let mut p = Params { len: params.len() as u8, ..Params::default() };
+        self.len = params.len() as u8;
+        // Unused slots stay as `Default` leaves them, so equal params compare equal.
+        self.names = [""; MAX_PARAMS];
+        self.ends = [0; MAX_PARAMS];
         let total: usize = params.iter().map(|(_, v)| v.len()).sum();
         if total <= INLINE {
-            let mut buf = [0; INLINE];
+            if !matches!(self.text, Text::Inline(_)) {
+                self.text = Text::Inline([0; INLINE]);
+            }
+            let Text::Inline(buf) = &mut self.text else { return };
+            *buf = [0; INLINE];
             let mut at = 0;
             for (i, (k, v)) in params.iter().enumerate() {
                 buf[at..at + v.len()].copy_from_slice(v.as_bytes());
                 at += v.len();
-                (p.names[i], p.ends[i]) = (k, at as u32);
+                (self.names[i], self.ends[i]) = (k, at as u32);
             }
-            p.text = Text::Inline(buf);
         } else {
             let mut text = String::with_capacity(total);
             for (i, (k, v)) in params.iter().enumerate() {
                 text.push_str(v);
-                (p.names[i], p.ends[i]) = (k, text.len() as u32);
+                (self.names[i], self.ends[i]) = (k, text.len() as u32);
             }
-            p.text = Text::Heap(text);
+            self.text = Text::Heap(text);
         }
-        p
     }
 }
 
@@ -219,14 +234,32 @@ impl Reason {
 
     /// At most four params (no reason has more).
     pub fn with(code: &'static str, params: &[(&'static str, &str)]) -> Reason {
+        let mut r = Reason { code, params: Params::default() };
+        r.set(code, params);
+        r
+    }
+
+    /// Make this reason `code` with `params` (at most four), in place: cheaper than
+    /// assigning a new one (see [`Params::set`]).
+    pub fn set(&mut self, code: &'static str, params: &[(&'static str, &str)]) {
         assert!(params.len() <= MAX_PARAMS, "reason {code}: too many params");
-        Reason { code, params: Params::new(params) }
+        self.code = code;
+        self.params.set(params);
     }
 
     /// The English text with the params filled in.
     pub fn text(&self) -> String {
         let template = REASONS.iter().find(|(c, _)| *c == self.code).map(|(_, t)| *t).unwrap_or(self.code);
         fill(template, self.params.iter().map(|(k, v)| -> (&str, &str) { (k, v) }))
+    }
+}
+
+/// Append reason `code` with `params` to `list`, written in its place (see
+/// [`Params::set`]).
+pub(crate) fn push(list: &mut Vec<Reason>, code: &'static str, params: &[(&'static str, &str)]) {
+    list.push(Reason { code, params: Params::default() });
+    if let Some(r) = list.last_mut() {
+        r.set(code, params);
     }
 }
 
@@ -273,6 +306,16 @@ mod tests {
         // Inline values take no more room than the heap form did (every hop holds a reason).
         #[cfg(target_pointer_width = "64")]
         assert!(std::mem::size_of::<Reason>() <= 144);
+        // Set over any earlier value, the same as built fresh.
+        let long = "h".repeat(60);
+        for before in [Reason::new("claimed"), Reason::with("handoff", &[("ip", "192.0.2.1"), ("by", "mx.example"), ("provider", "x")]), Reason::with("handoff", &[("ip", &long), ("by", "b")])] {
+            for (code, params) in [("claimed", &[][..]), ("handoff", &[("ip", "x"), ("by", "y")][..]), ("handoff", &[("ip", long.as_str()), ("by", "y")][..]), ("private-address", &[("ip", "10.0.0.1")][..])] {
+                let mut r = before.clone();
+                r.set(code, params);
+                assert_eq!(r, Reason::with(code, params));
+                assert_eq!(r.params.iter().collect::<Vec<_>>(), params.to_vec());
+            }
+        }
         let moved = Reason::with("handoff", &[("ip", "xy"), ("by", "")]);
         assert_ne!(Reason::with("handoff", &[("ip", "x"), ("by", "y")]), moved);
         assert_eq!(moved.params.get("by"), Some(""));
