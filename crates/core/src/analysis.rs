@@ -137,7 +137,8 @@ fn analyze_inner<'a>(raw: &'a [u8], options: &AnalyzeOptions) -> Result<Analysis
 
     // Lent from the field when its text is: the walk only asks for the domains'
     // organisational domains, which come out lower-cased from a name in any case.
-    let recipient_domains: Vec<(usize, std::borrow::Cow<str>)> = block
+    // Read as the walk goes through them: no list is kept.
+    let recipient_domains = block
         .fields
         .iter()
         .filter(|f| f.is("Delivered-To") || f.is("X-Original-To") || f.is("Envelope-To"))
@@ -150,9 +151,8 @@ fn analyze_inner<'a>(raw: &'a [u8], options: &AnalyzeOptions) -> Result<Analysis
                 std::borrow::Cow::Owned(v) => std::borrow::Cow::Owned(domain(&v)?.to_string()),
             };
             Some((f.span.0, d))
-        })
-        .collect();
-    let walk = origin::walk(&mut hops, &recipient_domains, &options.trusted_forwarders);
+        });
+    let walk = origin::walk(&mut hops, recipient_domains, &options.trusted_forwarders);
     let mut stamps = stamps::read(&block);
     let provider = walk.trust.label();
 
