@@ -121,19 +121,13 @@ pub fn family_of_domain(org: &str) -> Option<&'static Family> {
 
 /// [`family_of_domain`] as an index into [`families`] (below 256).
 pub(crate) fn family_index_of_domain(org: &str) -> Option<usize> {
-    static INDEX: OnceLock<std::collections::HashMap<&'static str, usize, crate::psl::FnvBuild>> = OnceLock::new();
+    static INDEX: OnceLock<crate::psl::StrTable<u8>> = OnceLock::new();
     let index = INDEX.get_or_init(|| {
-        let mut m = std::collections::HashMap::default();
         // Trust sets keep families as bits of a 256-bit set (origin.rs).
         assert!(families().len() <= 256, "more families than a trust set holds");
-        for (i, f) in families().iter().enumerate() {
-            for d in &f.domains {
-                m.entry(*d).or_insert(i);
-            }
-        }
-        m
+        crate::psl::StrTable::new(families().iter().enumerate().flat_map(|(i, f)| f.domains.iter().map(move |d| (*d, i as u8))))
     });
-    index.get(org).copied()
+    index.get(org.as_bytes()).map(usize::from)
 }
 
 /// The family whose sending pool this host name belongs to.
