@@ -137,11 +137,13 @@ fn analyze_inner<'a>(raw: &'a [u8], options: &AnalyzeOptions) -> Result<Analysis
 
     // Lent from the field when its text is: the walk only asks for the domains'
     // organisational domains, which come out lower-cased from a name in any case.
-    // Read as the walk goes through them: no list is kept.
+    // Read as the walk goes through them: no list is kept. Looked up by name in the
+    // block's index, one name after the other (the walk keeps the lowest offset of
+    // each domain, so the order does not matter), not by testing every field.
     let recipient_domains = block
-        .fields
-        .iter()
-        .filter(|f| f.is("Delivered-To") || f.is("X-Original-To") || f.is("Envelope-To"))
+        .all("Delivered-To")
+        .chain(block.all("X-Original-To"))
+        .chain(block.all("Envelope-To"))
         .filter_map(|f| {
             fn domain(v: &str) -> Option<&str> {
                 v.rsplit('@').next().map(|d| d.trim().trim_end_matches('>'))

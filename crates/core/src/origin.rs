@@ -369,7 +369,7 @@ pub struct Walk {
 }
 
 /// Classify every hop and find the handoff.
-/// `recipient_domains`: (byte offset, domain) of each Delivered-To / X-Original-To.
+/// `recipient_domains`: (byte offset, domain) of each Delivered-To / X-Original-To, in any order.
 pub fn walk<D: AsRef<str>>(hops: &mut [Hop], recipient_domains: impl IntoIterator<Item = (usize, D)>, forwarders: &[String]) -> Walk {
     let mut trust = TrustSet::default();
     let mut handoff = None;
