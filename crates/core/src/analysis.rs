@@ -372,20 +372,13 @@ fn service_of(o: &Origin, hops: &[Hop<'_>], block: &HeaderBlock<'_>, stamps: &[S
     let family = providers::sending_family(&names[..count], ip).filter(|f| f.kind != Kind::Forwarder)?;
     let mut account = BTreeMap::new();
     // Written by the sending service (or by the sender through it); the recipient's
-    // provider does not add these. The first field of each name counts: one pass
-    // over the fields, remembering which names were seen.
-    let mut seen = 0u32;
-    for f in &block.fields {
-        let n = f.name.as_bytes();
-        if n.len() < 7 || !matches!(n[0], b'x' | b'X' | b'f' | b'F') {
-            continue;
-        }
-        let found = ACCOUNT_HEADERS.iter().position(|(h, _)| h.len() == n.len() && f.name.eq_ignore_ascii_case(h));
-        if let Some(i) = found.filter(|&i| seen & (1 << i) == 0) {
-            seen |= 1 << i;
+    // provider does not add these. The first field of each name counts, looked up
+    // in the block's name index.
+    for (name, key) in ACCOUNT_HEADERS {
+        if let Some(f) = block.get(name) {
             let v = f.value();
             if !v.is_empty() {
-                account.insert(ACCOUNT_HEADERS[i].1.to_string(), v);
+                account.insert(key.to_string(), v);
             }
         }
     }
