@@ -371,10 +371,10 @@ pub struct Walk {
 /// Classify every hop and find the handoff.
 /// `recipient_domains`: (byte offset, domain) of each Delivered-To / X-Original-To, in any order.
 pub fn walk<D: AsRef<str>>(hops: &mut [Hop], recipient_domains: impl IntoIterator<Item = (usize, D)>, forwarders: &[String]) -> Walk {
-    let mut trust = TrustSet::default();
-    let mut handoff = None;
-    let mut last_private = None;
-    let mut forwarder = None;
+    // Built where it is returned: the trust set holds a few hundred bytes inline,
+    // and assembling the result at the end copied them.
+    let mut walk = Walk { handoff: None, trust: TrustSet::default(), last_private: None, forwarder: None };
+    let Walk { handoff, trust, last_private, forwarder } = &mut walk;
     let n = hops.len();
     // The recipient domains' organisational domains, once (mailbox families' domains
     // are not the user's own: their users send too). An org that is named again
@@ -420,12 +420,12 @@ pub fn walk<D: AsRef<str>>(hops: &mut [Hop], recipient_domains: impl IntoIterato
             let text = ip_text();
             let host = hop.from_rdns.as_deref().or(hop.from_host.as_deref()).unwrap_or(&text);
             hop.reason.set("trusted-forwarder", &[("host", host)]);
-            forwarder = forwarder.or(Some(i));
+            *forwarder = forwarder.or(Some(i));
             continue;
         }
         if is_internal_address(ip) {
             hop.reason.set("private-address", &[("ip", &ip_text())]);
-            last_private = Some(i);
+            *last_private = Some(i);
             continue;
         }
         let outbound = [hop.from_rdns.as_deref(), hop.helo.as_deref(), hop.from_host.as_deref()]
@@ -478,7 +478,7 @@ pub fn walk<D: AsRef<str>>(hops: &mut [Hop], recipient_domains: impl IntoIterato
             // Well-known forwarding services: the line below is theirs, follow it.
             if let (Some(rdns), Some(f)) = (hop.from_rdns.as_deref(), rdns_forwarder) {
                 hop.reason.set("known-forwarder", &[("host", rdns), ("name", f.name)]);
-                forwarder = forwarder.or(Some(i));
+                *forwarder = forwarder.or(Some(i));
                 if let Some(by) = next_by {
                     trust.add_host(by);
                 }
@@ -492,16 +492,16 @@ pub fn walk<D: AsRef<str>>(hops: &mut [Hop], recipient_domains: impl IntoIterato
             Some(f) => hop.reason.set("handoff-provider-outbound", &[("ip", &ip_text), ("by", &by), ("provider", f.name)]),
             None => hop.reason.set("handoff", &[("ip", &ip_text), ("by", &by)]),
         }
-        handoff = Some(i);
+        *handoff = Some(i);
         break;
     }
-    if let Some(h) = handoff {
+    if let Some(h) = *handoff {
         for hop in hops.iter_mut().skip(h + 1) {
             hop.class = HopClass::Claimed;
             hop.reason.set("claimed", &[]);
         }
     }
-    Walk { handoff, trust, last_private, forwarder }
+    walk
 }
 
 /// Does hop `i`'s sending side name the host that wrote hop `i + 1`? `None` when
