@@ -99,7 +99,7 @@ pub struct Service {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Analysis<'a> {
-    pub origin: Option<Origin>,
+    pub origin: Option<Origin<'a>>,
     /// The hops borrow words of the message (see [`crate::text`]).
     pub hops: Vec<Hop<'a>>,
     pub stamps: Vec<Stamp>,
@@ -114,7 +114,7 @@ impl Analysis<'_> {
     /// message and its analysis side by side.
     pub fn into_owned(self) -> Analysis<'static> {
         let Analysis { origin, hops, stamps, auth, identities, service, findings } = self;
-        Analysis { origin, hops: hops.into_iter().map(Hop::into_owned).collect(), stamps, auth, identities, service, findings }
+        Analysis { origin: origin.map(Origin::into_owned), hops: hops.into_iter().map(Hop::into_owned).collect(), stamps, auth, identities, service, findings }
     }
 }
 
@@ -162,8 +162,8 @@ fn analyze_inner<'a>(raw: &'a [u8], options: &AnalyzeOptions) -> Result<Analysis
     let limit = walk.handoff.and_then(|h| hops.get(h)).map(|h| h.span.0).unwrap_or(usize::MAX);
     let mut origin = walk.handoff.and_then(|h| hops.get(h)).and_then(|hop| {
         Some(Origin {
-            ip: hop.from_ip?.into(),
-            host: hop.from_rdns.as_deref().or(hop.helo.as_deref()).or(hop.from_host.as_deref()).map(str::to_string),
+            ip: hop.from_ip?,
+            host: hop.from_rdns.as_ref().or(hop.helo.as_ref()).or(hop.from_host.as_ref()).cloned(),
             hop: hop.index,
             confidence: Confidence::High,
             reasons: reasons_from("origin-handoff", &[("ip", hop.from_ip.as_deref().unwrap_or("")), ("provider", &*provider)]),
@@ -171,9 +171,11 @@ fn analyze_inner<'a>(raw: &'a [u8], options: &AnalyzeOptions) -> Result<Analysis
     });
     if origin.is_none() && walk.last_private.is_none() {
         // No Received line names an outside peer: a provider stamp may still record it.
-        if let Some(s) = stamps.iter().find(|s| s.field != "value" && parse_addr(&s.ip).is_some_and(|ip| !is_internal_address(ip))) {
+        // (An address `parse_addr` accepts always fits `ip_text`.)
+        let stamp = stamps.iter().find(|s| s.field != "value" && parse_addr(&s.ip).is_some_and(|ip| !is_internal_address(ip))).and_then(|s| Some((s, origin::ip_text(&s.ip)?)));
+        if let Some((s, ip)) = stamp {
             origin = Some(Origin {
-                ip: s.ip.clone(),
+                ip,
                 host: None,
                 hop: hops.iter().rposition(|h| h.span.0 < s.offset).unwrap_or(0),
                 confidence: Confidence::Low,
@@ -265,7 +267,7 @@ fn rate(o: &mut Origin, hops: &[Hop<'_>], chain: &[Option<bool>], stamps: &mut [
     }
     let mut disagree = false;
     for s in stamps.iter_mut() {
-        let agrees = s.ip == o.ip;
+        let agrees = o.ip == *s.ip;
         s.agrees_with_origin = Some(agrees);
         // Only connection stamps the provider wrote above the handoff weigh in; the
         // X-Originating-IP of a webmail client is a different address by nature.
@@ -314,6 +316,8 @@ fn arc_origin(origin: &mut Option<Origin>, fwd: &crate::arc::ArcForwarder, hops:
     if parse_addr(ip).is_none_or(is_internal_address) {
         return;
     }
+    // Always there for an address `parse_addr` accepts.
+    let Some(ip_inline) = origin::ip_text(ip) else { return };
     let sealer = fwd.sealer.as_str();
     // A low-confidence origin read from a stamp gives way to the validated record.
     if origin.as_ref().is_some_and(|o| o.reasons.first().is_some_and(|r| r.code == "origin-from-stamp")) {
@@ -330,7 +334,7 @@ fn arc_origin(origin: &mut Option<Origin>, fwd: &crate::arc::ArcForwarder, hops:
         None => {
             let hop = fwd.remote_ip_hop.unwrap_or((fwd.hop + 1).min(hops.len().saturating_sub(1)));
             *origin = Some(Origin {
-                ip: ip.to_string(),
+                ip: ip_inline,
                 host: None,
                 hop,
                 confidence: Confidence::Medium,
@@ -405,7 +409,7 @@ fn service_of(o: &Origin, hops: &[Hop<'_>], block: &HeaderBlock<'_>, stamps: &[S
             .iter()
             .filter(|s| s.header == "X-Originating-IP" && s.offset < limit)
             .map(|s| s.ip.clone())
-            .find(|ip| *ip != o.ip && parse_addr(ip).is_some_and(|a| !is_internal_address(a)));
+            .find(|ip| o.ip != **ip && parse_addr(ip).is_some_and(|a| !is_internal_address(a)));
     }
     Some(Service { id: family.id, name: family.name, kind: if family.kind == Kind::Esp { "esp" } else { "mailbox" }, account, client_ip })
 }

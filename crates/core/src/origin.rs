@@ -39,13 +39,34 @@ pub enum Confidence {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Origin {
-    pub ip: String,
-    pub host: Option<String>,
+pub struct Origin<'a> {
+    /// Held inline: every origin's address is text that `parse_addr` accepted (hex
+    /// digits, dots and colons that std reads as an address: 45 bytes at most).
+    pub ip: crate::text::IpText,
+    /// Lent from the hop's name when the hop's text is (see [`crate::text`]).
+    pub host: Option<Cow<'a, str>>,
     /// Index of the handoff hop in `hops`.
     pub hop: usize,
     pub confidence: Confidence,
     pub reasons: Vec<Reason>,
+}
+
+impl Origin<'_> {
+    /// A copy that borrows nothing from the message.
+    pub fn into_owned(self) -> Origin<'static> {
+        let Origin { ip, host, hop, confidence, reasons } = self;
+        Origin { ip, host: host.map(|h| Cow::Owned(h.into_owned())), hop, confidence, reasons }
+    }
+}
+
+/// `ip` inline, when it is short ASCII text (always, for text `parse_addr` accepts).
+pub(crate) fn ip_text(ip: &str) -> Option<crate::text::IpText> {
+    let mut t = crate::text::IpText::new();
+    if ip.len() > 46 || !ip.is_ascii() {
+        return None;
+    }
+    t.push_ascii(ip.as_bytes());
+    Some(t)
 }
 
 /// Private, loopback, link-local, CGNAT, unspecified, unique-local: never an origin.
