@@ -121,7 +121,7 @@ fn print_analysis(file: &str, a: &Analysis, json: bool) -> Result<()> {
     if !a.findings.is_empty() {
         println!("  Findings:");
         for f in &a.findings {
-            println!("   [{}] {}", f.code, f.text);
+            println!("   [{}] {}", f.code, f.text());
         }
     }
     Ok(())

@@ -11,14 +11,14 @@ use std::net::IpAddr;
 use serde::{Deserialize, Serialize};
 
 use crate::auth::{self, Auth, Verdict};
-use crate::findings::Finding;
+use crate::findings::{Finding, Num};
 
 use crate::headers::{self, HeaderBlock};
 use crate::identities::{self, Identities};
 use crate::message;
 use crate::origin::{self, is_internal_address, Confidence, Origin};
 use crate::providers::{self, Kind};
-use crate::reason::Reason;
+use crate::reason::{self, Reason};
 use crate::received::{self, parse_addr, Hop, HopClass};
 use crate::stamps::{self, Stamp};
 
@@ -99,7 +99,7 @@ pub struct Service {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Analysis<'a> {
-    pub origin: Option<Origin>,
+    pub origin: Option<Origin<'a>>,
     /// The hops borrow words of the message (see [`crate::text`]).
     pub hops: Vec<Hop<'a>>,
     pub stamps: Vec<Stamp>,
@@ -114,7 +114,7 @@ impl Analysis<'_> {
     /// message and its analysis side by side.
     pub fn into_owned(self) -> Analysis<'static> {
         let Analysis { origin, hops, stamps, auth, identities, service, findings } = self;
-        Analysis { origin, hops: hops.into_iter().map(Hop::into_owned).collect(), stamps, auth, identities: identities.into_owned(), service, findings }
+        Analysis { origin: origin.map(Origin::into_owned), hops: hops.into_iter().map(Hop::into_owned).collect(), stamps, auth, identities: identities.into_owned(), service, findings }
     }
 }
 
@@ -141,10 +141,13 @@ fn analyze_inner<'a>(raw: &'a [u8], options: &AnalyzeOptions) -> Result<Analysis
 
     // Lent from the field when its text is: the walk only asks for the domains'
     // organisational domains, which come out lower-cased from a name in any case.
-    let recipient_domains: Vec<(usize, std::borrow::Cow<str>)> = block
-        .fields
-        .iter()
-        .filter(|f| f.is("Delivered-To") || f.is("X-Original-To") || f.is("Envelope-To"))
+    // Read as the walk goes through them: no list is kept. Looked up by name in the
+    // block's index, one name after the other (the walk keeps the lowest offset of
+    // each domain, so the order does not matter), not by testing every field.
+    let recipient_domains = block
+        .all("Delivered-To")
+        .chain(block.all("X-Original-To"))
+        .chain(block.all("Envelope-To"))
         .filter_map(|f| {
             fn domain(v: &str) -> Option<&str> {
                 v.rsplit('@').next().map(|d| d.trim().trim_end_matches('>'))
@@ -154,9 +157,8 @@ fn analyze_inner<'a>(raw: &'a [u8], options: &AnalyzeOptions) -> Result<Analysis
                 std::borrow::Cow::Owned(v) => std::borrow::Cow::Owned(domain(&v)?.to_string()),
             };
             Some((f.span.0, d))
-        })
-        .collect();
-    let walk = origin::walk(&mut hops, &recipient_domains, &options.trusted_forwarders);
+        });
+    let walk = origin::walk(&mut hops, recipient_domains, &options.trusted_forwarders);
     let mut stamps = stamps::read(&block);
     let provider = walk.trust.label();
 
@@ -164,22 +166,22 @@ fn analyze_inner<'a>(raw: &'a [u8], options: &AnalyzeOptions) -> Result<Analysis
     let limit = walk.handoff.and_then(|h| hops.get(h)).map(|h| h.span.0).unwrap_or(usize::MAX);
     let mut origin = walk.handoff.and_then(|h| hops.get(h)).and_then(|hop| {
         Some(Origin {
-            ip: hop.from_ip?.into(),
-            host: hop.from_rdns.as_deref().or(hop.helo.as_deref()).or(hop.from_host.as_deref()).map(str::to_string),
+            ip: hop.from_ip?,
+            host: hop.from_rdns.as_ref().or(hop.helo.as_ref()).or(hop.from_host.as_ref()).cloned(),
             hop: hop.index,
             confidence: Confidence::High,
-            reasons: reasons_from(Reason::with("origin-handoff", &[("ip", hop.from_ip.as_deref().unwrap_or("")), ("provider", &*provider)])),
+            reasons: reasons_from("origin-handoff", &[("ip", hop.from_ip.as_deref().unwrap_or("")), ("provider", &*provider)]),
         })
     });
     if origin.is_none() && walk.last_private.is_none() {
         // No Received line names an outside peer: a provider stamp may still record it.
         if let Some(s) = stamps.iter().find(|s| s.field != "value" && parse_addr(&s.ip).is_some_and(|ip| !is_internal_address(ip))) {
             origin = Some(Origin {
-                ip: s.ip.to_string(),
+                ip: s.ip,
                 host: None,
                 hop: hops.iter().rposition(|h| h.span.0 < s.offset).unwrap_or(0),
                 confidence: Confidence::Low,
-                reasons: reasons_from(Reason::with("origin-from-stamp", &[("header", &s.header)])),
+                reasons: reasons_from("origin-from-stamp", &[("header", &s.header)]),
             });
         }
     }
@@ -241,9 +243,9 @@ fn analyze_inner<'a>(raw: &'a [u8], options: &AnalyzeOptions) -> Result<Analysis
 /// An origin's reasons, starting with `first`. Room for the few that [`rate`] adds
 /// is made at once: growing from one copied the 144-byte reason and cost a second
 /// allocation on nearly every message.
-fn reasons_from(first: Reason) -> Vec<Reason> {
+fn reasons_from(code: &'static str, params: &[(&'static str, &str)]) -> Vec<Reason> {
     let mut reasons = Vec::with_capacity(4);
-    reasons.push(first);
+    reason::push(&mut reasons, code, params);
     reasons
 }
 
@@ -259,26 +261,26 @@ fn rate(o: &mut Origin, hops: &[Hop<'_>], chain: &[Option<bool>], stamps: &mut [
     }
     match broken {
         Some(h) => {
-            o.reasons.push(Reason::with("origin-chain-break", &[("hop", &h.to_string())]));
+            reason::push(&mut o.reasons, "origin-chain-break", &[("hop", Num::new(h as i64).as_str())]);
             level = level.max(1);
         }
-        None if o.hop > 0 => o.reasons.push(Reason::new("origin-chain-consistent")),
+        None if o.hop > 0 => reason::push(&mut o.reasons, "origin-chain-consistent", &[]),
         None => {}
     }
     let mut disagree = false;
     for s in stamps.iter_mut() {
-        let agrees = s.ip == o.ip;
+        let agrees = o.ip == *s.ip;
         s.agrees_with_origin = Some(agrees);
         // Only connection stamps the provider wrote above the handoff weigh in; the
         // X-Originating-IP of a webmail client is a different address by nature.
         if s.offset < limit && s.field != "value" {
             if agrees {
                 if !o.reasons.iter().any(|r| r.code == "origin-stamp-agrees") {
-                    o.reasons.push(Reason::with("origin-stamp-agrees", &[("header", &s.header)]));
+                    reason::push(&mut o.reasons, "origin-stamp-agrees", &[("header", &s.header)]);
                 }
             } else if !disagree {
                 disagree = true;
-                o.reasons.push(Reason::with("origin-stamp-disagrees", &[("header", &s.header), ("ip", &s.ip)]));
+                reason::push(&mut o.reasons, "origin-stamp-disagrees", &[("header", &s.header), ("ip", &s.ip)]);
             }
         }
     }
@@ -287,18 +289,18 @@ fn rate(o: &mut Origin, hops: &[Hop<'_>], chain: &[Option<bool>], stamps: &mut [
     }
     if let Some(hop) = hops.get(o.hop) {
         if hop.from_rdns.is_none() && hop.helo.is_none() {
-            o.reasons.push(Reason::new("origin-rdns-missing"));
+            reason::push(&mut o.reasons, "origin-rdns-missing", &[]);
         }
         if let (Some(helo), Some(rdns)) = (hop.helo.as_deref(), hop.from_rdns.as_deref()) {
             // The same name (any case) has the same organisational domain.
             let differ = !helo.eq_ignore_ascii_case(rdns) && crate::psl::with_org(helo, |a| a.is_some_and(|a| crate::psl::with_org(rdns, |b| b.is_some_and(|b| a != b))));
             if differ {
-                o.reasons.push(Reason::with("origin-forged-helo", &[("helo", helo), ("rdns", rdns)]));
+                reason::push(&mut o.reasons, "origin-forged-helo", &[("helo", helo), ("rdns", rdns)]);
             }
         }
     }
     if provider_unknown {
-        o.reasons.push(Reason::new("origin-provider-unknown"));
+        reason::push(&mut o.reasons, "origin-provider-unknown", &[]);
         level = 2;
     }
     o.confidence = match level {
@@ -316,15 +318,17 @@ fn arc_origin(origin: &mut Option<Origin>, fwd: &crate::arc::ArcForwarder, hops:
     if parse_addr(ip).is_none_or(is_internal_address) {
         return;
     }
+    // Always there for an address `parse_addr` accepts.
+    let Some(ip_inline) = origin::ip_text(ip) else { return };
     let sealer = fwd.sealer.as_str();
     // A low-confidence origin read from a stamp gives way to the validated record.
     if origin.as_ref().is_some_and(|o| o.reasons.first().is_some_and(|r| r.code == "origin-from-stamp")) {
         *origin = None;
     }
     match origin {
-        Some(o) if o.ip == ip => o.reasons.push(Reason::with("origin-arc-agrees", &[("sealer", sealer)])),
+        Some(o) if o.ip == ip => reason::push(&mut o.reasons, "origin-arc-agrees", &[("sealer", sealer)]),
         Some(o) => {
-            o.reasons.push(Reason::with("origin-arc-disagrees", &[("sealer", sealer), ("ip", ip)]));
+            reason::push(&mut o.reasons, "origin-arc-disagrees", &[("sealer", sealer), ("ip", ip)]);
             if o.confidence == Confidence::High {
                 o.confidence = Confidence::Medium;
             }
@@ -332,11 +336,11 @@ fn arc_origin(origin: &mut Option<Origin>, fwd: &crate::arc::ArcForwarder, hops:
         None => {
             let hop = fwd.remote_ip_hop.unwrap_or((fwd.hop + 1).min(hops.len().saturating_sub(1)));
             *origin = Some(Origin {
-                ip: ip.to_string(),
+                ip: ip_inline,
                 host: None,
                 hop,
                 confidence: Confidence::Medium,
-                reasons: reasons_from(Reason::with("origin-from-arc", &[("sealer", sealer)])),
+                reasons: reasons_from("origin-from-arc", &[("sealer", sealer)]),
             });
             for s in stamps.iter_mut() {
                 s.agrees_with_origin = Some(s.ip == ip);
@@ -374,20 +378,13 @@ fn service_of(o: &Origin, hops: &[Hop<'_>], block: &HeaderBlock<'_>, stamps: &[S
     let family = providers::sending_family(&names[..count], ip).filter(|f| f.kind != Kind::Forwarder)?;
     let mut account = BTreeMap::new();
     // Written by the sending service (or by the sender through it); the recipient's
-    // provider does not add these. The first field of each name counts: one pass
-    // over the fields, remembering which names were seen.
-    let mut seen = 0u32;
-    for f in &block.fields {
-        let n = f.name.as_bytes();
-        if n.len() < 7 || !matches!(n[0], b'x' | b'X' | b'f' | b'F') {
-            continue;
-        }
-        let found = ACCOUNT_HEADERS.iter().position(|(h, _)| h.len() == n.len() && f.name.eq_ignore_ascii_case(h));
-        if let Some(i) = found.filter(|&i| seen & (1 << i) == 0) {
-            seen |= 1 << i;
+    // provider does not add these. The first field of each name counts, looked up
+    // in the block's name index.
+    for (name, key) in ACCOUNT_HEADERS {
+        if let Some(f) = block.get(name) {
             let v = f.value();
             if !v.is_empty() {
-                account.insert(ACCOUNT_HEADERS[i].1.to_string(), v);
+                account.insert(key.to_string(), v);
             }
         }
     }
@@ -414,7 +411,7 @@ fn service_of(o: &Origin, hops: &[Hop<'_>], block: &HeaderBlock<'_>, stamps: &[S
             .iter()
             .filter(|s| s.header == "X-Originating-IP" && s.offset < limit)
             .map(|s| s.ip.to_string())
-            .find(|ip| *ip != o.ip && parse_addr(ip).is_some_and(|a| !is_internal_address(a)));
+            .find(|ip| o.ip != **ip && parse_addr(ip).is_some_and(|a| !is_internal_address(a)));
     }
     Some(Service { id: family.id, name: family.name, kind: if family.kind == Kind::Esp { "esp" } else { "mailbox" }, account, client_ip })
 }
@@ -434,60 +431,60 @@ pub(crate) fn findings(
 ) -> Vec<Finding> {
     let mut out = Vec::new();
     if hops.is_empty() {
-        out.push(Finding::new("no-received", []));
+        Finding::push(&mut out, "no-received", &[]);
     }
     let has = |n: &str| block.get(n).is_some();
     if block.stray_lines > 0 || (!hops.is_empty() && !has("From") && !has("Date") && !has("Subject")) {
-        out.push(Finding::new("truncated-headers", []));
+        Finding::push(&mut out, "truncated-headers", &[]);
     }
     for h in hops {
         if let Some(d) = h.delay_seconds {
             if d < -60 {
-                out.push(Finding::new("timestamps-out-of-order", [("hop", h.index.to_string()), ("seconds", (-d).to_string())]));
+                Finding::push(&mut out, "timestamps-out-of-order", &[("hop", Num::new(h.index as i64).as_str()), ("seconds", Num::new(-d).as_str())]);
             }
         }
         if let (Some(now), Some(ts)) = (options.now, h.timestamp) {
             if ts > now + 900 {
-                out.push(Finding::new("future-timestamp", [("hop", h.index.to_string())]));
+                Finding::push(&mut out, "future-timestamp", &[("hop", Num::new(h.index as i64).as_str())]);
             }
         }
         if h.unreadable {
-            out.push(Finding::new("unparsed-received", [("hop", h.index.to_string())]));
+            Finding::push(&mut out, "unparsed-received", &[("hop", Num::new(h.index as i64).as_str())]);
         }
     }
     for (w, c) in hops.windows(2).zip(chain) {
         if w[0].class != HopClass::Claimed && *c == Some(false) {
             let from = w[0].from_rdns.as_deref().or(w[0].helo.as_deref()).or(w[0].from_host.as_deref()).unwrap_or_default();
-            out.push(Finding::new("chain-break", [("hop", w[0].index.to_string()), ("from", from.to_string()), ("by", w[1].by_host.as_deref().unwrap_or_default().to_string())]));
+            Finding::push(&mut out, "chain-break", &[("hop", Num::new(w[0].index as i64).as_str()), ("from", from), ("by", w[1].by_host.as_deref().unwrap_or_default())]);
         }
     }
     let arrival = hops.iter().find_map(|h| h.timestamp);
     if let (Some(a), Some(d)) = (arrival, ids.date_timestamp) {
         let hours = (a - d).abs() / 3600;
         if hours >= 24 {
-            out.push(Finding::new("date-far-from-arrival", [("hours", hours.to_string())]));
+            Finding::push(&mut out, "date-far-from-arrival", &[("hours", Num::new(hours).as_str())]);
         }
     }
     if origin.is_none() && !hops.is_empty() {
         if let Some(ip) = walk.last_private.and_then(|i| hops.get(i)).and_then(|h| h.from_ip) {
-            out.push(Finding::new("origin-private", [("ip", ip.into())]));
+            Finding::push(&mut out, "origin-private", &[("ip", ip.as_str())]);
         }
-        out.push(Finding::new("no-origin", []));
+        Finding::push(&mut out, "no-origin", &[]);
     }
     if let (Some(rt), Some(from)) = (ids.reply_to.as_deref(), ids.from.as_deref()) {
         let (rt_dom, from_dom) = (domain_part(rt), domain_part(from));
         let differ = crate::psl::with_org(rt_dom, |a| a.is_some_and(|a| crate::psl::with_org(from_dom, |b| b.is_some_and(|b| a != b))));
         {
             if differ {
-                out.push(Finding::new("reply-to-other-domain", [("reply_to", rt.to_string()), ("from", from.to_string())]));
+                Finding::push(&mut out, "reply-to-other-domain", &[("reply_to", rt), ("from", from)]);
             }
         }
     }
     if auth.verdict == Verdict::Forged {
-        out.push(Finding::new("from-forged", [("domain", auth.from_domain.clone().unwrap_or_default())]));
+        Finding::push(&mut out, "from-forged", &[("domain", auth.from_domain.as_deref().unwrap_or_default())]);
     }
     if let Some(s) = service {
-        out.push(Finding::new("sent-via-service", [("service", s.name.to_string())]));
+        Finding::push(&mut out, "sent-via-service", &[("service", s.name)]);
     }
     out
 }

@@ -39,13 +39,34 @@ pub enum Confidence {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Origin {
-    pub ip: String,
-    pub host: Option<String>,
+pub struct Origin<'a> {
+    /// Held inline: every origin's address is text that `parse_addr` accepted (hex
+    /// digits, dots and colons that std reads as an address: 45 bytes at most).
+    pub ip: crate::text::IpText,
+    /// Lent from the hop's name when the hop's text is (see [`crate::text`]).
+    pub host: Option<Cow<'a, str>>,
     /// Index of the handoff hop in `hops`.
     pub hop: usize,
     pub confidence: Confidence,
     pub reasons: Vec<Reason>,
+}
+
+impl Origin<'_> {
+    /// A copy that borrows nothing from the message.
+    pub fn into_owned(self) -> Origin<'static> {
+        let Origin { ip, host, hop, confidence, reasons } = self;
+        Origin { ip, host: host.map(|h| Cow::Owned(h.into_owned())), hop, confidence, reasons }
+    }
+}
+
+/// `ip` inline, when it is short ASCII text (always, for text `parse_addr` accepts).
+pub(crate) fn ip_text(ip: &str) -> Option<crate::text::IpText> {
+    let mut t = crate::text::IpText::new();
+    if ip.len() > 46 || !ip.is_ascii() {
+        return None;
+    }
+    t.push_ascii(ip.as_bytes());
+    Some(t)
 }
 
 /// Private, loopback, link-local, CGNAT, unspecified, unique-local: never an origin.
@@ -96,9 +117,11 @@ pub struct TrustSet {
     orgs: OrgList,
     /// Indices into `providers::families()` (ids are unique, so an index stands for its id).
     families: FamilySet,
-    /// The recipient's own domains (Delivered-To): (byte offset of the field, its
-    /// organisational domain), of which those above `recipient_limit` count.
-    recipient_orgs: Vec<(usize, Option<String>)>,
+    /// The recipient's own domains (Delivered-To): their organisational domains, and
+    /// the byte offset of the first field of each; those above `recipient_limit` count.
+    recipient_orgs: OrgList,
+    recipient_inline: [usize; 2],
+    recipient_offsets: Vec<usize>,
     recipient_limit: usize,
     /// The host last given to `add_host`, when short enough to keep here.
     last_host: LastHost,
@@ -114,13 +137,55 @@ impl Default for LastHost {
     }
 }
 
+/// Strings one after another: in place while they fit, then on the heap. A
+/// message's trust set holds a few short domains, and a heap buffer for them cost
+/// an allocation and a free on every message.
+#[derive(Debug)]
+struct Bytes {
+    inline: [u8; 96],
+    len: usize,
+    /// Everything, once the inline buffer overflowed (never empty then).
+    heap: Vec<u8>,
+}
+
+impl Default for Bytes {
+    fn default() -> Bytes {
+        Bytes { inline: [0; 96], len: 0, heap: Vec::new() }
+    }
+}
+
+impl Bytes {
+    fn get(&self) -> &[u8] {
+        if self.heap.is_empty() {
+            &self.inline[..self.len]
+        } else {
+            &self.heap
+        }
+    }
+
+    /// Appends `s`; the new length.
+    fn push(&mut self, s: &[u8]) -> usize {
+        if self.heap.is_empty() {
+            if let Some(dst) = self.inline.get_mut(self.len..self.len + s.len()) {
+                dst.copy_from_slice(s);
+                self.len += s.len();
+                return self.len;
+            }
+            // More than the inline buffer holds: the heap buffer is not empty.
+            self.heap.extend_from_slice(&self.inline[..self.len]);
+        }
+        self.heap.extend_from_slice(s);
+        self.heap.len()
+    }
+}
+
 /// A few distinct strings in one buffer, in the order added. The provider has one
 /// to three organisational domains: a string and a tree node each cost more than
 /// comparing with every one of them. Lengths are checked first, so a long list
 /// (a message with many distinct relays) stays cheap to search.
 #[derive(Debug, Default)]
 struct OrgList {
-    text: String,
+    text: Bytes,
     /// End of each string in `text`: the first few here, the rest in `more`.
     ends: [u32; 4],
     count: usize,
@@ -133,23 +198,31 @@ impl OrgList {
     }
 
     fn iter(&self) -> impl Iterator<Item = &str> + '_ {
+        let text = self.text.get();
         let mut start = 0;
         self.ends().map(move |end| {
-            let s = &self.text[start..end];
+            // Whole `str`s were added: always UTF-8.
+            let s = std::str::from_utf8(&text[start..end]).unwrap_or_default();
             start = end;
             s
         })
     }
 
-    fn contains(&self, org: &str) -> bool {
+    /// The index of `org` in the list.
+    fn position(&self, org: &str) -> Option<usize> {
+        let text = self.text.get();
         let mut start = 0;
-        for end in self.ends() {
-            if end - start == org.len() && &self.text[start..end] == org {
-                return true;
+        for (i, end) in self.ends().enumerate() {
+            if end - start == org.len() && &text[start..end] == org.as_bytes() {
+                return Some(i);
             }
             start = end;
         }
-        false
+        None
+    }
+
+    fn contains(&self, org: &str) -> bool {
+        self.position(org).is_some()
     }
 
     /// Adds `org` unless present; whether it was added.
@@ -157,8 +230,7 @@ impl OrgList {
         if self.contains(org) {
             return false;
         }
-        self.text.push_str(org);
-        let end = self.text.len() as u32;
+        let end = self.text.push(org.as_bytes()) as u32;
         match self.ends.get_mut(self.count) {
             Some(slot) => *slot = end,
             None => self.more.push(end),
@@ -229,7 +301,38 @@ impl TrustSet {
     /// Is `org` the domain of a Delivered-To field above the limit (byte offset)?
     /// Those were written by the provider, or by the relay being judged.
     fn is_recipient_org(&self, org: &str) -> bool {
-        self.recipient_orgs.iter().any(|(offset, o)| *offset < self.recipient_limit && o.as_deref() == Some(org))
+        self.recipient_orgs.position(org).is_some_and(|i| self.recipient_offset(i) < self.recipient_limit)
+    }
+
+    /// Offset of the first field with the `i`th recipient org: the first few
+    /// kept in place, like the orgs.
+    fn recipient_offset(&self, i: usize) -> usize {
+        match self.recipient_inline.get(i) {
+            Some(&o) => o,
+            None => self.recipient_offsets.get(i - self.recipient_inline.len()).copied().unwrap_or(usize::MAX),
+        }
+    }
+
+    /// Counts `org` as the recipient's own from the field at byte `offset` on (an
+    /// org named again counts from the lowest offset: the test is "any field above
+    /// the limit").
+    fn add_recipient_org(&mut self, org: &str, offset: usize) {
+        let n = self.recipient_inline.len();
+        match self.recipient_orgs.position(org) {
+            Some(i) => {
+                let slot = if i < n { &mut self.recipient_inline[i] } else { &mut self.recipient_offsets[i - n] };
+                *slot = (*slot).min(offset);
+            }
+            None => {
+                self.recipient_orgs.insert(org);
+                let i = self.recipient_orgs.count - 1;
+                if i < n {
+                    self.recipient_inline[i] = offset;
+                } else {
+                    self.recipient_offsets.push(offset);
+                }
+            }
+        }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -287,22 +390,23 @@ pub struct Walk {
 }
 
 /// Classify every hop and find the handoff.
-/// `recipient_domains`: (byte offset, domain) of each Delivered-To / X-Original-To.
-pub fn walk<D: AsRef<str>>(hops: &mut [Hop], recipient_domains: &[(usize, D)], forwarders: &[String]) -> Walk {
-    let mut trust = TrustSet::default();
-    let mut handoff = None;
-    let mut last_private = None;
-    let mut forwarder = None;
+/// `recipient_domains`: (byte offset, domain) of each Delivered-To / X-Original-To, in any order.
+pub fn walk<D: AsRef<str>>(hops: &mut [Hop], recipient_domains: impl IntoIterator<Item = (usize, D)>, forwarders: &[String]) -> Walk {
+    // Built where it is returned: the trust set holds a few hundred bytes inline,
+    // and assembling the result at the end copied them.
+    let mut walk = Walk { handoff: None, trust: TrustSet::default(), last_private: None, forwarder: None };
+    let Walk { handoff, trust, last_private, forwarder } = &mut walk;
     let n = hops.len();
     // The recipient domains' organisational domains, once (mailbox families' domains
-    // are not the user's own: their users send too). Lent first, so that only an
-    // org that is kept is copied.
-    trust.recipient_orgs = recipient_domains
-        .iter()
-        .map(|(offset, domain)| {
-            (*offset, crate::psl::with_org(domain.as_ref(), |org| org.filter(|org| providers::family_of_domain(org).is_none()).map(str::to_string)))
-        })
-        .collect();
+    // are not the user's own: their users send too). An org that is named again
+    // counts from its first field, the one with the lowest offset.
+    for (offset, domain) in recipient_domains {
+        crate::psl::with_org(domain.as_ref(), |org| {
+            if let Some(org) = org.filter(|org| providers::family_of_domain(org).is_none()) {
+                trust.add_recipient_org(org, offset);
+            }
+        });
+    }
     for i in 0..n {
         let (head, below) = hops.split_at_mut(i + 1);
         let hop = &mut head[i];
@@ -316,7 +420,7 @@ pub fn walk<D: AsRef<str>>(hops: &mut [Hop], recipient_domains: &[(usize, D)], f
                 trust.add_host(h);
             }
             let host = hop.from_host.as_deref().or(hop.from_ip.as_deref()).unwrap_or("?");
-            hop.reason = Reason::with("retrieval-hop", &[("host", host)]);
+            hop.reason.set("retrieval-hop", &[("host", host)]);
             hop.class = HopClass::Internal;
             continue;
         }
@@ -325,7 +429,7 @@ pub fn walk<D: AsRef<str>>(hops: &mut [Hop], recipient_domains: &[(usize, D)], f
         }
         let Some(ip) = hop.peer else {
             hop.class = HopClass::Internal;
-            hop.reason = if hop.unreadable { Reason::new("unreadable-line") } else { Reason::new("no-connecting-ip") };
+            hop.reason.set(if hop.unreadable { "unreadable-line" } else { "no-connecting-ip" }, &[]);
             continue;
         };
         // Only some reasons quote the address. The parser wrote it out beside the
@@ -336,13 +440,13 @@ pub fn walk<D: AsRef<str>>(hops: &mut [Hop], recipient_domains: &[(usize, D)], f
         if forwarders.iter().any(|f| matches_forwarder(f, hop, ip)) {
             let text = ip_text();
             let host = hop.from_rdns.as_deref().or(hop.from_host.as_deref()).unwrap_or(&text);
-            hop.reason = Reason::with("trusted-forwarder", &[("host", host)]);
-            forwarder = forwarder.or(Some(i));
+            hop.reason.set("trusted-forwarder", &[("host", host)]);
+            *forwarder = forwarder.or(Some(i));
             continue;
         }
         if is_internal_address(ip) {
-            hop.reason = Reason::with("private-address", &[("ip", &ip_text())]);
-            last_private = Some(i);
+            hop.reason.set("private-address", &[("ip", &ip_text())]);
+            *last_private = Some(i);
             continue;
         }
         let outbound = [hop.from_rdns.as_deref(), hop.helo.as_deref(), hop.from_host.as_deref()]
@@ -352,7 +456,7 @@ pub fn walk<D: AsRef<str>>(hops: &mut [Hop], recipient_domains: &[(usize, D)], f
             .filter(|f| f.kind != Kind::Forwarder);
         let outbound_named = |f: &Family| outbound.is_some_and(|o| o.id == f.id);
         if let Some(f) = trust.trusted_families().find(|f| f.is_internal_ip(ip, outbound_named(f))) {
-            hop.reason = Reason::with("provider-internal-range", &[("ip", &ip_text()), ("provider", f.name)]);
+            hop.reason.set("provider-internal-range", &[("ip", &ip_text()), ("provider", f.name)]);
             continue;
         }
         // The sending pool of a family is always outside, even the recipient's own family.
@@ -363,19 +467,21 @@ pub fn walk<D: AsRef<str>>(hops: &mut [Hop], recipient_domains: &[(usize, D)], f
             let mut rdns_forwarder = None;
             if let Some(rdns) = hop.from_rdns.as_deref() {
                 let real = is_real_name(rdns);
-                let reason = crate::psl::with_org(rdns, |org| {
-                    let org = org?;
+                let reason = &mut hop.reason;
+                let judged = crate::psl::with_org(rdns, |org| {
+                    let Some(org) = org else { return false };
                     if real && trust.trusts_org(org) {
-                        return Some(Reason::with("provider-host", &[("host", rdns), ("domain", org)]));
+                        reason.set("provider-host", &[("host", rdns), ("domain", org)]);
+                        return true;
                     }
                     if trust.is_recipient_org(org) {
-                        return Some(Reason::with("recipient-domain-host", &[("host", rdns), ("domain", org)]));
+                        reason.set("recipient-domain-host", &[("host", rdns), ("domain", org)]);
+                        return true;
                     }
                     rdns_forwarder = providers::family_of_domain(org).filter(|f| f.kind == Kind::Forwarder);
-                    None
+                    false
                 });
-                if let Some(reason) = reason {
-                    hop.reason = reason;
+                if judged {
                     continue;
                 }
             }
@@ -385,15 +491,15 @@ pub fn walk<D: AsRef<str>>(hops: &mut [Hop], recipient_domains: &[(usize, D)], f
             if let (Some(name), Some(next_by)) = (claimed, next_by) {
                 if name.eq_ignore_ascii_case(next_by) {
                     if let Some(org) = trust.provider_org(name).or_else(|| trust.recipient_org(name)) {
-                        hop.reason = Reason::with("provider-relay-chain", &[("host", name), ("domain", &org)]);
+                        hop.reason.set("provider-relay-chain", &[("host", name), ("domain", &org)]);
                         continue;
                     }
                 }
             }
             // Well-known forwarding services: the line below is theirs, follow it.
             if let (Some(rdns), Some(f)) = (hop.from_rdns.as_deref(), rdns_forwarder) {
-                hop.reason = Reason::with("known-forwarder", &[("host", rdns), ("name", f.name)]);
-                forwarder = forwarder.or(Some(i));
+                hop.reason.set("known-forwarder", &[("host", rdns), ("name", f.name)]);
+                *forwarder = forwarder.or(Some(i));
                 if let Some(by) = next_by {
                     trust.add_host(by);
                 }
@@ -403,20 +509,20 @@ pub fn walk<D: AsRef<str>>(hops: &mut [Hop], recipient_domains: &[(usize, D)], f
         let by = hop.by_host.as_deref().map_or_else(|| trust.label(), Cow::Borrowed);
         hop.class = HopClass::Handoff;
         let ip_text = ip_text();
-        hop.reason = match sending {
-            Some(f) => Reason::with("handoff-provider-outbound", &[("ip", &ip_text), ("by", &by), ("provider", f.name)]),
-            None => Reason::with("handoff", &[("ip", &ip_text), ("by", &by)]),
-        };
-        handoff = Some(i);
+        match sending {
+            Some(f) => hop.reason.set("handoff-provider-outbound", &[("ip", &ip_text), ("by", &by), ("provider", f.name)]),
+            None => hop.reason.set("handoff", &[("ip", &ip_text), ("by", &by)]),
+        }
+        *handoff = Some(i);
         break;
     }
-    if let Some(h) = handoff {
+    if let Some(h) = *handoff {
         for hop in hops.iter_mut().skip(h + 1) {
             hop.class = HopClass::Claimed;
-            hop.reason = Reason::new("claimed");
+            hop.reason.set("claimed", &[]);
         }
     }
-    Walk { handoff, trust, last_private, forwarder }
+    walk
 }
 
 /// Does hop `i`'s sending side name the host that wrote hop `i + 1`? `None` when
@@ -482,6 +588,17 @@ mod tests {
         let want: Vec<String> = ["zeta.example", "alpha.example", "long.example"].iter().map(|s| s.to_string()).chain((0..9).map(|i| format!("d{i}.example"))).collect();
         assert_eq!(t.orgs.iter().collect::<Vec<_>>(), want);
         assert!((0..9).all(|i| t.contains_org(&format!("d{i}.example"))) && !t.contains_org("d9.example"));
+        // Recipient orgs count from the lowest offset they were named at, past the
+        // inline slots too.
+        let mut t = TrustSet::default();
+        for (offset, org) in [(50, "a.example"), (10, "b.example"), (5, "a.example"), (70, "c.example"), (40, "d.example"), (20, "c.example"), (90, "e.example")] {
+            t.add_recipient_org(org, offset);
+        }
+        for (limit, want) in [(6, "a"), (11, "ab"), (21, "abc"), (41, "abcd"), (91, "abcde"), (0, "")] {
+            t.recipient_limit = limit;
+            let got: String = ["a", "b", "c", "d", "e", "f"].into_iter().filter(|x| t.is_recipient_org(&format!("{x}.example"))).collect();
+            assert_eq!(got, want, "limit {limit}");
+        }
         let mut set = FamilySet::default();
         for i in [200, 0, 63, 64, 5, 255] {
             set.insert(i);

@@ -121,95 +121,53 @@ pub fn family_of_domain(org: &str) -> Option<&'static Family> {
 
 /// [`family_of_domain`] as an index into [`families`] (below 256).
 pub(crate) fn family_index_of_domain(org: &str) -> Option<usize> {
-    static INDEX: OnceLock<std::collections::HashMap<&'static str, usize, crate::psl::FnvBuild>> = OnceLock::new();
+    static INDEX: OnceLock<crate::psl::StrTable<u8>> = OnceLock::new();
     let index = INDEX.get_or_init(|| {
-        let mut m = std::collections::HashMap::default();
         // Trust sets keep families as bits of a 256-bit set (origin.rs).
         assert!(families().len() <= 256, "more families than a trust set holds");
-        for (i, f) in families().iter().enumerate() {
-            for d in &f.domains {
-                m.entry(*d).or_insert(i);
-            }
-        }
-        m
+        crate::psl::StrTable::new(families().iter().enumerate().flat_map(|(i, f)| f.domains.iter().map(move |d| (*d, i as u8))))
     });
-    index.get(org).copied()
+    index.get(org.as_bytes()).map(usize::from)
 }
 
 /// The family whose sending pool this host name belongs to.
 pub fn outbound_family(host: &str) -> Option<&'static Family> {
-    let i = crate::psl::memo_outbound(host, || {
-        let f = outbound_family_uncached(host)?;
-        families().iter().position(|g| std::ptr::eq(g, f))
-    });
+    let i = crate::psl::memo_outbound(host, || outbound_index_uncached(host));
     families().get(i?)
 }
 
+#[cfg(test)]
 fn outbound_family_uncached(host: &str) -> Option<&'static Family> {
-    let host = host.trim_end_matches('.');
-    // Cheap suffix test first: only names under a family's domains can match, and
-    // most relay names are under none of them. The first family (in table order)
-    // with a sending pool and a domain that `host` is under: every suffix after a dot
-    // is looked up once instead of comparing with every domain of every family.
-    // (domain -> first family, most dots in a domain): a suffix with more dots than
-    // any domain cannot be one, so only the last few dots are tried.
-    // Keys are bytes: a lower-cased tail needs no UTF-8 check. Also the fewest dots
-    // in a domain: shorter tails (the TLD) are not looked up.
-    type Under = (std::collections::HashMap<Box<[u8]>, usize, crate::psl::FnvBuild>, usize, usize);
-    static UNDER: OnceLock<Under> = OnceLock::new();
-    let (under, max_dots, min_dots) = UNDER.get_or_init(|| {
-        let mut m = std::collections::HashMap::default();
-        let (mut dots, mut min) = (0, usize::MAX);
-        for (i, f) in families().iter().enumerate().filter(|(_, f)| !f.outbound_hosts.is_empty()) {
-            for d in &f.domains {
-                let n = d.bytes().filter(|&b| b == b'.').count();
-                dots = dots.max(n);
-                min = min.min(n);
-                m.entry(d.to_ascii_lowercase().into_bytes().into_boxed_slice()).or_insert(i);
-            }
-        }
-        (m, dots, min)
-    });
-    let mut best: Option<usize> = None;
-    let bytes = host.as_bytes();
-    // The last 64 bytes lower-cased once, at the end of `low`: every tail tried is
-    // a suffix of them (a longer tail is no domain).
-    const LOW: usize = 64;
-    let mut low = [0u8; LOW];
-    let kept = bytes.len().min(LOW);
-    low[LOW - kept..].copy_from_slice(&bytes[bytes.len() - kept..]);
-    low[LOW - kept..].make_ascii_lowercase();
-    // The dots from the end, by a plain loop (names are short: memrchr's setup
-    // cost more): the tails after the `min_dots + 1`-th to the `max_dots + 1`-th.
-    let (mut i, mut dots) = (bytes.len(), 0);
-    while i > 0 && dots <= *max_dots {
-        i -= 1;
-        if bytes[i] != b'.' {
-            continue;
-        }
-        dots += 1;
-        let len = bytes.len() - i - 1;
-        if dots <= *min_dots || len == 0 || len > LOW {
-            continue;
-        }
-        if let Some(&f) = under.get(&low[LOW - len..]) {
-            best = Some(best.map_or(f, |b| b.min(f)));
-        }
-    }
-    let f = families().get(best?)?;
-    // Not lowered first: the patterns are lower case and `glob` lowers the text as
-    // it compares, and `with_org` lowers its answer.
-    outbound_of(f, host)
+    families().get(outbound_index_uncached(host)?)
 }
 
-/// The family whose sending pool `host` (any case) is named like, given `f`, the
-/// first family with a pool whose domains `host` is under.
-fn outbound_of(f: &'static Family, host: &str) -> Option<&'static Family> {
-    let f = crate::psl::with_org(host, |org| {
-        let org = org?;
-        if f.domains.contains(&org) { Some(f) } else { family_of_domain(org) }
-    })?;
-    f.outbound_hosts.iter().any(|p| glob(p, host)).then_some(f)
+/// [`outbound_family`] as an index into [`families`]. The family is that of the
+/// name's organisational domain, when the name is under that domain (a label and
+/// a dot before it, nothing after it but dots) and named like its sending pool.
+/// (That is what matching every tail of the name against every family's domains
+/// came to, as no domain is in two families: a test checks both ways.)
+fn outbound_index_uncached(host: &str) -> Option<usize> {
+    let host = host.trim_end_matches('.');
+    let (org, upper) = crate::psl::organisational_domain_lower(host)?;
+    // `org` is a slice of `host`.
+    let start = org.as_ptr() as usize - host.as_ptr() as usize;
+    if start == 0 || host.as_bytes()[start - 1] != b'.' || start + org.len() != host.len() {
+        return None;
+    }
+    // Domains are short: a longer name is none (and needs no lower-casing).
+    let mut buf = [0u8; 64];
+    let key = if upper {
+        let key = buf.get_mut(..org.len())?;
+        key.copy_from_slice(org.as_bytes());
+        key.make_ascii_lowercase();
+        std::str::from_utf8(key).ok()?
+    } else {
+        org
+    };
+    let i = family_index_of_domain(key)?;
+    // Not lowered first: the patterns are lower case and `glob` lowers the text as
+    // it compares.
+    families()[i].outbound_hosts.iter().any(|p| glob(p, host)).then_some(i)
 }
 
 /// `*` matches any run of characters (dots included).
@@ -356,7 +314,33 @@ mod tests {
         for h in ["MAIL-IO1-F43.GOOGLE.COM", "mail-io1-f43.google.com.", "google.com", ".google.com", "a..google.com", "x.s4.exacttarget.com", "mta.yahoo.co.uk", long.as_str(), "", ".", "mail-bn8nam04lp2040.outbound.protection.outlook.com"] {
             assert_eq!(outbound_family_uncached(h).map(|f| f.id), reference_outbound(h).map(|f| f.id), "{h}");
         }
+        // No domain is in two families (the lookup by organisational domain relies on it).
+        let mut seen = std::collections::HashSet::new();
+        assert!(families().iter().flat_map(|f| &f.domains).all(|d| seen.insert(d.to_ascii_lowercase())));
+        // Every domain of every family, bare and under names of every shape.
+        for f in families() {
+            for d in &f.domains {
+                let up = d.to_ascii_uppercase();
+                for h in [
+                    d.to_string(), format!("x.{d}"), format!("X.{up}"), format!("mail-a1.{d}"), format!("mail-a1.{d}."), format!("mail-a1.{d}.."), format!(" x.{d}"), format!("x.{d} "), format!(" {d}"), format!("x.{d}. "),
+                    format!("a.b.c.{d}"), format!("x.mail.gq1.{d}"), format!("x.consmr.mail.gq1.{d}"), format!("sender3.{d}"), format!("mout.{d}"), format!("a.{d}.example"), format!("a<b.{d}"), format!("a.<{d}"), format!("a:b.{d}"), format!("[x.{d}"),
+                    format!("1.2.{d}"), format!("é.{d}"), format!("x..{d}"), format!("x.{d}x"), format!("x.a{d}"), format!("x.smtp-out.{d}"), format!("a.outbound.protection.{d}"), format!("x.smtp-relay.{d}"), format!("{}.{d}", "y".repeat(70)),
+                ] {
+                    assert_eq!(outbound_family_uncached(&h).map(|f| f.id), reference_outbound(&h).map(|f| f.id), "{h:?}");
+                }
+            }
+        }
         assert_eq!(outbound_family_uncached("MAIL-IO1-F43.GOOGLE.COM").map(|f| f.id), Some("google"));
+    }
+
+    /// The family whose sending pool `host` (any case) is named like, given `f`, the
+    /// first family with a pool whose domains `host` is under (as first written).
+    fn outbound_of(f: &'static Family, host: &str) -> Option<&'static Family> {
+        let f = crate::psl::with_org(host, |org| {
+            let org = org?;
+            if f.domains.contains(&org) { Some(f) } else { family_of_domain(org) }
+        })?;
+        f.outbound_hosts.iter().any(|p| glob(p, host)).then_some(f)
     }
 
     /// The family lookup as first written (memrchr over the dots, a copy per tail).

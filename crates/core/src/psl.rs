@@ -32,11 +32,69 @@ impl std::hash::Hasher for Fnv {
 
 pub type FnvBuild = std::hash::BuildHasherDefault<Fnv>;
 
+/// A fixed set of strings, each with a value: open addressing over a table at most
+/// a quarter full, hashed from the length and the first and last four bytes. The
+/// keys (domains and suffixes) are short and many names are looked up per message:
+/// hashing every byte (FNV's multiply a byte is a chain of dependent steps) took
+/// longer than the rest of the lookup.
+pub(crate) struct StrTable<V: Copy> {
+    slots: Vec<Option<(&'static str, V)>>,
+    shift: u32,
+    /// Keys shorter than four bytes, searched in turn (the tables have none).
+    short: Vec<(&'static str, V)>,
+}
+
+impl<V: Copy> StrTable<V> {
+    /// The first value given for each key counts.
+    pub(crate) fn new(entries: impl IntoIterator<Item = (&'static str, V)>) -> StrTable<V> {
+        let entries: Vec<(&'static str, V)> = entries.into_iter().collect();
+        let bits = (entries.len().max(1) * 4).next_power_of_two().trailing_zeros();
+        let mut t = StrTable { slots: vec![None; 1 << bits], shift: 64 - bits, short: Vec::new() };
+        for (k, v) in entries {
+            if t.get(k.as_bytes()).is_some() {
+                continue;
+            }
+            if k.len() < 4 {
+                t.short.push((k, v));
+                continue;
+            }
+            let mut i = t.slot(k.as_bytes());
+            while t.slots[i].is_some() {
+                i = (i + 1) & (t.slots.len() - 1);
+            }
+            t.slots[i] = Some((k, v));
+        }
+        t
+    }
+
+    fn slot(&self, key: &[u8]) -> usize {
+        let n = key.len();
+        let head = u32::from_le_bytes([key[0], key[1], key[2], key[3]]);
+        let tail = u32::from_le_bytes([key[n - 4], key[n - 3], key[n - 2], key[n - 1]]);
+        let h = ((u64::from(head) << 32 | u64::from(tail)) ^ n as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        (h >> self.shift) as usize
+    }
+
+    pub(crate) fn get(&self, key: &[u8]) -> Option<V> {
+        if key.len() < 4 {
+            return self.short.iter().find(|(k, _)| k.as_bytes() == key).map(|&(_, v)| v);
+        }
+        let mut i = self.slot(key);
+        while let Some((k, v)) = self.slots[i] {
+            if k.len() == key.len() && k.as_bytes() == key {
+                return Some(v);
+            }
+            i = (i + 1) & (self.slots.len() - 1);
+        }
+        None
+    }
+}
+
 /// The suffix set, the most dots any suffix has (longer names need no lookup), and
 /// the last labels of the suffixes: two-letter ones as bits (`a`..`z` squared),
 /// others listed.
 struct Suffixes {
-    set: std::collections::HashSet<&'static str, FnvBuild>,
+    set: StrTable<()>,
     max_dots: usize,
     tld2: [u64; 11],
     tld_other: Vec<&'static str>,
@@ -45,12 +103,11 @@ struct Suffixes {
 fn suffixes() -> &'static Suffixes {
     static SET: std::sync::OnceLock<Suffixes> = std::sync::OnceLock::new();
     SET.get_or_init(|| {
-        let set: std::collections::HashSet<&'static str, FnvBuild> =
-            DATA.lines().filter(|l| !l.starts_with('#')).flat_map(str::split_whitespace).collect();
-        let max_dots = set.iter().map(|s| s.bytes().filter(|&b| b == b'.').count()).max().unwrap_or(0);
+        let list: Vec<&'static str> = DATA.lines().filter(|l| !l.starts_with('#')).flat_map(str::split_whitespace).collect();
+        let max_dots = list.iter().map(|s| s.bytes().filter(|&b| b == b'.').count()).max().unwrap_or(0);
         let mut tld2 = [0u64; 11];
         let mut tld_other = Vec::new();
-        for s in &set {
+        for s in &list {
             let tld = s.rsplit('.').next().unwrap_or(s);
             match tld2_index(tld.as_bytes()) {
                 Some(i) => tld2[i / 64] |= 1 << (i % 64),
@@ -58,7 +115,7 @@ fn suffixes() -> &'static Suffixes {
                 None => {}
             }
         }
-        Suffixes { set, max_dots, tld2, tld_other }
+        Suffixes { set: StrTable::new(list.into_iter().map(|s| (s, ()))), max_dots, tld2, tld_other }
     })
 }
 
@@ -85,7 +142,7 @@ fn tld_has_suffixes(tld: &[u8]) -> bool {
 }
 
 fn is_suffix(candidate: &str) -> bool {
-    suffixes().set.contains(candidate)
+    suffixes().set.get(candidate.as_bytes()).is_some()
 }
 
 /// The organisational domain of `host` (lower-cased), or `None` for an IP literal
@@ -516,6 +573,25 @@ mod tests {
                 assert_eq!(v, Some(i % 7));
             }
         }
+    }
+
+    #[test]
+    fn string_table_finds_what_it_holds() {
+        let keys: Vec<String> = (0..300).map(|i| format!("k{i}.example")).chain(["", "a", "ab", "abc", "abcd", "co.jp", "k1.example"].map(String::from)).collect();
+        let keys: Vec<&'static str> = keys.into_iter().map(|k| &*Box::leak(k.into_boxed_str())).collect();
+        let t = super::StrTable::new(keys.iter().enumerate().map(|(i, &k)| (k, i)));
+        for (i, k) in keys.iter().enumerate() {
+            // The first value of a repeated key counts.
+            let first = keys.iter().position(|x| x == k).unwrap();
+            assert_eq!(t.get(k.as_bytes()), Some(first), "{k} {i}");
+        }
+        for k in ["k300.example", "abcde", "b", "k1.exampl", "k1.examplf", "co.jq", "CO.JP"] {
+            assert_eq!(t.get(k.as_bytes()), None, "{k}");
+        }
+        // Every suffix of the list, and none of a few names.
+        let list: Vec<&str> = super::DATA.lines().filter(|l| !l.starts_with('#')).flat_map(str::split_whitespace).collect();
+        assert!(list.iter().all(|s| super::is_suffix(s)));
+        assert!(["example.jp", "jp", "com", "co.uk.x"].iter().all(|s| !super::is_suffix(s)));
     }
 
     #[test]

@@ -32,7 +32,7 @@ pub struct Params {
 
 /// The most bytes of values kept inline (the inline form then fills the space a
 /// `String` and the variant tag take anyway, rounded up to the alignment).
-const INLINE: usize = 39;
+const INLINE: usize = 87;
 
 /// The values one after another. Which form a text takes depends only on its
 /// length, and unused inline bytes stay zero, so equal texts compare equal.
@@ -85,6 +85,55 @@ impl Params {
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }
+
+    /// At most four params, kept in the order given.
+    pub(crate) fn new(params: &[(&'static str, &str)]) -> Params {
+        let mut p = Params::default();
+        p.set(params);
+        p
+    }
+
+    /// Replace the params with `params` (at most four), written where they are:
+    /// the values are copied a few bytes at a time, and copying the whole struct
+    /// again right after (from a temporary into its place) read those bytes back in
+    /// wider loads, which stall until the narrow stores are done.
+    pub(crate) fn set(&mut self, params: &[(&'static str, &str)]) {
+        assert!(params.len() <= MAX_PARAMS, "too many params");
+        self.len = params.len() as u8;
+        // Unused slots stay as `Default` leaves them, so equal params compare equal.
+        self.names = [""; MAX_PARAMS];
+        self.ends = [0; MAX_PARAMS];
+        let total: usize = params.iter().map(|(_, v)| v.len()).sum();
+        if total <= INLINE {
+            if !matches!(self.text, Text::Inline(_)) {
+                self.text = Text::Inline([0; INLINE]);
+            }
+            let Text::Inline(buf) = &mut self.text else { return };
+            *buf = [0; INLINE];
+            let mut at = 0;
+            for (i, (k, v)) in params.iter().enumerate() {
+                buf[at..at + v.len()].copy_from_slice(v.as_bytes());
+                at += v.len();
+                (self.names[i], self.ends[i]) = (k, at as u32);
+            }
+        } else {
+            let mut text = String::with_capacity(total);
+            for (i, (k, v)) in params.iter().enumerate() {
+                text.push_str(v);
+                (self.names[i], self.ends[i]) = (k, text.len() as u32);
+            }
+            self.text = Text::Heap(text);
+        }
+    }
+}
+
+/// Serialised as a map in name order (as a `BTreeMap` of them was; of a repeated
+/// name the last value counts, as there).
+impl Serialize for Params {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let params: BTreeMap<&str, &str> = self.iter().collect();
+        params.serialize(serializer)
+    }
 }
 
 impl std::fmt::Debug for Params {
@@ -96,10 +145,9 @@ impl std::fmt::Debug for Params {
 impl Serialize for Reason {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let params: BTreeMap<&str, &str> = self.params.iter().collect();
         let mut st = serializer.serialize_struct("Reason", 3)?;
         st.serialize_field("code", self.code)?;
-        st.serialize_field("params", &params)?;
+        st.serialize_field("params", &self.params)?;
         st.serialize_field("text", &self.text())?;
         st.end()
     }
@@ -186,33 +234,32 @@ impl Reason {
 
     /// At most four params (no reason has more).
     pub fn with(code: &'static str, params: &[(&'static str, &str)]) -> Reason {
+        let mut r = Reason { code, params: Params::default() };
+        r.set(code, params);
+        r
+    }
+
+    /// Make this reason `code` with `params` (at most four), in place: cheaper than
+    /// assigning a new one (see [`Params::set`]).
+    pub fn set(&mut self, code: &'static str, params: &[(&'static str, &str)]) {
         assert!(params.len() <= MAX_PARAMS, "reason {code}: too many params");
-        let mut p = Params { len: params.len() as u8, ..Params::default() };
-        let total: usize = params.iter().map(|(_, v)| v.len()).sum();
-        if total <= INLINE {
-            let mut buf = [0; INLINE];
-            let mut at = 0;
-            for (i, (k, v)) in params.iter().enumerate() {
-                buf[at..at + v.len()].copy_from_slice(v.as_bytes());
-                at += v.len();
-                (p.names[i], p.ends[i]) = (k, at as u32);
-            }
-            p.text = Text::Inline(buf);
-        } else {
-            let mut text = String::with_capacity(total);
-            for (i, (k, v)) in params.iter().enumerate() {
-                text.push_str(v);
-                (p.names[i], p.ends[i]) = (k, text.len() as u32);
-            }
-            p.text = Text::Heap(text);
-        }
-        Reason { code, params: p }
+        self.code = code;
+        self.params.set(params);
     }
 
     /// The English text with the params filled in.
     pub fn text(&self) -> String {
         let template = REASONS.iter().find(|(c, _)| *c == self.code).map(|(_, t)| *t).unwrap_or(self.code);
         fill(template, self.params.iter().map(|(k, v)| -> (&str, &str) { (k, v) }))
+    }
+}
+
+/// Append reason `code` with `params` to `list`, written in its place (see
+/// [`Params::set`]).
+pub(crate) fn push(list: &mut Vec<Reason>, code: &'static str, params: &[(&'static str, &str)]) {
+    list.push(Reason { code, params: Params::default() });
+    if let Some(r) = list.last_mut() {
+        r.set(code, params);
     }
 }
 
@@ -258,7 +305,17 @@ mod tests {
         }
         // Inline values take no more room than the heap form did (every hop holds a reason).
         #[cfg(target_pointer_width = "64")]
-        assert!(std::mem::size_of::<Reason>() <= 144);
+        assert!(std::mem::size_of::<Reason>() <= 192);
+        // Set over any earlier value, the same as built fresh.
+        let long = "h".repeat(60);
+        for before in [Reason::new("claimed"), Reason::with("handoff", &[("ip", "192.0.2.1"), ("by", "mx.example"), ("provider", "x")]), Reason::with("handoff", &[("ip", &long), ("by", "b")])] {
+            for (code, params) in [("claimed", &[][..]), ("handoff", &[("ip", "x"), ("by", "y")][..]), ("handoff", &[("ip", long.as_str()), ("by", "y")][..]), ("private-address", &[("ip", "10.0.0.1")][..])] {
+                let mut r = before.clone();
+                r.set(code, params);
+                assert_eq!(r, Reason::with(code, params));
+                assert_eq!(r.params.iter().collect::<Vec<_>>(), params.to_vec());
+            }
+        }
         let moved = Reason::with("handoff", &[("ip", "xy"), ("by", "")]);
         assert_ne!(Reason::with("handoff", &[("ip", "x"), ("by", "y")]), moved);
         assert_eq!(moved.params.get("by"), Some(""));

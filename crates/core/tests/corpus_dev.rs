@@ -72,7 +72,7 @@ fn score(name: &str, convert: fn(&[u8]) -> Vec<u8>) {
         let raw = std::fs::read(corpus_dir().join(file)).expect("read corpus file");
         let input = convert(&raw);
         let got = match analyze(&input, &AnalyzeOptions::default()) {
-            Ok(a) => a.origin.map(|o| o.ip).unwrap_or_default(),
+            Ok(a) => a.origin.map(|o| o.ip.to_string()).unwrap_or_default(),
             Err(e) => format!("error:{}", e.name.name()),
         };
         if &got != expected {
