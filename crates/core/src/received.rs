@@ -1624,7 +1624,8 @@ impl<'a> Iterator for Words<'a> {
 /// What the receiver put in the comment after the sender's name.
 fn read_from_comment<'a>(c: &'a str, hop: &mut Hop<'a>, host_is_ip: &mut Option<bool>) {
     let mut words = ws_words(c);
-    let first = words.next().unwrap_or("");
+    let first_word = words.next();
+    let first = first_word.unwrap_or("");
     // qmail: (HELO name) ; Yahoo: (EHLO name)
     if first.eq_ignore_ascii_case("helo") || first.eq_ignore_ascii_case("ehlo") {
         if let (None, Some(name)) = (&hop.helo, words.next()) {
@@ -1648,7 +1649,8 @@ fn read_from_comment<'a>(c: &'a str, hop: &mut Hop<'a>, host_is_ip: &mut Option<
     let mut comment_ip_bracketed = false;
     let first_ip = parse_ip(first);
     let first_is_ip = first_ip.is_some();
-    for (i, w) in ws_words(c).enumerate() {
+    // The words of the comment again, the first one as read above.
+    for (i, w) in first_word.into_iter().chain(words).enumerate() {
         if comment_ip.is_some() && hop.helo.is_some() {
             // Nothing later in the comment can change the hop.
             break;
