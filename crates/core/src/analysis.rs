@@ -138,9 +138,7 @@ fn analyze_inner<'a>(raw: &'a [u8], options: &AnalyzeOptions) -> Result<Analysis
     // Lent from the field when its text is: the walk only asks for the domains'
     // organisational domains, which come out lower-cased from a name in any case.
     let recipient_domains: Vec<(usize, std::borrow::Cow<str>)> = block
-        .fields
-        .iter()
-        .filter(|f| f.is("Delivered-To") || f.is("X-Original-To") || f.is("Envelope-To"))
+        .any_of(["Delivered-To", "X-Original-To", "Envelope-To"])
         .filter_map(|f| {
             fn domain(v: &str) -> Option<&str> {
                 v.rsplit('@').next().map(|d| d.trim().trim_end_matches('>'))

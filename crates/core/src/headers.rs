@@ -276,11 +276,80 @@ impl<'a> HeaderBlock<'a> {
     pub fn all(&self, name: &'a str) -> impl Iterator<Item = &Field<'a>> + '_ {
         self.named(name)
     }
+    /// Every field called one of `names`, in block order: found in the name index,
+    /// so the block's other fields are not looked at (a walk testing every field
+    /// against each name cost more than the lookups). Up to sixteen fields are
+    /// kept on the stack; past that, or in a block changed since the split, the
+    /// fields are tested in order.
+    pub fn any_of<'n, const N: usize>(&self, names: [&'n str; N]) -> AnyOf<'_, 'a, 'n, N> {
+        let mut any = AnyOf { fields: &self.fields, names, found: [0; 16], len: 0, at: 0 };
+        if self.indexed != self.fields.len() {
+            any.len = usize::MAX;
+            return any;
+        }
+        for name in names {
+            let key = name_key(name);
+            let mut at = self.heads[bucket(name.as_bytes())] as usize;
+            // NO_FIELD ends a chain: no block has that many fields.
+            while let Some(f) = self.fields.get(at) {
+                if f.key == key && eq_nocase(f.name.as_bytes(), name.as_bytes()) {
+                    if any.len == any.found.len() {
+                        any.len = usize::MAX;
+                        return any;
+                    }
+                    any.found[any.len] = at as u32;
+                    any.len += 1;
+                }
+                at = f.next as usize;
+            }
+        }
+        let found = &mut any.found[..any.len];
+        found.sort_unstable();
+        // A name given twice (in any case) finds its fields twice: keep each once.
+        let mut kept = 0;
+        for k in 0..found.len() {
+            if kept == 0 || found[kept - 1] != found[k] {
+                found[kept] = found[k];
+                kept += 1;
+            }
+        }
+        any.len = kept;
+        any
+    }
     #[inline]
     fn named<'n>(&self, name: &'n str) -> Named<'_, 'a, 'n> {
         let linear = self.indexed != self.fields.len();
         let at = if linear { 0 } else { self.heads[bucket(name.as_bytes())] as usize };
         Named { fields: &self.fields, at, linear, key: name_key(name), name }
+    }
+}
+
+/// The fields of [`HeaderBlock::any_of`]: the indices found, or (`len` is
+/// `usize::MAX`) the whole block tested in order.
+pub struct AnyOf<'b, 'a, 'n, const N: usize> {
+    fields: &'b [Field<'a>],
+    names: [&'n str; N],
+    found: [u32; 16],
+    len: usize,
+    at: usize,
+}
+
+impl<'b, 'a, const N: usize> Iterator for AnyOf<'b, 'a, '_, N> {
+    type Item = &'b Field<'a>;
+    #[inline]
+    fn next(&mut self) -> Option<&'b Field<'a>> {
+        if self.len == usize::MAX {
+            while let Some(f) = self.fields.get(self.at) {
+                self.at += 1;
+                if self.names.iter().any(|n| f.is(n)) {
+                    return Some(f);
+                }
+            }
+            return None;
+        }
+        let i = *self.found[..self.len].get(self.at)?;
+        self.at += 1;
+        self.fields.get(i as usize)
     }
 }
 
@@ -855,6 +924,10 @@ mod tests {
                 let chained: Vec<usize> = a.all(f.name).map(|g| g.span.0).collect();
                 let linear: Vec<usize> = a.fields.iter().filter(|g| g.is(f.name)).map(|g| g.span.0).collect();
                 assert_eq!(chained, linear);
+                let names = [f.name, "x", "RECEIVED", "Received"];
+                let any: Vec<usize> = a.any_of(names).map(|g| g.span.0).collect();
+                let filtered: Vec<usize> = a.fields.iter().filter(|g| names.iter().any(|n| g.is(n))).map(|g| g.span.0).collect();
+                assert_eq!(any, filtered);
                 assert_eq!(a.get(f.name).map(|g| g.span.0), linear.first().copied());
                 assert_eq!(f.raw_str(), std::str::from_utf8(f.raw_value).ok());
                 assert!(f.ascii.is_empty() || raw[f.span.0..f.span.1].is_ascii());
@@ -884,6 +957,23 @@ mod tests {
                 assert_eq!(f.text(), want, "{r:?}");
                 assert_eq!(unfold(r), want, "{r:?}");
             }
+        }
+    }
+
+    #[test]
+    fn any_of_is_a_filter_in_block_order() {
+        let names = ["Delivered-To", "X-Original-To", "envelope-to", "ENVELOPE-TO"];
+        for n in [0, 1, 5, 15, 16, 17, 40] {
+            let mut raw = String::new();
+            for k in 0..n {
+                raw.push_str(["Delivered-To: a\r\n", "Subject: s\r\n", "x-original-to: b\r\n", "Envelope-To: c\r\n", "Received: r\r\n"][k % 5]);
+            }
+            let mut block = split(raw.as_bytes());
+            let linear = |b: &HeaderBlock<'_>| -> Vec<usize> { b.fields.iter().filter(|f| names.iter().any(|m| f.is(m))).map(|f| f.span.0).collect() };
+            assert_eq!(block.any_of(names).map(|f| f.span.0).collect::<Vec<_>>(), linear(&block), "{n}");
+            // A block changed since the split is tested field by field.
+            block.fields.pop();
+            assert_eq!(block.any_of(names).map(|f| f.span.0).collect::<Vec<_>>(), linear(&block), "{n}");
         }
     }
 
