@@ -179,12 +179,12 @@ fn parse_resinfos<'a>(clean: &'a str, mut each: impl FnMut(&ResInfo<'a>)) {
     }
 }
 
-/// `s.trim()` for the halves of a `method=result` word, which rarely have white
-/// space to trim: inlined byte tests, where the call to `trim` cost more than the
-/// rest of reading an item. An end that is not ASCII goes to `trim` (it may be
-/// white space).
+/// `s.trim()` for text that rarely has white space to trim (the halves of a
+/// `method=result` word, an address, a header value): inlined byte tests, where
+/// the call to `trim` cost more than the rest of reading an item. An end that is
+/// not ASCII goes to `trim` (it may be white space).
 #[inline(always)]
-fn trim_word(s: &str) -> &str {
+pub(crate) fn trim_word(s: &str) -> &str {
     let b = s.as_bytes();
     match (b.first(), b.last()) {
         (Some(&f), Some(&l)) if f < 0x80 && l < 0x80 && !is_ws_byte(f) && !is_ws_byte(l) => s,
