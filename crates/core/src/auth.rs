@@ -171,11 +171,25 @@ fn parse_resinfos<'a>(clean: &'a str, mut each: impl FnMut(&ResInfo<'a>)) {
         let Some((start, end)) = first_word_span(part) else { continue };
         let (first, rest) = (&part[start..end], &part[end..]);
         let Some((method, result)) = first.split_once('=') else { continue };
-        let method = method.trim();
+        let method = trim_word(method);
         if method.is_empty() || method.contains('.') {
             continue;
         }
-        each(&ResInfo { method, result: result.trim(), rest });
+        each(&ResInfo { method, result: trim_word(result), rest });
+    }
+}
+
+/// `s.trim()` for text that rarely has white space to trim (the halves of a
+/// `method=result` word, an address, a header value): inlined byte tests, where
+/// the call to `trim` cost more than the rest of reading an item. An end that is
+/// not ASCII goes to `trim` (it may be white space).
+#[inline(always)]
+pub(crate) fn trim_word(s: &str) -> &str {
+    let b = s.as_bytes();
+    match (b.first(), b.last()) {
+        (Some(&f), Some(&l)) if f < 0x80 && l < 0x80 && !is_ws_byte(f) && !is_ws_byte(l) => s,
+        (None, _) | (_, None) => s,
+        _ => s.trim(),
     }
 }
 
@@ -480,6 +494,13 @@ fn verdict(auth: &mut Auth, fd: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trim_word_is_trim() {
+        for w in ["", " ", "pass", " pass", "pass ", "\tpass\r\n", "p", "\u{a0}pass", "pass\u{a0}", "\u{e9}t\u{e9}", "a b", "\x0bx\x0c", "\u{2003}"] {
+            assert_eq!(trim_word(w), w.trim(), "{w:?}");
+        }
+    }
 
     #[test]
     fn words_split_as_split_whitespace() {

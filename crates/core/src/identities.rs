@@ -13,6 +13,7 @@ use std::borrow::Cow;
 use serde::Serialize;
 
 use crate::charset;
+use crate::auth::trim_word;
 use crate::headers::{text_of, trim_set, Field, HeaderBlock};
 use crate::text::DateText;
 
@@ -182,12 +183,12 @@ fn decode<'r>(raw: &'r [u8], fallback: &Fallback<'_, '_>) -> Cow<'r, str> {
         debug_assert!(raw.is_ascii());
         // SAFETY: `first_special` found no byte from 0x80 up, so `raw` is ASCII,
         // which is UTF-8.
-        return Cow::Borrowed(unsafe { std::str::from_utf8_unchecked(raw) }.trim());
+        return Cow::Borrowed(trim_word(unsafe { std::str::from_utf8_unchecked(raw) }));
     }
     if memchr::memchr2(b'\r', b'\n', raw).is_none() {
         if find_ew(raw).is_none() {
             return match decode_plain(raw, fallback) {
-                Cow::Borrowed(s) => Cow::Borrowed(s.trim()),
+                Cow::Borrowed(s) => Cow::Borrowed(trim_word(s)),
                 Cow::Owned(s) => Cow::Owned(trimmed(s)),
             };
         }
@@ -329,7 +330,7 @@ fn mailbox(text: &str, want_name: bool) -> Mailbox<'_> {
     if let (Some(lt), Some(gt)) = (memchr::memrchr(b'<', b), memchr::memrchr(b'>', b))
         && lt < gt
     {
-        let addr = text[lt + 1..gt].trim();
+        let addr = trim_word(&text[lt + 1..gt]);
         let name = if want_name { trim_set(text[..lt].trim(), |b| b == b'"').trim() } else { "" };
         return ((!name.is_empty()).then_some(Cow::Borrowed(name)), (!addr.is_empty()).then_some(Cow::Borrowed(addr)));
     }
@@ -423,7 +424,7 @@ pub fn read<'a>(block: &HeaderBlock<'a>) -> Identities<'a> {
         sender: addr(SENDER),
         reply_to: addr(REPLY_TO),
         return_path: found[RETURN_PATH].and_then(|f| {
-            let v = part_of(f.text(), |v| trim_set(v.trim(), |b| matches!(b, b'<' | b'>')).trim());
+            let v = part_of(f.text(), |v| trim_word(trim_set(trim_word(v), |b| matches!(b, b'<' | b'>'))));
             (!v.is_empty()).then_some(v)
         }),
         message_id: text(MESSAGE_ID),
