@@ -339,12 +339,15 @@ impl TrustSet {
         self.orgs.is_empty()
     }
 
-    /// The org domain of `host` when it is the provider's and names count for it.
-    fn provider_org(&self, host: &str) -> Option<String> {
-        if !is_real_name(host) {
-            return None;
-        }
-        crate::psl::with_org(host, |org| org.filter(|o| self.trusts_org(o)).map(str::to_string))
+    /// `f` of the org domain of `host` when it is the provider's (a real name, and
+    /// names count for it) or the recipient's own; lent, not copied, and computed
+    /// once for both questions.
+    fn chain_org<R>(&self, host: &str, f: impl FnOnce(&str) -> R) -> Option<R> {
+        let real = is_real_name(host);
+        crate::psl::with_org(host, |org| {
+            let org = org?;
+            ((real && self.trusts_org(org)) || self.is_recipient_org(org)).then(|| f(org))
+        })
     }
 
     /// Is this organisational domain the provider's, with names counting for it?
@@ -353,10 +356,6 @@ impl TrustSet {
             Some(i) => providers::families()[i].trust_names && self.families.contains(i),
             None => self.orgs.contains(org),
         }
-    }
-
-    fn recipient_org(&self, host: &str) -> Option<String> {
-        crate::psl::with_org(host, |org| org.filter(|o| self.is_recipient_org(o)).map(str::to_string))
     }
 
     fn trusted_families(&self) -> impl Iterator<Item = &'static Family> + '_ {
@@ -490,8 +489,8 @@ pub fn walk<D: AsRef<str>>(hops: &mut [Hop], recipient_domains: impl IntoIterato
             let claimed = hop.helo.as_deref().or(hop.from_host.as_deref());
             if let (Some(name), Some(next_by)) = (claimed, next_by) {
                 if name.eq_ignore_ascii_case(next_by) {
-                    if let Some(org) = trust.provider_org(name).or_else(|| trust.recipient_org(name)) {
-                        hop.reason.set("provider-relay-chain", &[("host", name), ("domain", &org)]);
+                    let reason = &mut hop.reason;
+                    if trust.chain_org(name, |org| reason.set("provider-relay-chain", &[("host", name), ("domain", org)])).is_some() {
                         continue;
                     }
                 }
