@@ -454,7 +454,9 @@ pub fn walk<D: AsRef<str>>(hops: &mut [Hop], recipient_domains: impl IntoIterato
             .find_map(providers::outbound_family)
             .filter(|f| f.kind != Kind::Forwarder);
         let outbound_named = |f: &Family| outbound.is_some_and(|o| o.id == f.id);
-        if let Some(f) = trust.trusted_families().find(|f| f.is_internal_ip(ip, outbound_named(f))) {
+        let families = providers::families();
+        let internal = trust.families.iter().find(|&i| families.get(i).is_some_and(|f| providers::is_internal_ip_at(i, ip, outbound_named(f))));
+        if let Some(f) = internal.and_then(|i| families.get(i)) {
             hop.reason.set("provider-internal-range", &[("ip", &ip_text()), ("provider", f.name)]);
             continue;
         }
