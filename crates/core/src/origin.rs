@@ -448,20 +448,21 @@ pub fn walk<D: AsRef<str>>(hops: &mut [Hop], recipient_domains: impl IntoIterato
             *last_private = Some(i);
             continue;
         }
-        let outbound = [hop.from_rdns.as_deref(), hop.helo.as_deref(), hop.from_host.as_deref()]
-            .into_iter()
-            .flatten()
-            .find_map(providers::outbound_family)
-            .filter(|f| f.kind != Kind::Forwarder);
-        let outbound_named = |f: &Family| outbound.is_some_and(|o| o.id == f.id);
+        // The family whose sending pool the names are named like: looked up when
+        // first needed. A relay in the provider's own ranges mostly needs no answer
+        // (only a range shared with the sending pool asks), and each name costs an
+        // organisational-domain lookup.
+        let names = [hop.from_rdns.as_deref(), hop.helo.as_deref(), hop.from_host.as_deref()];
+        let mut outbound_known = None;
+        let mut outbound = || *outbound_known.get_or_insert_with(|| names.into_iter().flatten().find_map(providers::outbound_family).filter(|f| f.kind != Kind::Forwarder));
         let families = providers::families();
-        let internal = trust.families.iter().find(|&i| families.get(i).is_some_and(|f| providers::is_internal_ip_at(i, ip, outbound_named(f))));
+        let internal = trust.families.iter().find(|&i| families.get(i).is_some_and(|f| providers::is_internal_ip_at(i, ip, || outbound().is_some_and(|o| o.id == f.id))));
         if let Some(f) = internal.and_then(|i| families.get(i)) {
             hop.reason.set("provider-internal-range", &[("ip", &ip_text()), ("provider", f.name)]);
             continue;
         }
         // The sending pool of a family is always outside, even the recipient's own family.
-        let sending = outbound.or_else(|| providers::sending_range_family(ip));
+        let sending = outbound().or_else(|| providers::sending_range_family(ip));
         if sending.is_none() {
             // The reverse DNS name's organisational domain answers three questions:
             // the provider's host, the recipient's own, a forwarding service.
