@@ -386,6 +386,9 @@ pub struct Walk {
     pub last_private: Option<usize>,
     /// The first hop passed as a forwarder (declared or well-known), if any.
     pub forwarder: Option<usize>,
+    /// The sending-pool family the handoff hop's names are named like (forwarders
+    /// left out), as [`providers::sending_family`] would find it first.
+    pub(crate) handoff_outbound: Option<&'static Family>,
 }
 
 /// Classify every hop and find the handoff.
@@ -393,8 +396,8 @@ pub struct Walk {
 pub fn walk<D: AsRef<str>>(hops: &mut [Hop], recipient_domains: impl IntoIterator<Item = (usize, D)>, forwarders: &[String]) -> Walk {
     // Built where it is returned: the trust set holds a few hundred bytes inline,
     // and assembling the result at the end copied them.
-    let mut walk = Walk { handoff: None, trust: TrustSet::default(), last_private: None, forwarder: None };
-    let Walk { handoff, trust, last_private, forwarder } = &mut walk;
+    let mut walk = Walk { handoff: None, trust: TrustSet::default(), last_private: None, forwarder: None, handoff_outbound: None };
+    let Walk { handoff, trust, last_private, forwarder, handoff_outbound } = &mut walk;
     let n = hops.len();
     // The recipient domains' organisational domains, once (mailbox families' domains
     // are not the user's own: their users send too). An org that is named again
@@ -516,6 +519,7 @@ pub fn walk<D: AsRef<str>>(hops: &mut [Hop], recipient_domains: impl IntoIterato
             None => hop.reason.set("handoff", &[("ip", &ip_text), ("by", &by)]),
         }
         *handoff = Some(i);
+        *handoff_outbound = outbound();
         break;
     }
     if let Some(h) = *handoff {

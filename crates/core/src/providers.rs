@@ -289,7 +289,14 @@ pub(crate) fn sending_range_family(ip: IpAddr) -> Option<&'static Family> {
 
 /// Which family sends from this host or address (for naming the sending service).
 pub fn sending_family(hosts: &[&str], ip: Option<IpAddr>) -> Option<&'static Family> {
-    if let Some(f) = hosts.iter().find_map(|h| outbound_family(h)).filter(|f| f.kind != Kind::Forwarder) {
+    let outbound = hosts.iter().find_map(|h| outbound_family(h)).filter(|f| f.kind != Kind::Forwarder);
+    sending_family_given(outbound, hosts, ip)
+}
+
+/// [`sending_family`] when its first answer, the family whose sending pool one of
+/// `hosts` is named like (forwarders left out), is known already.
+pub(crate) fn sending_family_given(outbound: Option<&'static Family>, hosts: &[&str], ip: Option<IpAddr>) -> Option<&'static Family> {
+    if let Some(f) = outbound {
         return Some(f);
     }
     if let Some(f) = ip.and_then(sending_range_family) {
