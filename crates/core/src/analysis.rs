@@ -235,7 +235,9 @@ fn analyze_inner<'a>(raw: &'a [u8], options: &AnalyzeOptions) -> Result<Analysis
         arc_origin(&mut origin, &fwd, &hops, &mut stamps);
         auth::apply_arc(&mut auth, fwd);
     }
-    let service = origin.as_ref().and_then(|o| service_of(o, &hops, &block, &stamps, limit));
+    // The walk named the handoff hop's sending pool already (from its names alone).
+    let known_outbound = |hop: usize| (walk.handoff == Some(hop)).then_some(walk.handoff_outbound);
+    let service = origin.as_ref().and_then(|o| service_of(o, &hops, &block, &stamps, limit, known_outbound(o.hop)));
     let findings = findings(&block, &hops, chain, origin.as_ref(), &walk, &auth, &identities, service.as_ref(), options);
     Ok(Analysis { origin, hops, stamps, auth, identities, service, findings })
 }
@@ -366,7 +368,9 @@ const ACCOUNT_HEADERS: &[(&str, &str)] = &[
     ("X-Yahoo-Newman-Id", "yahoo_newman_id"),
 ];
 
-fn service_of(o: &Origin, hops: &[Hop<'_>], block: &HeaderBlock<'_>, stamps: &[Stamp], limit: usize) -> Option<Service> {
+/// `outbound`: the family the hop's names are named like the sending pool of, when
+/// the walk found it out already.
+fn service_of(o: &Origin, hops: &[Hop<'_>], block: &HeaderBlock<'_>, stamps: &[Stamp], limit: usize, outbound: Option<Option<&'static providers::Family>>) -> Option<Service> {
     let hop = hops.get(o.hop)?;
     // The names the hop gives, in this order, on the stack.
     let (mut names, mut count) = ([""; 3], 0);
@@ -375,7 +379,11 @@ fn service_of(o: &Origin, hops: &[Hop<'_>], block: &HeaderBlock<'_>, stamps: &[S
         count += 1;
     }
     let ip: Option<IpAddr> = parse_addr(&o.ip);
-    let family = providers::sending_family(&names[..count], ip).filter(|f| f.kind != Kind::Forwarder)?;
+    let family = match outbound {
+        Some(outbound) => providers::sending_family_given(outbound, &names[..count], ip),
+        None => providers::sending_family(&names[..count], ip),
+    }
+    .filter(|f| f.kind != Kind::Forwarder)?;
     let mut account = BTreeMap::new();
     // Written by the sending service (or by the sender through it); the recipient's
     // provider does not add these. The first field of each name counts, looked up

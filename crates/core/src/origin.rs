@@ -339,12 +339,15 @@ impl TrustSet {
         self.orgs.is_empty()
     }
 
-    /// The org domain of `host` when it is the provider's and names count for it.
-    fn provider_org(&self, host: &str) -> Option<String> {
-        if !is_real_name(host) {
-            return None;
-        }
-        crate::psl::with_org(host, |org| org.filter(|o| self.trusts_org(o)).map(str::to_string))
+    /// `f` of the org domain of `host` when it is the provider's (a real name, and
+    /// names count for it) or the recipient's own; lent, not copied, and computed
+    /// once for both questions.
+    fn chain_org<R>(&self, host: &str, f: impl FnOnce(&str) -> R) -> Option<R> {
+        let real = is_real_name(host);
+        crate::psl::with_org(host, |org| {
+            let org = org?;
+            ((real && self.trusts_org(org)) || self.is_recipient_org(org)).then(|| f(org))
+        })
     }
 
     /// Is this organisational domain the provider's, with names counting for it?
@@ -353,10 +356,6 @@ impl TrustSet {
             Some(i) => providers::families()[i].trust_names && self.families.contains(i),
             None => self.orgs.contains(org),
         }
-    }
-
-    fn recipient_org(&self, host: &str) -> Option<String> {
-        crate::psl::with_org(host, |org| org.filter(|o| self.is_recipient_org(o)).map(str::to_string))
     }
 
     fn trusted_families(&self) -> impl Iterator<Item = &'static Family> + '_ {
@@ -387,6 +386,9 @@ pub struct Walk {
     pub last_private: Option<usize>,
     /// The first hop passed as a forwarder (declared or well-known), if any.
     pub forwarder: Option<usize>,
+    /// The sending-pool family the handoff hop's names are named like (forwarders
+    /// left out), as [`providers::sending_family`] would find it first.
+    pub(crate) handoff_outbound: Option<&'static Family>,
 }
 
 /// Classify every hop and find the handoff.
@@ -394,8 +396,8 @@ pub struct Walk {
 pub fn walk<D: AsRef<str>>(hops: &mut [Hop], recipient_domains: impl IntoIterator<Item = (usize, D)>, forwarders: &[String]) -> Walk {
     // Built where it is returned: the trust set holds a few hundred bytes inline,
     // and assembling the result at the end copied them.
-    let mut walk = Walk { handoff: None, trust: TrustSet::default(), last_private: None, forwarder: None };
-    let Walk { handoff, trust, last_private, forwarder } = &mut walk;
+    let mut walk = Walk { handoff: None, trust: TrustSet::default(), last_private: None, forwarder: None, handoff_outbound: None };
+    let Walk { handoff, trust, last_private, forwarder, handoff_outbound } = &mut walk;
     let n = hops.len();
     // The recipient domains' organisational domains, once (mailbox families' domains
     // are not the user's own: their users send too). An org that is named again
@@ -449,18 +451,21 @@ pub fn walk<D: AsRef<str>>(hops: &mut [Hop], recipient_domains: impl IntoIterato
             *last_private = Some(i);
             continue;
         }
-        let outbound = [hop.from_rdns.as_deref(), hop.helo.as_deref(), hop.from_host.as_deref()]
-            .into_iter()
-            .flatten()
-            .find_map(providers::outbound_family)
-            .filter(|f| f.kind != Kind::Forwarder);
-        let outbound_named = |f: &Family| outbound.is_some_and(|o| o.id == f.id);
-        if let Some(f) = trust.trusted_families().find(|f| f.is_internal_ip(ip, outbound_named(f))) {
+        // The family whose sending pool the names are named like: looked up when
+        // first needed. A relay in the provider's own ranges mostly needs no answer
+        // (only a range shared with the sending pool asks), and each name costs an
+        // organisational-domain lookup.
+        let names = [hop.from_rdns.as_deref(), hop.helo.as_deref(), hop.from_host.as_deref()];
+        let mut outbound_known = None;
+        let mut outbound = || *outbound_known.get_or_insert_with(|| names.into_iter().flatten().find_map(providers::outbound_family).filter(|f| f.kind != Kind::Forwarder));
+        let families = providers::families();
+        let internal = trust.families.iter().find(|&i| families.get(i).is_some_and(|f| providers::is_internal_ip_at(i, ip, || outbound().is_some_and(|o| o.id == f.id))));
+        if let Some(f) = internal.and_then(|i| families.get(i)) {
             hop.reason.set("provider-internal-range", &[("ip", &ip_text()), ("provider", f.name)]);
             continue;
         }
         // The sending pool of a family is always outside, even the recipient's own family.
-        let sending = outbound.or_else(|| providers::sending_range_family(ip));
+        let sending = outbound().or_else(|| providers::sending_range_family(ip));
         if sending.is_none() {
             // The reverse DNS name's organisational domain answers three questions:
             // the provider's host, the recipient's own, a forwarding service.
@@ -490,8 +495,8 @@ pub fn walk<D: AsRef<str>>(hops: &mut [Hop], recipient_domains: impl IntoIterato
             let claimed = hop.helo.as_deref().or(hop.from_host.as_deref());
             if let (Some(name), Some(next_by)) = (claimed, next_by) {
                 if name.eq_ignore_ascii_case(next_by) {
-                    if let Some(org) = trust.provider_org(name).or_else(|| trust.recipient_org(name)) {
-                        hop.reason.set("provider-relay-chain", &[("host", name), ("domain", &org)]);
+                    let reason = &mut hop.reason;
+                    if trust.chain_org(name, |org| reason.set("provider-relay-chain", &[("host", name), ("domain", org)])).is_some() {
                         continue;
                     }
                 }
@@ -514,6 +519,7 @@ pub fn walk<D: AsRef<str>>(hops: &mut [Hop], recipient_domains: impl IntoIterato
             None => hop.reason.set("handoff", &[("ip", &ip_text), ("by", &by)]),
         }
         *handoff = Some(i);
+        *handoff_outbound = outbound();
         break;
     }
     if let Some(h) = *handoff {

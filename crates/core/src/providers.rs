@@ -223,6 +223,48 @@ impl Family {
     }
 }
 
+/// A range as (IPv6, network already masked, mask), IPv4 in the low 32 bits.
+fn masked(c: &Cidr) -> (bool, u128, u128) {
+    match c.net {
+        IpAddr::V4(n) => {
+            let mask = if c.bits == 0 { 0 } else { u32::MAX << (32 - u32::from(c.bits)) };
+            (false, u128::from(u32::from(n) & mask), u128::from(mask))
+        }
+        IpAddr::V6(n) => {
+            let mask = if c.bits == 0 { 0 } else { u128::MAX << (128 - u32::from(c.bits)) };
+            (true, u128::from(n) & mask, mask)
+        }
+    }
+}
+
+/// `ip` as (IPv6, bits), IPv4 in the low 32 bits, to test against [`masked`] ranges.
+fn ip_bits(ip: IpAddr) -> (bool, u128) {
+    match ip {
+        IpAddr::V4(a) => (false, u128::from(u32::from(a))),
+        IpAddr::V6(a) => (true, u128::from(a)),
+    }
+}
+
+/// [`Family::is_internal_ip`] of the family at index `i` of [`families`], with the
+/// ranges' masks worked out once (the walk asks for every relay of the provider).
+/// `outbound_named` is asked only when a range that serves the sending pool too
+/// holds `ip`.
+pub(crate) fn is_internal_ip_at(i: usize, ip: IpAddr, mut outbound_named: impl FnMut() -> bool) -> bool {
+    type Range = (bool, u128, u128, bool);
+    static INTERNAL: OnceLock<Vec<Vec<Range>>> = OnceLock::new();
+    let all = INTERNAL.get_or_init(|| {
+        families()
+            .iter()
+            .map(|f| f.internal.iter().map(|c| {
+                let (v6, net, mask) = masked(c);
+                (v6, net, mask, c.unless_outbound)
+            }).collect())
+            .collect()
+    });
+    let (v6, a) = ip_bits(ip);
+    all.get(i).is_some_and(|r| r.iter().any(|&(r6, net, mask, unless)| r6 == v6 && a & mask == net && !(unless && outbound_named())))
+}
+
 /// The first family (in table order, forwarders left out) whose sending ranges
 /// hold `ip`. The ranges sit in one flat list with their masks worked out, so a
 /// hop costs a pass over a few dozen entries instead of every family's list.
@@ -234,31 +276,27 @@ pub(crate) fn sending_range_family(ip: IpAddr) -> Option<&'static Family> {
         let mut out = Vec::new();
         for (i, f) in families().iter().enumerate().filter(|(_, f)| f.kind != Kind::Forwarder) {
             for c in &f.cidrs {
-                out.push(match c.net {
-                    IpAddr::V4(n) => {
-                        let mask = if c.bits == 0 { 0 } else { u32::MAX << (32 - u32::from(c.bits)) };
-                        (false, u128::from(u32::from(n) & mask), u128::from(mask), i)
-                    }
-                    IpAddr::V6(n) => {
-                        let mask = if c.bits == 0 { 0 } else { u128::MAX << (128 - u32::from(c.bits)) };
-                        (true, u128::from(n) & mask, mask, i)
-                    }
-                });
+                let (v6, net, mask) = masked(c);
+                out.push((v6, net, mask, i));
             }
         }
         out
     });
-    let (v6, a) = match ip {
-        IpAddr::V4(a) => (false, u128::from(u32::from(a))),
-        IpAddr::V6(a) => (true, u128::from(a)),
-    };
+    let (v6, a) = ip_bits(ip);
     let &(_, _, _, i) = ranges.iter().find(|&&(r6, net, mask, _)| r6 == v6 && a & mask == net)?;
     families().get(i)
 }
 
 /// Which family sends from this host or address (for naming the sending service).
 pub fn sending_family(hosts: &[&str], ip: Option<IpAddr>) -> Option<&'static Family> {
-    if let Some(f) = hosts.iter().find_map(|h| outbound_family(h)).filter(|f| f.kind != Kind::Forwarder) {
+    let outbound = hosts.iter().find_map(|h| outbound_family(h)).filter(|f| f.kind != Kind::Forwarder);
+    sending_family_given(outbound, hosts, ip)
+}
+
+/// [`sending_family`] when its first answer, the family whose sending pool one of
+/// `hosts` is named like (forwarders left out), is known already.
+pub(crate) fn sending_family_given(outbound: Option<&'static Family>, hosts: &[&str], ip: Option<IpAddr>) -> Option<&'static Family> {
+    if let Some(f) = outbound {
         return Some(f);
     }
     if let Some(f) = ip.and_then(sending_range_family) {
@@ -305,9 +343,24 @@ mod tests {
                 }
             }
         }
+        for f in families() {
+            for c in &f.internal {
+                probes.push(c.net);
+                match c.net {
+                    IpAddr::V4(n) => probes.extend([u32::from(n).wrapping_sub(1), u32::from(n) | (u32::MAX >> c.bits.min(31))].map(|a| IpAddr::from(std::net::Ipv4Addr::from(a)))),
+                    IpAddr::V6(n) => probes.extend([u128::from(n).wrapping_sub(1), u128::from(n) | (u128::MAX >> c.bits.min(127))].map(|a| IpAddr::from(std::net::Ipv6Addr::from(a)))),
+                }
+            }
+        }
         for ip in probes {
             let walked = families().iter().filter(|f| f.kind != Kind::Forwarder).find(|f| f.in_sending_range(ip));
             assert_eq!(sending_range_family(ip).map(|f| f.id), walked.map(|f| f.id), "{ip}");
+            // The worked-out internal ranges answer as the family's own list does.
+            for (i, f) in families().iter().enumerate() {
+                for named in [false, true] {
+                    assert_eq!(is_internal_ip_at(i, ip, || named), f.is_internal_ip(ip, named), "{} {ip} {named}", f.id);
+                }
+            }
         }
         // Case, trailing dots, deep and long names, names that are a domain itself.
         let long = format!("mail-{}.outbound.protection.outlook.com", "x".repeat(70));
