@@ -1328,6 +1328,22 @@ impl<'a> Hop<'a> {
         }
     }
 
+    /// [`Hop::parse`] appended to `hops`: the blank hop is pushed first and read
+    /// where it lies in the list. A hop is a few hundred bytes, and returning it
+    /// then pushing it copied it twice per field.
+    pub fn parse_into(hops: &mut Vec<Hop<'a>>, index: usize, field: &Field<'a>) {
+        let value = trim_value(field.raw_value);
+        match field.str_of(value) {
+            Some(text) => {
+                hops.push(Hop::blank(index, text, field.span));
+                if let Some(hop) = hops.last_mut() {
+                    hop.read(text);
+                }
+            }
+            None => hops.push(Hop::parse_text(index, &field.value(), field.span).into_owned()),
+        }
+    }
+
     /// A copy that borrows nothing.
     pub fn into_owned(self) -> Hop<'static> {
         fn own(c: Option<Cow<'_, str>>) -> Option<Cow<'static, str>> {
@@ -1366,7 +1382,15 @@ impl<'a> Hop<'a> {
     /// it once more on the way out.
     #[inline(always)]
     fn parse_text(index: usize, raw: &'a str, span: (usize, usize)) -> Hop<'a> {
-        let mut hop = Hop {
+        let mut hop = Hop::blank(index, raw, span);
+        hop.read(raw);
+        hop
+    }
+
+    /// A hop with nothing read yet from `raw`.
+    #[inline(always)]
+    fn blank(index: usize, raw: &'a str, span: (usize, usize)) -> Hop<'a> {
+        Hop {
             index,
             from_host: None,
             from_ip: None,
@@ -1389,9 +1413,7 @@ impl<'a> Hop<'a> {
             auth_sender: None,
             retrieval: false,
             unreadable: false,
-        };
-        hop.read(raw);
-        hop
+        }
     }
 
     /// The body of [`Hop::parse_text`]: fills a blank hop from `raw`.
