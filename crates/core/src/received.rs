@@ -1335,10 +1335,14 @@ impl<'a> Hop<'a> {
         let value = trim_value(field.raw_value);
         match field.str_of(value) {
             Some(text) => {
-                hops.push(Hop::blank(index, text, field.span));
-                if let Some(hop) = hops.last_mut() {
-                    hop.read(text);
-                }
+                hops.reserve(1);
+                let len = hops.len();
+                // Written into the free slot directly: `push` built the blank hop on
+                // the stack first (around its check for room) and copied it over.
+                hops.spare_capacity_mut()[0].write(Hop::blank(index, text, field.span));
+                // SAFETY: the slot at `len` was just initialised by the write above.
+                unsafe { hops.set_len(len + 1) };
+                hops[len].read(text);
             }
             None => hops.push(Hop::parse_text(index, &field.value(), field.span).into_owned()),
         }
