@@ -1655,7 +1655,8 @@ pub(crate) enum Words<'a> {
 
 impl<'a> Iterator for Words<'a> {
     type Item = &'a str;
-    #[inline]
+    // Always: the inliner kept it a call in `read_from_comment`, once per word.
+    #[inline(always)]
     fn next(&mut self) -> Option<&'a str> {
         match self {
             Words::Ascii(s, pos) => {
