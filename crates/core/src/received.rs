@@ -1293,7 +1293,9 @@ fn common_date(t: &[u8]) -> Option<mail_parser::DateTime> {
         _ => return None,
     };
     let digits = [y1, y2, y3, y4, h1, h2, n1, n2, s1, s2, z1, z2, z3, z4];
-    if !digits.iter().all(u8::is_ascii_digit) {
+    // Folded with `&`, not `all`: no exit per byte, and the fourteen tests run
+    // side by side.
+    if !digits.iter().fold(true, |ok, c| ok & c.is_ascii_digit()) {
         return None;
     }
     let month = match &[m1, m2, m3] {
