@@ -135,7 +135,7 @@ fn analyze_inner<'a>(raw: &'a [u8], options: &AnalyzeOptions) -> Result<Analysis
     // One push per field (not `extend`, whose iterator handed each hop over
     // through an `Option` first: one more copy of it).
     for (i, f) in block.all("Received").enumerate() {
-        hops.push(Hop::parse(i, f));
+        Hop::parse_into(&mut hops, i, f);
     }
     received::compute_delays(&mut hops);
 
