@@ -355,10 +355,8 @@ fn non_name_mask16(chunk: &[u8; 16]) -> u32 {
 #[target_feature(enable = "sse2")]
 #[inline]
 fn non_name_mask16_sse2(chunk: &[u8; 16]) -> u32 {
-    use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_cmplt_epi8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8, _mm_set_epi64x};
-    let lo = u64::from_le_bytes(chunk[..8].try_into().unwrap());
-    let hi = u64::from_le_bytes(chunk[8..].try_into().unwrap());
-    let v = _mm_set_epi64x(hi as i64, lo as i64);
+    use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_cmplt_epi8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8};
+    let v = crate::text::lanes16(chunk);
     // A signed comparison: bytes from 0x80 up are negative, so below 0x21 too.
     let outside = _mm_cmplt_epi8(v, _mm_set1_epi8(0x21));
     let colon_or_del = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(b':' as i8)), _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f)));
@@ -438,15 +436,12 @@ fn newline_mask(chunk: &[u8; 64]) -> (u64, u64) {
 #[target_feature(enable = "sse2")]
 #[inline]
 fn newline_mask_sse2(chunk: &[u8; 64]) -> (u64, u64) {
-    use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8, _mm_set_epi64x, _mm_setzero_si128};
+    use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8, _mm_setzero_si128};
     let lf = _mm_set1_epi8(b'\n' as i8);
     let mut mask = 0;
     let mut any = _mm_setzero_si128();
     for (k, part) in chunk.as_chunks::<16>().0.iter().enumerate() {
-        // Two word loads the compiler merges into one vector load.
-        let lo = u64::from_le_bytes(part[..8].try_into().unwrap());
-        let hi = u64::from_le_bytes(part[8..].try_into().unwrap());
-        let v = _mm_set_epi64x(hi as i64, lo as i64);
+        let v = crate::text::lanes16(part);
         mask |= u64::from(_mm_movemask_epi8(_mm_cmpeq_epi8(v, lf)) as u16) << (k * 16);
         any = _mm_or_si128(any, v);
     }

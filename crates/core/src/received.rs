@@ -217,10 +217,8 @@ fn stop_mask(chunk: &[u8; 16], stops: Stops) -> u32 {
 #[target_feature(enable = "sse2")]
 #[inline]
 fn stop_mask_sse2(chunk: &[u8; 16], stops: Stops) -> u32 {
-    use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8, _mm_set_epi64x, _mm_sub_epi8};
-    let lo = u64::from_le_bytes(chunk[..8].try_into().unwrap());
-    let hi = u64::from_le_bytes(chunk[8..].try_into().unwrap());
-    let v = _mm_set_epi64x(hi as i64, lo as i64);
+    use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8, _mm_sub_epi8};
+    let v = crate::text::lanes16(chunk);
     let eq = |b: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(b as i8));
     if stops == Stops::Comment {
         return _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(eq(b'('), eq(b')')), eq(b'\\'))) as u32;
@@ -324,11 +322,9 @@ fn case_mask<const L: u8>(chunk: &[u8; 16]) -> u32 {
 #[target_feature(enable = "sse2")]
 #[inline]
 fn case_mask_sse2<const L: u8>(chunk: &[u8; 16]) -> u32 {
-    use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8, _mm_set_epi64x};
+    use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8};
     const { assert!(L.is_ascii_lowercase()) };
-    let lo = u64::from_le_bytes(chunk[..8].try_into().unwrap());
-    let hi = u64::from_le_bytes(chunk[8..].try_into().unwrap());
-    let v = _mm_set_epi64x(hi as i64, lo as i64);
+    let v = crate::text::lanes16(chunk);
     // The upper-case letter | 0x20 is `L`, and no byte but the two becomes `L`.
     _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)), _mm_set1_epi8(L as i8))) as u32
 }
@@ -363,10 +359,8 @@ fn byte_mask(chunk: &[u8; 16], needle: u8) -> u32 {
 #[target_feature(enable = "sse2")]
 #[inline]
 fn byte_mask_sse2(chunk: &[u8; 16], needle: u8) -> u32 {
-    use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_movemask_epi8, _mm_set1_epi8, _mm_set_epi64x};
-    let lo = u64::from_le_bytes(chunk[..8].try_into().unwrap());
-    let hi = u64::from_le_bytes(chunk[8..].try_into().unwrap());
-    let v = _mm_set_epi64x(hi as i64, lo as i64);
+    use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_movemask_epi8, _mm_set1_epi8};
+    let v = crate::text::lanes16(chunk);
     _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(needle as i8))) as u32
 }
 
@@ -603,10 +597,8 @@ fn digit_dot_masks(chunk: &[u8; 16]) -> (u32, u32) {
 #[target_feature(enable = "sse2")]
 #[inline]
 fn digit_dot_masks_sse2(chunk: &[u8; 16]) -> (u32, u32) {
-    use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_min_epu8, _mm_movemask_epi8, _mm_set1_epi8, _mm_set_epi64x, _mm_sub_epi8};
-    let lo = u64::from_le_bytes(chunk[..8].try_into().unwrap());
-    let hi = u64::from_le_bytes(chunk[8..].try_into().unwrap());
-    let v = _mm_set_epi64x(hi as i64, lo as i64);
+    use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_min_epu8, _mm_movemask_epi8, _mm_set1_epi8, _mm_sub_epi8};
+    let v = crate::text::lanes16(chunk);
     // v - b'0' (wrapping) is at most 9 exactly for the digits.
     let d = _mm_sub_epi8(v, _mm_set1_epi8(b'0' as i8));
     let digits = _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d);
@@ -977,10 +969,8 @@ fn at_separator_masks(chunk: &[u8; 16]) -> (u32, u32) {
 #[target_feature(enable = "sse2")]
 #[inline]
 fn at_separator_masks_sse2(chunk: &[u8; 16]) -> (u32, u32) {
-    use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8, _mm_set_epi64x};
-    let lo = u64::from_le_bytes(chunk[..8].try_into().unwrap());
-    let hi = u64::from_le_bytes(chunk[8..].try_into().unwrap());
-    let v = _mm_set_epi64x(hi as i64, lo as i64);
+    use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8};
+    let v = crate::text::lanes16(chunk);
     let eq = |b: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(b as i8));
     (_mm_movemask_epi8(eq(b'@')) as u32, _mm_movemask_epi8(_mm_or_si128(eq(b'.'), eq(b':'))) as u32)
 }

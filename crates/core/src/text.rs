@@ -45,15 +45,24 @@ pub(crate) fn set_or_high_mask16<const N: usize>(chunk: &[u8; 16], set: &[u8; N]
     unsafe { set_or_high_mask16_sse2(chunk, set) }
 }
 
+/// Sixteen bytes in one SSE2 register, read as two words: no pointer cast, and the
+/// compiler merges the two loads into one. Shared by the 16-byte mask scans.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[target_feature(enable = "sse2")]
+#[inline]
+pub(crate) fn lanes16(chunk: &[u8; 16]) -> std::arch::x86_64::__m128i {
+    let lo = u64::from_le_bytes(chunk[..8].try_into().unwrap());
+    let hi = u64::from_le_bytes(chunk[8..].try_into().unwrap());
+    std::arch::x86_64::_mm_set_epi64x(hi as i64, lo as i64)
+}
+
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 #[target_feature(enable = "sse2")]
 #[inline]
 fn set_or_high_mask16_sse2<const N: usize>(chunk: &[u8; 16], set: &[u8; N]) -> u32 {
-    use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8, _mm_set_epi64x};
+    use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8};
     debug_assert!(set.is_ascii());
-    let lo = u64::from_le_bytes(chunk[..8].try_into().unwrap());
-    let hi = u64::from_le_bytes(chunk[8..].try_into().unwrap());
-    let v = _mm_set_epi64x(hi as i64, lo as i64);
+    let v = lanes16(chunk);
     // The movemask takes each byte's top bit: set in `v` itself from 0x80 up.
     let mut any = v;
     for &c in set {
