@@ -334,17 +334,9 @@ mod tests {
         }
         // The flat range list answers as a walk over the families does.
         let mut probes: Vec<IpAddr> = ["0.0.0.0", "255.255.255.255", "::", "::ffff:1.2.3.4", "2a01:111:f403:2c12::800", "209.85.220.41", "40.107.0.1"].iter().map(|a| a.parse().unwrap()).collect();
+        // For every sending and internal range: its first address, the one before it, and its last.
         for f in families() {
-            for c in &f.cidrs {
-                probes.push(c.net);
-                match c.net {
-                    IpAddr::V4(n) => probes.extend([u32::from(n).wrapping_sub(1), u32::from(n) | (u32::MAX >> c.bits.min(31))].map(|a| IpAddr::from(std::net::Ipv4Addr::from(a)))),
-                    IpAddr::V6(n) => probes.extend([u128::from(n).wrapping_sub(1), u128::from(n) | (u128::MAX >> c.bits.min(127))].map(|a| IpAddr::from(std::net::Ipv6Addr::from(a)))),
-                }
-            }
-        }
-        for f in families() {
-            for c in &f.internal {
+            for c in f.cidrs.iter().chain(&f.internal) {
                 probes.push(c.net);
                 match c.net {
                     IpAddr::V4(n) => probes.extend([u32::from(n).wrapping_sub(1), u32::from(n) | (u32::MAX >> c.bits.min(31))].map(|a| IpAddr::from(std::net::Ipv4Addr::from(a)))),
