@@ -1349,23 +1349,22 @@ impl<'a> Hop<'a> {
     }
 
     /// Read one `Received:` field. Never fails: unknown forms give a hop with fewer fields.
+    /// (The analysis reads its hops with [`Hop::parse_into`]; this goes through it too,
+    /// so the tests and the fuzz target see the same code.)
     pub fn parse(index: usize, field: &Field<'a>) -> Hop<'a> {
-        // The value as written: folds are white space to the grammar, so the words
-        // are slices of the message (see `kept` for the one exception).
-        let value = trim_value(field.raw_value);
-        // Validated only when the split saw a byte from 0x80 up in the field.
-        match field.str_of(value) {
-            Some(text) => Hop::parse_text(index, text, field.span),
-            // Not UTF-8: read the value with the bad bytes replaced, and own the words.
-            None => Hop::parse_text(index, &field.value(), field.span).into_owned(),
-        }
+        let mut one = Vec::with_capacity(1);
+        Hop::parse_into(&mut one, index, field);
+        one.pop().expect("parse_into appends one hop")
     }
 
     /// [`Hop::parse`] appended to `hops`: the blank hop is pushed first and read
     /// where it lies in the list. A hop is a few hundred bytes, and returning it
     /// then pushing it copied it twice per field.
     pub fn parse_into(hops: &mut Vec<Hop<'a>>, index: usize, field: &Field<'a>) {
+        // The value as written: folds are white space to the grammar, so the words
+        // are slices of the message (see `kept` for the one exception).
         let value = trim_value(field.raw_value);
+        // Validated only when the split saw a byte from 0x80 up in the field.
         match field.str_of(value) {
             Some(text) => {
                 hops.reserve(1);
@@ -1377,6 +1376,7 @@ impl<'a> Hop<'a> {
                 unsafe { hops.set_len(len + 1) };
                 hops[len].read(text);
             }
+            // Not UTF-8: read the value with the bad bytes replaced, and own the words.
             None => hops.push(Hop::parse_text(index, &field.value(), field.span).into_owned()),
         }
     }
