@@ -28,7 +28,7 @@ use serde::Serialize;
 
 use crate::headers::Field;
 use crate::reason::Reason;
-use crate::text::{DateText, FieldText, IpText};
+use crate::text::{DateText, FieldText, IpText, MaskPositions};
 
 /// Where a hop sits relative to the trust boundary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -256,41 +256,12 @@ fn stop_mask(chunk: &[u8; 16], stops: Stops) -> u32 {
 }
 
 /// The positions of a lower-case ASCII letter `L` and of its upper case in a byte
-/// string, in order (`u` for `authenticated`, `l` for TLS versions). One 16-byte
-/// mask per chunk, read bit by bit: a Received field has dozens of `u`s, and a
-/// `memchr2` call after each one paid its setup on a short haystack every time.
-struct CasePositions<'b, const L: u8> {
-    bytes: &'b [u8],
-    /// Where the chunk of `mask` starts.
-    base: usize,
-    /// The positions in that chunk not yet returned.
-    mask: u32,
-}
-
-type UPositions<'b> = CasePositions<'b, b'u'>;
-
-impl<'b, const L: u8> CasePositions<'b, L> {
-    fn new(bytes: &'b [u8]) -> Self {
-        CasePositions { bytes, base: 0, mask: case_mask_at::<L>(bytes, 0) }
-    }
-}
-
-impl<const L: u8> Iterator for CasePositions<'_, L> {
-    type Item = usize;
-
-    #[inline]
-    fn next(&mut self) -> Option<usize> {
-        while self.mask == 0 {
-            self.base += 16;
-            if self.base >= self.bytes.len() {
-                return None;
-            }
-            self.mask = case_mask_at::<L>(self.bytes, self.base);
-        }
-        let k = self.mask.trailing_zeros() as usize;
-        self.mask &= self.mask - 1;
-        Some(self.base + k)
-    }
+/// string, in order (`u` for `authenticated`, `l` for TLS versions). A Received field
+/// has dozens of `u`s, and a `memchr2` call after each one paid its setup on a short
+/// haystack every time.
+#[inline]
+fn case_positions<const L: u8>(bytes: &[u8]) -> MaskPositions<'_, impl Fn(&[u8], usize) -> u32> {
+    MaskPositions::new(bytes, case_mask_at::<L>)
 }
 
 /// The `L` mask of the (up to) sixteen bytes from `base`.
@@ -1585,8 +1556,8 @@ impl<'a> Hop<'a> {
         // field: find each `authenticated` with a byte search (no lower-cased copy).
         let rb = raw.as_bytes();
         // Candidates are found by their `u`, which is less than half as frequent
-        // in Received fields as `a` (see `UPositions`).
-        for q in UPositions::new(rb) {
+        // in Received fields as `a` (see `case_positions`).
+        for q in case_positions::<b'u'>(rb) {
             let Some(p) = q.checked_sub(1) else { continue };
             let Some(rest) = rb.get(p + 13..) else { break };
             if !matches!(rb[p], b'a' | b'A') || !rb[p + 2..p + 13].eq_ignore_ascii_case(b"thenticated") {
@@ -1775,7 +1746,7 @@ fn tls_in(c: &str) -> Option<&str> {
     // A version word holds `tls` or `slv` (any case): look for the `l` of one
     // before splitting the comment into words.
     let b = c.as_bytes();
-    let has_marker = CasePositions::<b'l'>::new(b).any(|i| {
+    let has_marker = case_positions::<b'l'>(b).any(|i| {
         i > 0 && i + 1 < b.len() && matches!((b[i - 1] | 0x20, b[i + 1] | 0x20), (b't', b's') | (b's', b'v'))
     });
     if !has_marker {
@@ -2020,9 +1991,9 @@ mod fold_tests {
             let len = (x % 70) as usize;
             let bytes: Vec<u8> = (0..len).map(|k| alphabet[((x >> (k % 24)) as usize + k * 7) % alphabet.len()]).collect();
             let want: Vec<usize> = memchr::memchr2_iter(b'u', b'U', &bytes).collect();
-            assert_eq!(UPositions::new(&bytes).collect::<Vec<_>>(), want, "{bytes:?}");
+            assert_eq!(case_positions::<b'u'>(&bytes).collect::<Vec<_>>(), want, "{bytes:?}");
             let want: Vec<usize> = memchr::memchr2_iter(b'l', b'L', &bytes).collect();
-            assert_eq!(CasePositions::<b'l'>::new(&bytes).collect::<Vec<_>>(), want, "{bytes:?}");
+            assert_eq!(case_positions::<b'l'>(&bytes).collect::<Vec<_>>(), want, "{bytes:?}");
             for needle in [b'=', b'@', b'u'] {
                 assert_eq!(has_byte(&bytes, needle), bytes.contains(&needle), "{bytes:?} {needle}");
             }

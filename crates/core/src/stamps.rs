@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use crate::headers::{Field, HeaderBlock};
 use crate::received::parse_ip;
-use crate::text::IpText;
+use crate::text::{IpText, MaskPositions};
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Stamp {
@@ -145,41 +145,17 @@ fn space_at(raw: &[u8], j: usize) -> Option<(usize, bool)> {
 /// Where `ip` (any case) starts in `raw`, in order. Found sixteen positions at a
 /// time: a body has dozens of `p`s, and a search call per `p` (as `memchr2` over
 /// short stretches) costs more than comparing the bytes.
-struct Ips<'r> {
-    raw: &'r [u8],
-    base: usize,
-    mask: u32,
+#[inline]
+fn ips(raw: &[u8]) -> MaskPositions<'_, impl Fn(&[u8], usize) -> u32> {
+    MaskPositions::new(raw, ip_mask_at)
 }
 
-impl<'r> Ips<'r> {
-    #[inline]
-    fn new(raw: &'r [u8]) -> Self {
-        Ips { raw, base: 0, mask: Self::mask_at(raw, 0) }
-    }
-    /// Bit `k` set when `ip` starts at `at + k`.
-    #[inline]
-    fn mask_at(raw: &[u8], at: usize) -> u32 {
-        match raw.get(at..).and_then(|r| r.first_chunk::<17>()) {
-            Some(w) => ip_mask16(w),
-            None => (at..raw.len().saturating_sub(1).min(at + 16)).fold(0, |m, k| m | (u32::from(is_ip(raw[k], raw[k + 1])) << (k - at))),
-        }
-    }
-}
-
-impl Iterator for Ips<'_> {
-    type Item = usize;
-    #[inline]
-    fn next(&mut self) -> Option<usize> {
-        while self.mask == 0 {
-            self.base += 16;
-            if self.base >= self.raw.len() {
-                return None;
-            }
-            self.mask = Self::mask_at(self.raw, self.base);
-        }
-        let at = self.base + self.mask.trailing_zeros() as usize;
-        self.mask &= self.mask - 1;
-        Some(at)
+/// Bit `k` set when `ip` starts at `at + k`.
+#[inline]
+fn ip_mask_at(raw: &[u8], at: usize) -> u32 {
+    match raw.get(at..).and_then(|r| r.first_chunk::<17>()) {
+        Some(w) => ip_mask16(w),
+        None => (at..raw.len().saturating_sub(1).min(at + 16)).fold(0, |m, k| m | (u32::from(is_ip(raw[k], raw[k + 1])) << (k - at))),
     }
 }
 
@@ -232,7 +208,7 @@ fn ip_mask16(w: &[u8; 17]) -> u32 {
 fn ar_ip<'r>(raw: &'r [u8], text: impl Fn(&'r [u8]) -> Option<&'r str> + Copy) -> Option<(IpAddr, &'static str)> {
     // Where each `ip` starts: found in one pass and kept (a field has a few), or
     // looked for again per key when there are more.
-    let all = || Ips::new(raw);
+    let all = || ips(raw);
     let mut kept = [0usize; 16];
     let mut n = 0;
     for p in all() {
@@ -425,7 +401,7 @@ mod tests {
         for start in 0..raw.len() {
             for end in [start, start + 1, start + 17, start + 33, raw.len()] {
                 let r = &raw[start..end.min(raw.len())];
-                assert_eq!(Ips::new(r).collect::<Vec<_>>(), plain(r), "{r:?}");
+                assert_eq!(ips(r).collect::<Vec<_>>(), plain(r), "{r:?}");
             }
         }
         for chunk in raw.windows(17) {

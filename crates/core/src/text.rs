@@ -45,6 +45,43 @@ pub(crate) fn set_or_high_mask16<const N: usize>(chunk: &[u8; 16], set: &[u8; N]
     unsafe { set_or_high_mask16_sse2(chunk, set) }
 }
 
+/// The positions whose bits `mask_at(bytes, base)` sets for the sixteen bytes from
+/// each `base` (0, 16, 32, …), in order. The byte searches that would otherwise call
+/// `memchr` again after every hit on a short stretch (a Received field's `u`s, a
+/// stamp's `ip`s) read one mask per chunk and then take its bits one by one.
+pub(crate) struct MaskPositions<'b, F> {
+    bytes: &'b [u8],
+    /// Where the chunk of `mask` starts.
+    base: usize,
+    /// The positions in that chunk not yet returned.
+    mask: u32,
+    mask_at: F,
+}
+
+impl<'b, F: Fn(&[u8], usize) -> u32> MaskPositions<'b, F> {
+    #[inline]
+    pub(crate) fn new(bytes: &'b [u8], mask_at: F) -> Self {
+        MaskPositions { bytes, base: 0, mask: mask_at(bytes, 0), mask_at }
+    }
+}
+
+impl<F: Fn(&[u8], usize) -> u32> Iterator for MaskPositions<'_, F> {
+    type Item = usize;
+    #[inline]
+    fn next(&mut self) -> Option<usize> {
+        while self.mask == 0 {
+            self.base += 16;
+            if self.base >= self.bytes.len() {
+                return None;
+            }
+            self.mask = (self.mask_at)(self.bytes, self.base);
+        }
+        let at = self.base + self.mask.trailing_zeros() as usize;
+        self.mask &= self.mask - 1;
+        Some(at)
+    }
+}
+
 /// Sixteen bytes in one SSE2 register, read as two words: no pointer cast, and the
 /// compiler merges the two loads into one. Shared by the 16-byte mask scans.
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
